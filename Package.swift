@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sluiced", targets: ["sluiced"]),
+        .executable(name: "echo-plugin", targets: ["echo-plugin"]),
+        .executable(name: "measurement-validator", targets: ["measurement-validator"]),
+        .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Sources/Supervisor/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(name: "CProcess", path: "Sources/Supervisor/CProcess"),
+        .target(name: "PluginProtocol"),
+        .target(
+            name: "Supervisor",
+            dependencies: [
+                "CRdKafka",
+                "CProcess",
+                "PluginProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Supervisor/Supervisor"
+        ),
+        .executableTarget(
+            name: "sluiced",
+            dependencies: [
+                "Supervisor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Supervisor/sluiced"
+        ),
+        .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
+        .executableTarget(
+            name: "measurement-validator",
+            dependencies: ["PluginProtocol"],
+            path: "Sources/SamplePlugins/measurement-validator"
+        ),
+        .testTarget(name: "PluginProtocolTests", dependencies: ["PluginProtocol"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "PluginProtocol"]),
+    ]
+)

@@ -1,0 +1,18 @@
+#ifndef SLUICE_CPROCESS_H
+#define SLUICE_CPROCESS_H
+
+#include <sys/types.h>
+
+/// Starts `path` with `argv` and `envp` in a new process group, with the given descriptors
+/// as its stdin, stdout and stderr. In the child, between fork and exec: every signal is
+/// reset to its default and unblocked, PR_SET_PDEATHSIG(SIGKILL) ties it to the calling
+/// thread, and every other descriptor is closed (librdkafka opens some without O_CLOEXEC).
+/// Returns the pid, or -1 with `*error_out` set to the errno of the failing step (exec's
+/// errno when the program could not be started).
+pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
+                   int stdin_fd, int stdout_fd, int stderr_fd, int *error_out);
+
+/// pidfd_open(2): a descriptor that becomes readable when `pid` exits. -1 on failure.
+int sluice_pidfd_open(pid_t pid);
+
+#endif

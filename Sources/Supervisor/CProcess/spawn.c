@@ -1,0 +1,94 @@
+#define _GNU_SOURCE
+#include "CProcess.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+static void child_fail(int report_fd) {
+    int error = errno;
+    (void)!write(report_fd, &error, sizeof error);
+    _exit(127);
+}
+
+static void close_from(int lowest, int keep) {
+    // close_range(2) where the kernel has it; otherwise close one by one.
+    if (keep < lowest) {
+        if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0) return;
+    } else {
+        if (keep > lowest) syscall(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0);
+        if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0) == 0) return;
+    }
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = lowest; fd < max; fd++) {
+        if (fd != keep) close(fd);
+    }
+}
+
+pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
+                   int stdin_fd, int stdout_fd, int stderr_fd, int *error_out) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        *error_out = errno;
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        *error_out = errno;
+        close(report[0]);
+        close(report[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        // Only async-signal-safe calls from here on.
+        sigset_t all;
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+        struct sigaction defaults = {0};
+        defaults.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
+        if (setpgid(0, 0) != 0) child_fail(report[1]);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) child_fail(report[1]);
+        if (getppid() != parent) _exit(127);  // the daemon died before prctl took effect
+        // Move the report descriptor out of the way of 0..2 before dup2.
+        int report_fd = report[1];
+        if (report_fd <= 2) {
+            report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 3);
+            if (report_fd < 0) child_fail(report[1]);
+        }
+        if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) child_fail(report_fd);
+        close_from(3, report_fd);
+        execve(path, argv, envp);
+        child_fail(report_fd);
+    }
+    close(report[1]);
+    int child_error = 0;
+    ssize_t got;
+    do {
+        got = read(report[0], &child_error, sizeof child_error);
+    } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == sizeof child_error) {
+        // exec failed: reap the child now, it has already exited.
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        *error_out = child_error;
+        return -1;
+    }
+    return pid;
+}
+
+int sluice_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
