@@ -92,3 +92,11 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
 int sluice_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
+
+int sluice_pipe2(int fds[2], int flags) {
+    return pipe2(fds, flags);
+}
+
+int sluice_set_pipe_size(int fd, int size) {
+    return fcntl(fd, F_SETPIPE_SZ, size);
+}

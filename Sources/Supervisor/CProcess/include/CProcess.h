@@ -2,6 +2,7 @@
 #define SLUICE_CPROCESS_H
 
 #include <sys/types.h>
+#include <sys/epoll.h>
 
 /// Starts `path` with `argv` and `envp` in a new process group, with the given descriptors
 /// as its stdin, stdout and stderr. In the child, between fork and exec: every signal is
@@ -14,5 +15,11 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
 
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits. -1 on failure.
 int sluice_pidfd_open(pid_t pid);
+
+/// pipe2(2) with the given flags (O_CLOEXEC, O_NONBLOCK), which Swift's Glibc module hides.
+int sluice_pipe2(int fds[2], int flags);
+
+/// Raises a pipe's capacity with F_SETPIPE_SZ; returns the new size or -1.
+int sluice_set_pipe_size(int fd, int size);
 
 #endif

@@ -1,0 +1,20 @@
+import ServiceLifecycle
+
+/// Runs a pipeline as a service: a graceful shutdown (SIGTERM, SIGINT) makes it drain and
+/// stop in order (consumer, pool, producer) before `run` returns.
+public struct PipelineService: Service {
+    let pipeline: Pipeline
+
+    /// Wraps `pipeline`.
+    public init(pipeline: Pipeline) {
+        self.pipeline = pipeline
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await pipeline.run()
+        } onGracefulShutdown: {
+            pipeline.requestStop()
+        }
+    }
+}

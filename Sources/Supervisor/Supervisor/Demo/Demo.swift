@@ -1,0 +1,68 @@
+import Logging
+import ServiceLifecycle
+
+/// `sluiced --demo`: the original docker-compose demo on one host with no Kafka installed.
+/// An embedded broker (librdkafka's mock cluster), a measurement producer, the pipeline
+/// with the validator pool, and sinks that log what reaches the output topics; a summary
+/// line every 5 seconds; Ctrl-C stops it all cleanly.
+public struct Demo {
+    static let topics = (
+        input: "measurements", success: "measurements-success", transient: "measurements-transient",
+        permanent: "measurements-permanent"
+    )
+
+    let pluginCommand: PluginCommand
+    let ratePerSecond: Int
+    let tune: (inout Settings) throws(SettingsError) -> Void
+    let environment: [String: String]
+    let logger: Logger
+
+    /// Describes a demo run; `tune` applies command-line options to its settings.
+    public init(
+        pluginCommand: PluginCommand, ratePerSecond: Int, tune: @escaping (inout Settings) throws(SettingsError) -> Void,
+        environment: [String: String], logger: Logger
+    ) {
+        self.pluginCommand = pluginCommand
+        self.ratePerSecond = ratePerSecond
+        self.tune = tune
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Runs until SIGINT or SIGTERM.
+    public func run() async throws {
+        let cluster = try MockCluster(brokers: 1, logger: logger)
+        try cluster.createTopic(Self.topics.input, partitions: 6)
+        for topic in [Self.topics.success, Self.topics.transient, Self.topics.permanent] {
+            try cluster.createTopic(topic, partitions: 3)
+        }
+        var settings = Settings(
+            brokers: cluster.bootstrapServers, inputTopic: Self.topics.input, successTopic: Self.topics.success,
+            transientTopic: Self.topics.transient, permanentTopic: Self.topics.permanent, groupID: "sluice-demo",
+            command: pluginCommand)
+        try tune(&settings)
+        settings.statusInterval = .seconds(3600)  // the demo prints its own summary
+        logger.info("demo: embedded Kafka at \(cluster.bootstrapServers); plugin: \(pluginCommand)")
+        var childEnvironment = environment
+        for (name, value) in [
+            ("KAFKA_BROKER", settings.brokers), ("INPUT_TOPIC", settings.inputTopic),
+            ("SUCCESS_TOPIC", settings.successTopic), ("TRANSIENT_FAILURE_TOPIC", settings.transientTopic),
+            ("PERMANENT_FAILURE_TOPIC", settings.permanentTopic), ("GROUP_ID", settings.groupID),
+        ] {
+            childEnvironment[name] = value
+        }
+        let pipeline = try Pipeline(settings: settings, environment: childEnvironment, logger: logger)
+        let producer = try MeasurementProducer(
+            brokers: cluster.bootstrapServers, topic: Self.topics.input, ratePerSecond: ratePerSecond, logger: logger)
+        let sinks = try DemoSinks(
+            brokers: cluster.bootstrapServers, topics: [Self.topics.success, Self.topics.transient, Self.topics.permanent],
+            logger: logger)
+        let summary = DemoSummary(pipeline: pipeline, producer: producer, sinks: sinks, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [sinks, PipelineService(pipeline: pipeline), producer, summary],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        withExtendedLifetime(cluster) {}
+    }
+}

@@ -1,0 +1,86 @@
+import CRdKafka
+import Logging
+
+/// Owns one librdkafka handle and its callbacks; destroys the handle in `deinit`.
+/// Not thread-safe beyond what librdkafka guarantees: the pipeline uses each client from
+/// one thread.
+final class KafkaClient: @unchecked Sendable {
+    enum Kind { case producer, consumer }
+
+    let handle: OpaquePointer
+    let context: KafkaClientContext
+    private var destroyed = false
+
+    init(kind: Kind, configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
+        let conf = try configuration.makeHandle()
+        self.context = context
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
+        rd_kafka_conf_set_log_cb(conf, kafkaLogCallback)
+        rd_kafka_conf_set_error_cb(conf, kafkaErrorCallback)
+        switch kind {
+        case .producer:
+            rd_kafka_conf_set_dr_msg_cb(conf, kafkaDeliveryCallback)
+        case .consumer:
+            rd_kafka_conf_set_rebalance_cb(conf, kafkaRebalanceCallback)
+        }
+        var errorText = [CChar](repeating: 0, count: 512)
+        let type = kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            let text = String(cBuffer: errorText)
+            throw KafkaError(.clientCreation, "cannot create the kafka \(kind): \(text)")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        rd_kafka_destroy(handle)
+    }
+
+    /// Makes librdkafka write a byte to `fd` whenever `queue` goes from empty to non-empty,
+    /// so the pipeline sleeps in epoll instead of polling on a timer.
+    static func enableWakeups(queue: OpaquePointer, fd: Int32) {
+        var payload: UInt8 = 1
+        rd_kafka_queue_io_event_enable(queue, fd, &payload, 1)
+    }
+}
+
+private func kafkaLogCallback(_ handle: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ text: UnsafePointer<CChar>?) {
+    let context = KafkaClientContext.from(handle)
+    let message = "\(String(cString: facility!)): \(String(cString: text!))"
+    // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug
+    let logLevel: Logger.Level = level <= 3 ? .error : level == 4 ? .warning : level <= 6 ? .info : .debug
+    context.logger.log(level: logLevel, "\(message)", metadata: ["client": "\(String(cString: rd_kafka_name(handle)))"])
+}
+
+private func kafkaErrorCallback(_ handle: OpaquePointer?, _ error: Int32, _ reason: UnsafePointer<CChar>?, _: UnsafeMutableRawPointer?) {
+    let context = KafkaClientContext.from(handle)
+    let code = rd_kafka_resp_err_t(error)
+    let text = String(cString: reason!)
+    if code == RD_KAFKA_RESP_ERR__FATAL {
+        var fatalText = [CChar](repeating: 0, count: 512)
+        rd_kafka_fatal_error(handle, &fatalText, fatalText.count)
+        let fatal = String(cBuffer: fatalText)
+        context.logger.critical("kafka fatal error: \(fatal)")
+        context.onFatalError(fatal)
+    } else {
+        // Transport errors are retried by librdkafka; they matter when they persist.
+        context.logger.warning("kafka: \(text)", metadata: ["code": "\(String(cString: rd_kafka_err2name(code)))"])
+    }
+}
+
+private func kafkaDeliveryCallback(_ handle: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _: UnsafeMutableRawPointer?) {
+    KafkaClientContext.from(handle).onDelivery?(message!)
+}
+
+private func kafkaRebalanceCallback(
+    _ handle: OpaquePointer?, _ error: rd_kafka_resp_err_t,
+    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _: UnsafeMutableRawPointer?
+) {
+    let context = KafkaClientContext.from(handle)
+    if let onRebalance = context.onRebalance {
+        onRebalance(handle!, error, partitions!)
+    } else {
+        _ = KafkaConsumer.applyRebalance(handle!, assigning: error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, partitions: partitions!)
+    }
+}

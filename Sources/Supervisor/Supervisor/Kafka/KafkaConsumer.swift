@@ -1,0 +1,94 @@
+import CRdKafka
+
+/// A group consumer over librdkafka's high-level consumer. Offsets are stored explicitly
+/// (`enable.auto.offset.store=false`) and committed by librdkafka's auto-commit, on revoke
+/// and on close. Used from the pipeline thread only.
+final class KafkaConsumer {
+    let client: KafkaClient
+    /// The consumer queue; it also carries rebalance events (`rd_kafka_poll_set_consumer`).
+    private let queue: OpaquePointer
+    private(set) var isClosed = false
+
+    init(configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
+        client = try KafkaClient(kind: .consumer, configuration: configuration, context: context)
+        rd_kafka_poll_set_consumer(client.handle)
+        queue = rd_kafka_queue_get_consumer(client.handle)
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(queue)
+        if !isClosed { _ = rd_kafka_consumer_close(client.handle) }
+    }
+
+    /// Writes a byte to `fd` when messages or events arrive.
+    func enableWakeups(fd: Int32) {
+        KafkaClient.enableWakeups(queue: queue, fd: fd)
+    }
+
+    func subscribe(topics: [String]) throws(KafkaError) {
+        let list = TopicPartitionList(capacity: topics.count)
+        for topic in topics { list.add(topic: topic, partition: RD_KAFKA_PARTITION_UA) }
+        let error = rd_kafka_subscribe(client.handle, list.pointer)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.subscription, "cannot subscribe to \(topics.joined(separator: ","))", error: error)
+        }
+    }
+
+    /// The next message, waiting at most `timeoutMilliseconds`; nil when the queue is empty. Rebalance
+    /// callbacks run inside this call. The caller owns a returned message.
+    func poll(timeoutMilliseconds: Int32 = 0) -> UnsafeMutablePointer<rd_kafka_message_t>? {
+        rd_kafka_consumer_poll(client.handle, timeoutMilliseconds)
+    }
+
+    /// Stores the next offset to commit for each partition.
+    func storeOffsets(_ offsets: [(topic: String, partition: Int32, next: Int64)]) -> KafkaError? {
+        let list = TopicPartitionList(capacity: offsets.count)
+        for entry in offsets { list.add(topic: entry.topic, partition: entry.partition, offset: entry.next) }
+        let error = rd_kafka_offsets_store(client.handle, list.pointer)
+        // ERR__STATE: a partition is no longer assigned; its work is redone by the new owner.
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__STATE else {
+            return KafkaError(.offsets, "cannot store offsets", error: error)
+        }
+        return nil
+    }
+
+    /// Commits the stored offsets now and waits for the broker's answer.
+    func commitStored() -> KafkaError? {
+        let error = rd_kafka_commit(client.handle, nil, 0)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+            return KafkaError(.offsets, "cannot commit offsets", error: error)
+        }
+        return nil
+    }
+
+    func pause(_ partitions: [(topic: String, partition: Int32)]) {
+        changePause(partitions, pause: true)
+    }
+
+    func resume(_ partitions: [(topic: String, partition: Int32)]) {
+        changePause(partitions, pause: false)
+    }
+
+    private func changePause(_ partitions: [(topic: String, partition: Int32)], pause: Bool) {
+        guard !partitions.isEmpty else { return }
+        let list = TopicPartitionList(capacity: partitions.count)
+        for entry in partitions { list.add(topic: entry.topic, partition: entry.partition) }
+        if pause {
+            rd_kafka_pause_partitions(client.handle, list.pointer)
+        } else {
+            rd_kafka_resume_partitions(client.handle, list.pointer)
+        }
+    }
+
+    /// Leaves the group: revokes (the rebalance callback runs), commits, closes. Can block
+    /// up to about `session.timeout.ms`.
+    func close() -> KafkaError? {
+        guard !isClosed else { return nil }
+        isClosed = true
+        let error = rd_kafka_consumer_close(client.handle)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            return KafkaError(.broker, "closing the consumer", error: error)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,48 @@
+import CRdKafka
+
+/// An error from librdkafka or from Sluice's use of it.
+public struct KafkaError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Value: Hashable, Sendable {
+            case configuration, clientCreation, subscription, produce, offsets, mockCluster, broker
+        }
+        let value: Value
+
+        /// A configuration property was rejected.
+        public static let configuration = Code(value: .configuration)
+        /// A client handle could not be created.
+        public static let clientCreation = Code(value: .clientCreation)
+        /// Subscribing or assigning failed.
+        public static let subscription = Code(value: .subscription)
+        /// A message could not be enqueued for production.
+        public static let produce = Code(value: .produce)
+        /// Storing or committing offsets failed.
+        public static let offsets = Code(value: .offsets)
+        /// The embedded mock cluster failed.
+        public static let mockCluster = Code(value: .mockCluster)
+        /// An error reported by a broker or the client.
+        public static let broker = Code(value: .broker)
+
+        public var description: String { "\(value)" }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// librdkafka's error code, when it gave one.
+    public var rdKafkaError: rd_kafka_resp_err_t?
+    /// A readable explanation, librdkafka's own text where there is one.
+    public var message: String
+
+    init(_ code: Code, _ message: String, rdKafkaError: rd_kafka_resp_err_t? = nil) {
+        self.code = code
+        self.message = message
+        self.rdKafkaError = rdKafkaError
+    }
+
+    init(_ code: Code, _ context: String, error: rd_kafka_resp_err_t) {
+        self.init(code, "\(context): \(String(cString: rd_kafka_err2str(error)))", rdKafkaError: error)
+    }
+
+    public var description: String { message }
+}

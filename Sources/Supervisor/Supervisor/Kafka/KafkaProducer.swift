@@ -1,0 +1,78 @@
+import CRdKafka
+
+/// An idempotent producer. Delivery reports arrive through the client context's
+/// `onDelivery` while `serveDeliveryReports` or `flush` runs. Used from the pipeline thread.
+final class KafkaProducer {
+    let client: KafkaClient
+    private let mainQueue: OpaquePointer
+
+    init(configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
+        client = try KafkaClient(kind: .producer, configuration: configuration, context: context)
+        mainQueue = rd_kafka_queue_get_main(client.handle)
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(mainQueue)
+    }
+
+    /// Writes a byte to `fd` when delivery reports are waiting.
+    func enableWakeups(fd: Int32) {
+        KafkaClient.enableWakeups(queue: mainQueue, fd: fd)
+    }
+
+    /// Enqueues one message; the value and key are copied. On success librdkafka owns
+    /// `headers`; on failure the caller still does. `token` (non-zero) comes back in the
+    /// delivery report's `_private`.
+    func produce(
+        topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: OpaquePointer?, token: UInt
+    ) -> rd_kafka_resp_err_t {
+        topic.withCString { topicName in
+            var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 7)
+            fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
+            fields[0].u.cstr = topicName
+            fields[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+            fields[1].u.i = RD_KAFKA_MSG_F_COPY
+            fields[2].vtype = RD_KAFKA_VTYPE_OPAQUE
+            fields[2].u.ptr = UnsafeMutableRawPointer(bitPattern: token)
+            var count = 3
+            if let value {
+                fields[count].vtype = RD_KAFKA_VTYPE_VALUE
+                fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                fields[count].u.mem.size = value.count
+                count += 1
+            }
+            if let key {
+                fields[count].vtype = RD_KAFKA_VTYPE_KEY
+                fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                fields[count].u.mem.size = key.count
+                count += 1
+            }
+            if let headers {
+                fields[count].vtype = RD_KAFKA_VTYPE_HEADERS
+                fields[count].u.headers = headers
+                count += 1
+            }
+            guard let error = rd_kafka_produceva(client.handle, fields, count) else {
+                return RD_KAFKA_RESP_ERR_NO_ERROR
+            }
+            defer { rd_kafka_error_destroy(error) }
+            return rd_kafka_error_code(error)
+        }
+    }
+
+    /// Serves every waiting delivery report, without blocking.
+    func serveDeliveryReports() {
+        while rd_kafka_poll(client.handle, 0) > 0 {}
+    }
+
+    /// Messages enqueued but not yet delivered (or failed).
+    var outstandingCount: Int {
+        Int(rd_kafka_outq_len(client.handle))
+    }
+
+    /// Waits up to `timeoutMilliseconds` for every enqueued message's delivery report.
+    func flush(timeoutMilliseconds: Int32) -> Bool {
+        rd_kafka_flush(client.handle, timeoutMilliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+}

@@ -1,0 +1,45 @@
+import CRdKafka
+import Logging
+
+/// librdkafka's in-process mock cluster: real Kafka protocol on loopback TCP, for tests and
+/// `sluiced --demo`. Destroyed (and its listeners closed) in `deinit`.
+public final class MockCluster: @unchecked Sendable {
+    private let client: KafkaClient
+    private let cluster: OpaquePointer
+    /// The `bootstrap.servers` string for clients of this cluster.
+    public let bootstrapServers: String
+
+    /// Starts a cluster of `brokers` brokers.
+    public init(brokers: Int = 1, logger: Logger = Logger(label: "sluice.mock")) throws(KafkaError) {
+        let context = KafkaClientContext(logger: logger, onFatalError: { _ in })
+        client = try KafkaClient(
+            kind: .producer, configuration: KafkaConfiguration([("log_level", "3")]), context: context)
+        guard let cluster = rd_kafka_mock_cluster_new(client.handle, Int32(brokers)) else {
+            throw KafkaError(.mockCluster, "cannot start the mock cluster")
+        }
+        self.cluster = cluster
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+    }
+
+    /// Creates a topic (the mock has no CreateTopics API).
+    public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
+        let error = rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.mockCluster, "cannot create topic \(name)", error: error)
+        }
+    }
+
+    /// Takes broker `id` down (connections closed) or brings it back.
+    public func setBroker(_ id: Int32, up: Bool) {
+        _ = up ? rd_kafka_mock_broker_set_up(cluster, id) : rd_kafka_mock_broker_set_down(cluster, id)
+    }
+
+    /// Makes broker `id` the leader of a partition.
+    public func setLeader(topic: String, partition: Int32, broker id: Int32) {
+        _ = rd_kafka_mock_partition_set_leader(cluster, topic, partition, id)
+    }
+}

@@ -1,0 +1,41 @@
+/// Slots for the messages in the daemon, reused through a free list so a steady stream
+/// allocates nothing per message. A slot number (plus one) is the token that comes back
+/// in the producer's delivery report.
+struct MessageTable {
+    private var records: [MessageRecord?] = []
+    private var free: [Int] = []
+    private(set) var count = 0
+
+    mutating func insert(_ record: MessageRecord) -> Int {
+        count += 1
+        if let slot = free.popLast() {
+            records[slot] = record
+            return slot
+        }
+        records.append(record)
+        return records.count - 1
+    }
+
+    subscript(slot: Int) -> MessageRecord {
+        get { records[slot]! }
+        set { records[slot] = newValue }
+    }
+
+    func contains(_ slot: Int) -> Bool {
+        slot >= 0 && slot < records.count && records[slot] != nil
+    }
+
+    /// Frees a slot and returns its record.
+    mutating func remove(_ slot: Int) -> MessageRecord {
+        let record = records[slot]!
+        records[slot] = nil
+        free.append(slot)
+        count -= 1
+        return record
+    }
+
+    /// The occupied slots.
+    var slots: [Int] {
+        records.indices.filter { records[$0] != nil }
+    }
+}

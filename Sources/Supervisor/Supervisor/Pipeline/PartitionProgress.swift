@@ -1,0 +1,62 @@
+import DequeModule
+
+/// Offsets of one assigned partition that are consumed but not yet finished, in order.
+/// The commit position is the first unfinished offset: everything before it has its
+/// verdict delivered, which is what at-least-once needs even when a parallel pool
+/// finishes messages out of order.
+final class PartitionProgress {
+    let topic: String
+    let partition: Int32
+    private var pending: Deque<(offset: Int64, done: Bool)> = []
+    /// The next offset to store, once it moved past what was last stored.
+    private(set) var storable: Int64?
+    /// Messages of this partition the daemon holds now.
+    var held = 0
+    /// Set on revoke: its messages are no longer accepted or dispatched; finished work is
+    /// still stored until librdkafka lets go of the partition.
+    var isRevoked = false
+
+    init(topic: String, partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+
+    /// Messages consumed and not yet finished.
+    var unfinishedCount: Int { pending.count }
+
+    /// Records a consumed offset (offsets arrive in increasing order).
+    func track(_ offset: Int64) {
+        pending.append((offset, false))
+    }
+
+    /// Marks `offset` finished; returns true when the commit position moved.
+    func finish(_ offset: Int64) -> Bool {
+        guard let index = indexOf(offset) else { return false }
+        pending[index].done = true
+        guard index == 0 else { return false }
+        var next = offset + 1
+        while let first = pending.first, first.done {
+            next = first.offset + 1
+            pending.removeFirst()
+        }
+        storable = next
+        return true
+    }
+
+    /// Called after `storable` was handed to librdkafka.
+    func markStored() {
+        storable = nil
+    }
+
+    private func indexOf(_ offset: Int64) -> Int? {
+        var low = 0
+        var high = pending.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            let value = pending[middle].offset
+            if value == offset { return middle }
+            if value < offset { low = middle + 1 } else { high = middle - 1 }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,115 @@
+import CRdKafka
+
+extension Pipeline {
+    /// Takes what the consumer queue holds (at most a batch, so pipes are served in
+    /// between) and pauses fetching once the daemon holds its maximum.
+    func pollConsumer() {
+        for _ in 0..<1000 {
+            guard let message = consumer.poll() else {
+                consumerHasEvents = false
+                break
+            }
+            accept(message)
+        }
+        if !fetchPaused && table.count >= settings.maxBufferedMessages {
+            fetchPaused = true
+            consumer.pause(partitions.values.map { ($0.topic, $0.partition) })
+        }
+    }
+
+    /// Resumes fetching once half of the held messages are done.
+    func resumeFetchingIfDrained() {
+        guard fetchPaused, consuming, table.count <= settings.maxBufferedMessages / 2 else { return }
+        fetchPaused = false
+        consumer.resume(partitions.values.filter { !$0.isRevoked }.map { ($0.topic, $0.partition) })
+    }
+
+    private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let error = message.pointee.err
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                logger.warning("consumer: \(String(cString: rd_kafka_err2str(error)))")
+            }
+            rd_kafka_message_destroy(message)
+            return
+        }
+        let key = PartitionKey(topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)), partition: message.pointee.partition)
+        guard let progress = partitions[key], !progress.isRevoked else {
+            rd_kafka_message_destroy(message)  // a late message of a revoked partition
+            return
+        }
+        var keyHash: Int?
+        if let keyBytes = message.pointee.key {
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(start: keyBytes, count: message.pointee.key_len))
+            keyHash = hasher.finalize()
+        }
+        let offset = message.pointee.offset
+        progress.track(offset)
+        progress.held += 1
+        let slot = table.insert(
+            MessageRecord(
+                message: message, progress: progress, offset: offset, keyHash: keyHash,
+                attempt: OutputHeaders.attempt(of: message)))
+        scheduler.enqueue(slot, keyHash: keyHash)
+        counters.consumed += 1
+    }
+
+    /// Called by librdkafka inside `poll` or `close`.
+    func handleRebalance(
+        _ handle: OpaquePointer, error: rd_kafka_resp_err_t,
+        partitions list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    ) {
+        let entries = list.entries
+        let names = entries.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
+        switch error {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            for entry in entries {
+                partitions[PartitionKey(topic: entry.topic, partition: entry.partition)] =
+                    PartitionProgress(topic: entry.topic, partition: entry.partition)
+            }
+            if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
+                logger.error("\(failure)")
+            }
+            if fetchPaused || !consuming { consumer.pause(entries.map { ($0.topic, $0.partition) }) }
+            logger.info("partitions assigned: \(names)")
+        default:
+            let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
+            let revoked = entries.compactMap { partitions[PartitionKey(topic: $0.topic, partition: $0.partition)] }
+            for progress in revoked { progress.isRevoked = true }
+            dropQueued { $0.isRevoked }
+            if !lost {
+                // Let what the workers have finish so the next owner does not redo it.
+                let wasConsuming = consuming
+                consuming = false  // librdkafka is inside poll: no nested poll
+                runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: .now + settings.drainTimeout)
+                consuming = wasConsuming
+                storeOffsets()
+            }
+            let unfinished = revoked.reduce(0) { $0 + $1.held }
+            if unfinished > 0 {
+                logger.warning("partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
+            }
+            if let failure = KafkaConsumer.applyRebalance(handle, assigning: false, partitions: list) {
+                logger.error("\(failure)")
+            }
+            for progress in revoked { partitions[PartitionKey(topic: progress.topic, partition: progress.partition)] = nil }
+            logger.info("partitions \(lost ? "lost" : "revoked"): \(names)")
+        }
+    }
+
+    /// Releases queued (not yet dispatched) messages of partitions for which `predicate`
+    /// holds: they were never processed, so the next owner or the next run takes them.
+    func dropQueued(where predicate: (PartitionProgress) -> Bool) {
+        let dropped = scheduler.drop(
+            where: { predicate(table[$0].progress) }, keyHash: { table[$0].keyHash })
+        for slot in dropped { discard(slot) }
+    }
+
+    /// Frees a message without a verdict; its offset is never stored.
+    func discard(_ slot: Int) {
+        let record = table.remove(slot)
+        record.progress.held -= 1
+        rd_kafka_message_destroy(record.message)
+    }
+}

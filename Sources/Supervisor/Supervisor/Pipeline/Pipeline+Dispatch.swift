@@ -1,0 +1,101 @@
+import CRdKafka
+import CProcess
+import Glibc
+import PluginProtocol
+
+extension Pipeline {
+    /// Writes ready messages as request frames to the least busy workers, up to
+    /// `maxInFlight` each. Frames are only appended here; `flushWorkerOutput` writes each
+    /// worker's batch with one call.
+    func dispatch() {
+        while !scheduler.ready.isEmpty {
+            guard let worker = leastBusyWorker() else { return }
+            let slot = scheduler.next()!
+            let requestID = nextRequestID
+            nextRequestID += 1
+            appendRequest(for: table[slot], id: requestID, to: &worker.output)
+            worker.inFlight[requestID] = slot
+            table[slot].stage = .dispatched(worker: worker.id, requestID: requestID)
+        }
+    }
+
+    private func leastBusyWorker() -> Worker? {
+        var best: Worker?
+        for worker in workers where worker.isAcceptingRequests && worker.inFlight.count < settings.maxInFlight {
+            if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
+        }
+        return best
+    }
+
+    private func appendRequest(for record: MessageRecord, id: UInt64, to output: inout [UInt8]) {
+        let message = record.message
+        RequestFrameWriter.begin(
+            id: id, topic: record.progress.topic, partition: record.progress.partition, offset: record.offset,
+            timestamp: rd_kafka_message_timestamp(message, nil), attempt: record.attempt, to: &output)
+        if let key = record.key { RequestFrameWriter.appendKey(key, to: &output) }
+        var headers: OpaquePointer?
+        if rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers {
+            RequestFrameWriter.appendHeaders({ visit in
+                var index = 0
+                var name: UnsafePointer<CChar>?
+                var value: UnsafeRawPointer?
+                var size = 0
+                while rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let nameBytes = UnsafeRawBufferPointer(start: name, count: strlen(name!))
+                    visit(nameBytes, value.map { UnsafeRawBufferPointer(start: $0, count: size) })
+                    index += 1
+                }
+            }, to: &output)
+        } else {
+            output.append(contentsOf: #","headers":{}"#.utf8)
+        }
+        RequestFrameWriter.end(value: record.value, to: &output)
+    }
+
+    /// Writes every worker's pending frames.
+    func flushWorkerOutput() {
+        for worker in workers where worker.hasPendingOutput && !worker.waitingForWritable {
+            flushOutput(worker)
+        }
+    }
+
+    /// Writes as much of `worker`'s pending output as its stdin pipe takes; waits for
+    /// EPOLLOUT when the pipe is full.
+    func flushOutput(_ worker: Worker) {
+        guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
+        while worker.hasPendingOutput {
+            let written = worker.output.withUnsafeBytes { bytes in
+                write(stdinFD, bytes.baseAddress! + worker.outputOffset, bytes.count - worker.outputOffset)
+            }
+            if written > 0 {
+                worker.outputOffset += written
+                continue
+            }
+            let error = errno
+            if error == EINTR { continue }
+            if error == EAGAIN {
+                if !worker.waitingForWritable {
+                    worker.waitingForWritable = true
+                    poller.add(
+                        stdinFD, events: UInt32(EPOLLOUT.rawValue),
+                        token: EventToken(.workerStdin, worker: worker.id - 1, generation: worker.generation))
+                }
+                return
+            }
+            // EPIPE: the child is gone; its exit event re-dispatches what it held.
+            worker.output.removeAll(keepingCapacity: true)
+            worker.outputOffset = 0
+            stopWaitingForWritable(worker)
+            return
+        }
+        worker.output.removeAll(keepingCapacity: true)
+        worker.outputOffset = 0
+        stopWaitingForWritable(worker)
+    }
+
+    func stopWaitingForWritable(_ worker: Worker) {
+        guard worker.waitingForWritable, let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
+        worker.waitingForWritable = false
+        poller.remove(stdinFD)
+    }
+}

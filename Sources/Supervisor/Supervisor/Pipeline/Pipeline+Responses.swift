@@ -1,0 +1,124 @@
+import Logging
+import CRdKafka
+import Glibc
+import PluginProtocol
+
+extension Pipeline {
+    /// Reads what the worker wrote and handles each complete response line.
+    func readResponses(_ worker: Worker) {
+        guard let process = worker.process else { return }
+        var reachedEnd = false
+        reading: for _ in 0..<16 {
+            switch worker.stdoutLines.read(from: process.stdoutFD) {
+            case .bytes: continue
+            case .wouldBlock: break reading
+            case .endOfFile, .failed:
+                reachedEnd = true
+                break reading
+            }
+        }
+        worker.stdoutLines.drainLines { event in
+            guard worker.state != .restarting else { return false }  // killed: ignore the rest
+            switch event {
+            case .line(let line):
+                return handleResponse(line, from: worker)
+            case .overlong(let prefix):
+                protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
+                return false
+            }
+        }
+        if reachedEnd {
+            poller.remove(process.stdoutFD)
+            if worker.state == .running || worker.state == .starting, !worker.inFlight.isEmpty {
+                protocolError(worker, "closed stdout with \(worker.inFlight.count) requests unanswered", line: nil)
+            }
+        }
+    }
+
+    /// Applies one response; false after a protocol error (the worker is being restarted).
+    private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker) -> Bool {
+        let response: ResponseFrame
+        do {
+            response = try ResponseFrame(decoding: line)
+        } catch {
+            protocolError(worker, "invalid response: \(error)", line: line)
+            return false
+        }
+        guard let requestID = UInt64(decimalBytes: response.id), let slot = worker.inFlight.removeValue(forKey: requestID) else {
+            protocolError(worker, "response to an unknown or already answered id", line: line)
+            return false
+        }
+        worker.handled += 1
+        table[slot].stage = .producing(
+            VerdictOutput(
+                verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
+                reason: response.reason, headers: response.headers))
+        produceVerdict(slot: slot)
+        // Only now may the next message with this key go to a worker: its output is queued
+        // behind this one's.
+        scheduler.release(keyHash: table[slot].keyHash)
+        return true
+    }
+
+    /// Logs a plugin's protocol violation and kills the worker; its unanswered messages go
+    /// to other workers once it has exited.
+    func protocolError(_ worker: Worker, _ reason: String, line: UnsafeRawBufferPointer?) {
+        counters.protocolErrors += 1
+        var metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"]
+        if let line {
+            metadata["line"] = "\(String(decoding: line.prefix(200), as: UTF8.self))\(line.count > 200 ? "…" : "")"
+        }
+        logger.error("plugin protocol error: \(reason); restarting the worker", metadata: metadata)
+        worker.state = .restarting
+        worker.process?.signalGroup(SIGKILL)
+    }
+
+    /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker.
+    func readStderr(_ worker: Worker) {
+        guard let process = worker.process else { return }
+        var reachedEnd = false
+        reading: for _ in 0..<16 {
+            switch worker.stderrLines.read(from: process.stderrFD) {
+            case .bytes: continue
+            case .wouldBlock: break reading
+            case .endOfFile, .failed:
+                reachedEnd = true
+                break reading
+            }
+        }
+        let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
+        worker.stderrLines.drainLines { event in
+            switch event {
+            case .line(let line):
+                logger.info("plugin: \(String(decoding: line, as: UTF8.self))", metadata: metadata)
+            case .overlong(let prefix):
+                logger.info("plugin: \(String(decoding: prefix, as: UTF8.self))… (line truncated)", metadata: metadata)
+            }
+            return true
+        }
+        if reachedEnd {
+            if let rest = worker.stderrLines.takeRemainder() {
+                logger.info("plugin: \(String(decoding: rest, as: UTF8.self))", metadata: metadata)
+            }
+            poller.remove(process.stderrFD)
+        }
+    }
+}
+
+
+extension UInt64 {
+    /// Parses ASCII decimal digits; nil for anything else or an overflow.
+    init?(decimalBytes bytes: [UInt8]) {
+        guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflowA, !overflowB else { return nil }
+            value = sum
+        }
+        self = value
+    }
+}

@@ -1,0 +1,128 @@
+import CProcess
+import Glibc
+
+extension Pipeline {
+    /// Runs until `requestStop()` (then drains and shuts down in order: consumer, pool,
+    /// producer) or a fatal Kafka error, which is thrown after the same shutdown.
+    public func run() async throws {
+        let failure = await BackgroundThread.run(name: "sluice-pipeline") { () -> KafkaError? in
+            do throws(KafkaError) {
+                try self.runOnThisThread()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The pipeline thread's whole life. Children are forked from this thread, so their
+    /// PR_SET_PDEATHSIG fires if it ends.
+    func runOnThisThread() throws(KafkaError) {
+        poller.add(wakeup.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.wakeup))
+        poller.add(consumerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
+        poller.add(producerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
+        consumer.enableWakeups(fd: consumerBell.writeFD)
+        producer.enableWakeups(fd: producerBell.writeFD)
+        for worker in workers { startWorker(worker) }
+        try consumer.subscribe(topics: [settings.inputTopic])
+        logger.info(
+            "sluiced started",
+            metadata: [
+                "group": "\(settings.groupID)", "input": "\(settings.inputTopic)", "workers": "\(settings.workers)",
+                "plugin": "\(settings.command)",
+            ])
+        runLoop(until: { self.stopRequested || self.fatalError != nil })
+        shutDown()
+        if let fatal = fatalError {
+            throw KafkaError(.broker, "stopped after a fatal Kafka error: \(fatal)")
+        }
+    }
+
+    /// Serves events until `done()` or `deadline`. Also used nested: while a revoke or the
+    /// shutdown waits for in-flight messages, with `consuming` off.
+    func runLoop(until done: () -> Bool, deadline: ContinuousClock.Instant? = nil) {
+        var lastTick = ContinuousClock.now
+        var lastStatus = ContinuousClock.now
+        var statusBaseline = counters
+        while !done() {
+            let now = ContinuousClock.now
+            if let deadline, now >= deadline { return }
+            if now - lastTick >= .seconds(1) {
+                lastTick = now
+                consumerHasEvents = true  // poll at least once a second: max.poll.interval.ms
+                publishStatistics()
+            }
+            if now - lastStatus >= settings.statusInterval {
+                let seconds = Double((now - lastStatus).components.seconds)
+                logger.info("status \(counters.summary(since: statusBaseline, seconds: seconds))")
+                statusBaseline = counters
+                lastStatus = now
+            }
+            runTimers(now: now)
+            if consuming && consumerHasEvents { pollConsumer() }
+            dispatch()
+            flushWorkerOutput()
+            storeOffsets()
+            let timeout = consumerHasEvents && consuming ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
+            for event in poller.wait(timeoutMilliseconds: timeout, into: &events) {
+                handle(event)
+            }
+        }
+    }
+
+    private func timeoutUntilNextTimer(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Int32 {
+        var next = now + .seconds(1)
+        for worker in workers {
+            if case .backoff(let until) = worker.state { next = min(next, until) }
+            if worker.state == .starting { next = min(next, worker.startedAt + settings.startSeconds) }
+        }
+        for retry in produceRetries { next = min(next, retry.due) }
+        if let deadline { next = min(next, deadline) }
+        let milliseconds = (next - now).components.seconds * 1000 + (next - now).components.attoseconds / 1_000_000_000_000_000
+        return Int32(max(0, min(1000, milliseconds)))
+    }
+
+    private func handle(_ event: epoll_event) {
+        guard let token = EventToken(rawValue: event.data.u64) else { return }
+        switch token.kind {
+        case .wakeup:
+            wakeup.drain()
+        case .consumer:
+            consumerBell.drain()
+            consumerHasEvents = true
+        case .producer:
+            producerBell.drain()
+            producer.serveDeliveryReports()
+        case .workerStdout, .workerStdin, .workerStderr, .workerExit:
+            guard token.worker < workers.count else { return }
+            let worker = workers[token.worker]
+            guard worker.generation == token.generation, worker.process != nil else { return }
+            switch token.kind {
+            case .workerStdout: readResponses(worker)
+            case .workerStdin: flushOutput(worker)
+            case .workerStderr: readStderr(worker)
+            default: handleExit(worker)
+            }
+        }
+    }
+
+    private func runTimers(now: ContinuousClock.Instant) {
+        for worker in workers {
+            switch worker.state {
+            case .backoff(let until) where now >= until:
+                startWorker(worker)
+            case .starting where now - worker.startedAt >= settings.startSeconds:
+                worker.state = .running
+                worker.consecutiveFailures = 0
+            default:
+                break
+            }
+        }
+        if !produceRetries.isEmpty {
+            let due = produceRetries.filter { $0.due <= now }
+            produceRetries.removeAll { $0.due <= now }
+            for retry in due where table.contains(retry.slot) { produceVerdict(slot: retry.slot) }
+        }
+    }
+}

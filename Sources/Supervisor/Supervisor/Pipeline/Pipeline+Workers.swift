@@ -1,0 +1,87 @@
+import CProcess
+import Glibc
+import Logging
+
+extension Pipeline {
+    /// Starts a child for `worker`; a failure to start backs off like a crash.
+    func startWorker(_ worker: Worker) {
+        let process: ChildProcess
+        do {
+            process = try ChildProcess.spawn(
+                executable: settings.command.executable, arguments: settings.command.arguments,
+                environment: childEnvironment + ["SLUICE_WORKER_ID=\(worker.id)"])
+        } catch {
+            logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
+            scheduleRestart(worker, after: .zero)
+            return
+        }
+        worker.generation &+= 1
+        worker.process = process
+        worker.state = .starting
+        worker.startedAt = .now
+        let index = worker.id - 1
+        let readable = UInt32(EPOLLIN.rawValue)
+        poller.add(process.stdoutFD, events: readable, token: EventToken(.workerStdout, worker: index, generation: worker.generation))
+        poller.add(process.stderrFD, events: readable, token: EventToken(.workerStderr, worker: index, generation: worker.generation))
+        poller.add(process.pidFD, events: readable, token: EventToken(.workerExit, worker: index, generation: worker.generation))
+        logger.debug("worker started", metadata: ["worker": "\(worker.id)", "pid": "\(process.pid)"])
+    }
+
+    /// The child exited: collect its last output, give its unanswered messages to the other
+    /// workers (same order, keys still held), and restart it unless the pool is stopping.
+    func handleExit(_ worker: Worker) {
+        guard var process = worker.process, let termination = process.reap() else { return }
+        if worker.state != .restarting { readResponses(worker) }
+        readStderr(worker)
+        for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { poller.remove(fd) }
+        stopWaitingForWritable(worker)
+        process.closeDescriptors()
+        worker.process = nil
+        worker.lastTermination = termination
+        worker.output.removeAll(keepingCapacity: false)
+        worker.outputOffset = 0
+        for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
+            table[slot].stage = .queued
+            scheduler.retryFirst(slot)
+        }
+        let unanswered = worker.inFlight.count
+        worker.inFlight.removeAll()
+        let metadata: Logger.Metadata = [
+            "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",
+        ]
+        if worker.state == .stopping || worker.state == .stopped {
+            worker.state = .stopped
+            logger.debug("worker stopped: \(termination)", metadata: metadata)
+            return
+        }
+        let uptime = ContinuousClock.now - worker.startedAt
+        worker.consecutiveFailures = uptime >= settings.startSeconds ? 0 : worker.consecutiveFailures + 1
+        logger.warning("worker exited: \(termination); restarting", metadata: metadata)
+        let delay = Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6)))
+        scheduleRestart(worker, after: min(delay, .seconds(5)))
+    }
+
+    private func scheduleRestart(_ worker: Worker, after delay: Duration) {
+        worker.restarts += 1
+        counters.workerRestarts += 1
+        worker.state = .backoff(until: .now + delay)
+    }
+
+    /// Ends every worker: stdin closed (the protocol's "finish and exit"), then SIGTERM, then
+    /// SIGKILL, each after `stopTimeout`. Returns once all are reaped.
+    func stopWorkers() {
+        for worker in workers {
+            if worker.process == nil { worker.state = .stopped } else { worker.state = .stopping }
+            flushOutput(worker)
+            stopWaitingForWritable(worker)
+            worker.process?.closeStdin()
+        }
+        let allStopped = { self.workers.allSatisfy { $0.process == nil } }
+        runLoop(until: allStopped, deadline: .now + settings.stopTimeout)
+        for signal in [SIGTERM, SIGKILL] where !allStopped() {
+            for worker in workers { worker.process?.signalGroup(signal) }
+            logger.warning("workers still running after \(settings.stopTimeout); sending \(String(cString: strsignal(signal)))")
+            runLoop(until: allStopped, deadline: .now + settings.stopTimeout)
+        }
+    }
+}

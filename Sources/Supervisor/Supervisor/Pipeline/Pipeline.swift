@@ -1,0 +1,123 @@
+import CRdKafka
+import CProcess
+import Glibc
+import Logging
+import PluginProtocol
+import Synchronization
+
+/// One running pipeline: the consumer, the plugin pool and the producer, driven by a single
+/// thread that sleeps in epoll. All mutable state below is confined to that thread; other
+/// threads talk to it only through `requestStop()` and `statistics`.
+public final class Pipeline: @unchecked Sendable {
+    let settings: Settings
+    let logger: Logger
+    let consumer: KafkaConsumer
+    let producer: KafkaProducer
+    let poller = Poller()
+    let wakeup = NotificationPipe()
+    let consumerBell = NotificationPipe()
+    let producerBell = NotificationPipe()
+    let childEnvironment: [String]
+
+    var workers: [Worker] = []
+    var table = MessageTable()
+    var scheduler = KeyScheduler()
+    var partitions: [PartitionKey: PartitionProgress] = [:]
+    var partitionsToStore: [PartitionProgress] = []
+    var nextRequestID: UInt64 = 1
+    var counters = PipelineStatistics()
+    var consumerHasEvents = true
+    var fetchPaused = false
+    var consuming = true
+    var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
+    var events = [epoll_event](repeating: epoll_event(), count: 256)
+
+    private let shared = SharedState()
+
+    /// What other threads read or set, behind a lock.
+    final class SharedState: Sendable {
+        struct Values {
+            var stopRequested = false
+            var fatalError: String?
+            var statistics = PipelineStatistics()
+        }
+        let values = Mutex(Values())
+
+        func withLock<R>(_ body: (inout Values) -> R) -> R {
+            values.withLock { body(&$0) }
+        }
+    }
+
+    struct PartitionKey: Hashable {
+        let topic: String
+        let partition: Int32
+    }
+
+    /// Creates the Kafka clients (nothing connects until `run`). Fails on an invalid
+    /// librdkafka property with librdkafka's own message.
+    public init(settings: Settings, environment: [String: String], logger: Logger) throws(KafkaError) {
+        self.settings = settings
+        self.logger = logger
+        let stateBox = shared
+        let wakeup = self.wakeup
+        let onFatal: @Sendable (String) -> Void = { reason in
+            stateBox.withLock { $0.fatalError = $0.fatalError ?? reason }
+            wakeup.ring()
+        }
+        let common = [("bootstrap.servers", settings.brokers), ("client.id", "sluiced")]
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(
+                common + [
+                    ("group.id", settings.groupID),
+                    ("enable.auto.offset.store", "false"),
+                    ("enable.auto.commit", "true"),
+                    ("auto.commit.interval.ms", "1000"),
+                    ("auto.offset.reset", "earliest"),
+                    ("partition.assignment.strategy", "cooperative-sticky"),
+                    ("queued.max.messages.kbytes", "16384"),
+                ] + settings.kafkaProperties),
+            context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        producer = try KafkaProducer(
+            configuration: KafkaConfiguration(
+                common + [
+                    ("enable.idempotence", "true"),
+                    ("acks", "all"),
+                    ("linger.ms", "5"),
+                ] + settings.kafkaProperties),
+            context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        var environment = environment
+        environment["SLUICE_PROTOCOL"] = "json"
+        environment["SLUICE_PROTOCOL_VERSION"] = "1"
+        childEnvironment = environment.filter { $0.key != "SLUICE_WORKER_ID" }.map { "\($0.key)=\($0.value)" }
+        workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
+        consumer.client.context.onRebalance = { [unowned self] handle, error, list in
+            self.handleRebalance(handle, error: error, partitions: list)
+        }
+        producer.client.context.onDelivery = { [unowned self] message in
+            self.handleDelivery(message)
+        }
+    }
+
+    /// Counters as of the last second.
+    public var statistics: PipelineStatistics {
+        shared.withLock { $0.statistics }
+    }
+
+    /// Asks the pipeline to stop gracefully; safe from any thread.
+    public func requestStop() {
+        shared.withLock { $0.stopRequested = true }
+        wakeup.ring()
+    }
+
+    var stopRequested: Bool { shared.withLock { $0.stopRequested } }
+    var fatalError: String? { shared.withLock { $0.fatalError } }
+
+    func publishStatistics() {
+        counters.inFlight = table.count
+        counters.runningWorkers = workers.filter { $0.state == .running || $0.state == .starting }.count
+        counters.assignedPartitions = partitions.count
+        counters.paused = fetchPaused
+        let snapshot = counters
+        shared.withLock { $0.statistics = snapshot }
+    }
+}

@@ -1,0 +1,37 @@
+/// Counters of one pipeline since it started, published about once a second for status
+/// lines and the demo.
+public struct PipelineStatistics: Sendable, Equatable {
+    /// Messages taken from the input topic.
+    public var consumed = 0
+    /// Verdicts delivered to the success topic.
+    public var success = 0
+    /// Verdicts delivered to the transient-failure topic.
+    public var transient = 0
+    /// Verdicts delivered to the permanent-failure topic.
+    public var permanent = 0
+    /// Messages held by the daemon (queued, at a worker, or being produced).
+    public var inFlight = 0
+    /// Worker processes started again after an exit.
+    public var workerRestarts = 0
+    /// Protocol errors from plugins.
+    public var protocolErrors = 0
+    /// Workers running now.
+    public var runningWorkers = 0
+    /// Partitions assigned now.
+    public var assignedPartitions = 0
+    /// Whether fetching is paused because the daemon holds its maximum.
+    public var paused = false
+
+    public init() {}
+
+    /// Verdicts delivered, all kinds.
+    public var delivered: Int { success + transient + permanent }
+
+    /// A `key=value` summary, with the rate against an earlier snapshot.
+    public func summary(since earlier: PipelineStatistics, seconds: Double) -> String {
+        let rate = seconds > 0 ? Double(delivered - earlier.delivered) / seconds : 0
+        return "consumed=\(consumed) success=\(success) transient=\(transient) permanent=\(permanent) "
+            + "in_flight=\(inFlight) rate=\(Int(rate.rounded()))/s workers=\(runningWorkers) "
+            + "restarts=\(workerRestarts) partitions=\(assignedPartitions) paused=\(paused)"
+    }
+}

@@ -1,0 +1,59 @@
+import PluginProtocol
+
+/// One slot of the plugin pool: the current child process (if any), its pending output and
+/// its unanswered requests. Confined to the pipeline thread.
+final class Worker {
+    /// Where a worker is in its life, after supervisord's program states.
+    enum State: Equatable {
+        /// Spawned, not yet up for `startSeconds`.
+        case starting
+        /// Up and taking requests.
+        case running
+        /// Exited; restarts at the given time.
+        case backoff(until: ContinuousClock.Instant)
+        /// Killed after a protocol error; restarts as soon as it has exited.
+        case restarting
+        /// Asked to finish (stdin closed or signalled); takes no new requests.
+        case stopping
+        /// Not running and not to be restarted.
+        case stopped
+    }
+
+    /// 1-based id shown in logs and status.
+    let id: Int
+    var state: State = .stopped
+    var process: ChildProcess?
+    /// Bumped per child, so events about a previous child are recognised as stale.
+    var generation: UInt32 = 0
+    var startedAt: ContinuousClock.Instant = .now
+    /// Frames waiting to be written to the child's stdin, from `outputOffset` on.
+    var output: [UInt8] = []
+    var outputOffset = 0
+    /// Whether stdin is registered for EPOLLOUT because a write was short.
+    var waitingForWritable = false
+    let stdoutLines: LineBuffer
+    let stderrLines: LineBuffer
+    /// Unanswered requests: request id to message slot.
+    var inFlight: [UInt64: Int] = [:]
+    /// Restarts of this slot since the daemon started.
+    var restarts = 0
+    /// Failed starts in a row; reset once a child stays up.
+    var consecutiveFailures = 0
+    /// Requests answered.
+    var handled = 0
+    var lastTermination: ChildProcess.Termination?
+
+    init(id: Int, maximumFrameBytes: Int) {
+        self.id = id
+        stdoutLines = LineBuffer(maximumLineLength: maximumFrameBytes)
+        stderrLines = LineBuffer(maximumLineLength: 4096, initialCapacity: 8192)
+    }
+
+    /// Whether the worker takes new requests.
+    var isAcceptingRequests: Bool {
+        (state == .running || state == .starting) && process?.stdinFD ?? -1 >= 0
+    }
+
+    /// Whether output is waiting to be written.
+    var hasPendingOutput: Bool { outputOffset < output.count }
+}

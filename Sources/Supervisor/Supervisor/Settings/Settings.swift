@@ -1,0 +1,52 @@
+/// Everything the daemon needs to run one pipeline. Built from the command line and the
+/// environment (the original demo's variables); a config file can later fill the same
+/// fields, so each field has one home here.
+public struct Settings: Sendable {
+    /// `bootstrap.servers` (KAFKA_BROKER).
+    public var brokers: String
+    /// The topic to consume (INPUT_TOPIC).
+    public var inputTopic: String
+    /// Where success verdicts go (SUCCESS_TOPIC).
+    public var successTopic: String
+    /// Where transient failures go (TRANSIENT_FAILURE_TOPIC).
+    public var transientTopic: String
+    /// Where permanent failures go (PERMANENT_FAILURE_TOPIC).
+    public var permanentTopic: String
+    /// The consumer group (GROUP_ID).
+    public var groupID: String
+    /// The plugin program.
+    public var command: PluginCommand
+    /// Plugin processes in the pool.
+    public var workers: Int = 2
+    /// Requests written ahead to one worker before its answers.
+    public var maxInFlight: Int = 32
+    /// Messages held in the daemon (queued, in flight, being produced) before it pauses
+    /// fetching.
+    public var maxBufferedMessages: Int = 10_000
+    /// The longest frame line a plugin may write.
+    public var maxFrameBytes: Int = 16 * 1024 * 1024
+    /// How long shutdown and revocation wait for in-flight messages.
+    public var drainTimeout: Duration = .seconds(30)
+    /// How long a worker has to exit after its stdin closes, and again after SIGTERM.
+    public var stopTimeout: Duration = .seconds(5)
+    /// How long a child must stay up to count as started.
+    public var startSeconds: Duration = .seconds(1)
+    /// How often a summary line is logged.
+    public var statusInterval: Duration = .seconds(30)
+    /// Extra librdkafka properties for both clients, applied after Sluice's own.
+    public var kafkaProperties: [(String, String)] = []
+
+    /// Creates settings; `validate()` checks them.
+    public init(
+        brokers: String, inputTopic: String, successTopic: String, transientTopic: String,
+        permanentTopic: String, groupID: String, command: PluginCommand
+    ) {
+        self.brokers = brokers
+        self.inputTopic = inputTopic
+        self.successTopic = successTopic
+        self.transientTopic = transientTopic
+        self.permanentTopic = permanentTopic
+        self.groupID = groupID
+        self.command = command
+    }
+}
