@@ -34,6 +34,16 @@ final class KafkaConsumer {
         }
     }
 
+    /// Reads the given partitions from the given offsets, outside any group.
+    func assign(_ partitions: [(topic: String, partition: Int32, offset: Int64)]) throws(KafkaError) {
+        let list = TopicPartitionList(capacity: partitions.count)
+        for entry in partitions { list.add(topic: entry.topic, partition: entry.partition, offset: entry.offset) }
+        let error = rd_kafka_assign(client.handle, list.pointer)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.subscription, "cannot assign partitions", error: error)
+        }
+    }
+
     /// The next message, waiting at most `timeoutMilliseconds`; nil when the queue is empty. Rebalance
     /// callbacks run inside this call. The caller owns a returned message.
     func poll(timeoutMilliseconds: Int32 = 0) -> UnsafeMutablePointer<rd_kafka_message_t>? {

@@ -4,11 +4,14 @@ import Glibc
 import PluginProtocol
 
 extension Pipeline {
-    /// Reads what the worker wrote and handles each complete response line.
-    func readResponses(_ worker: Worker) {
+    /// Reads what the worker wrote and handles each complete response line. `exiting` is
+    /// set when the child is already gone and only its last words are collected.
+    func readResponses(_ worker: Worker, exiting: Bool = false) {
         guard let process = worker.process else { return }
         var reachedEnd = false
-        reading: for _ in 0..<16 {
+        // Bounded per wake-up so one chatty worker cannot starve the others; unbounded for
+        // a child that is gone.
+        reading: for _ in 0..<(exiting ? Int.max : 16) {
             switch worker.stdoutLines.read(from: process.stdoutFD) {
             case .bytes: continue
             case .wouldBlock: break reading
@@ -27,10 +30,11 @@ extension Pipeline {
                 return false
             }
         }
-        if reachedEnd {
+        if reachedEnd && !exiting {
             poller.remove(process.stdoutFD)
-            if worker.state == .running || worker.state == .starting, !worker.inFlight.isEmpty {
-                protocolError(worker, "closed stdout with \(worker.inFlight.count) requests unanswered", line: nil)
+            if worker.state == .running || worker.state == .starting {
+                // It can never answer again; its exit would otherwise leave requests hanging.
+                protocolError(worker, "closed its stdout while running", line: nil)
             }
         }
     }

@@ -31,7 +31,7 @@ extension Pipeline {
     /// workers (same order, keys still held), and restart it unless the pool is stopping.
     func handleExit(_ worker: Worker) {
         guard var process = worker.process, let termination = process.reap() else { return }
-        if worker.state != .restarting { readResponses(worker) }
+        if worker.state != .restarting { readResponses(worker, exiting: true) }
         readStderr(worker)
         for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { poller.remove(fd) }
         stopWaitingForWritable(worker)

@@ -1,0 +1,73 @@
+import PluginProtocol
+import Testing
+
+func decodeResponse(_ line: String) throws -> ResponseFrame {
+    try Array(line.utf8).withUnsafeBytes { try ResponseFrame(decoding: $0) }
+}
+
+@Suite struct ResponseFrameTests {
+    @Test func minimalResponses() throws {
+        for verdict in Verdict.allCases {
+            let response = try decodeResponse(#"{"id":"7","verdict":"\#(verdict.rawValue)"}"#)
+            #expect(response == ResponseFrame(id: Array("7".utf8), verdict: verdict))
+        }
+    }
+
+    @Test func everyOptionalField() throws {
+        let response = try decodeResponse(
+            #" { "verdict" : "transient", "id" : "9", "reason": "db \"down\"", "headers": {"h": "v\u00e9"}, "retry_after_ms": 1500, "extra": [1, {"x": null}] } "#)
+        #expect(response.verdict == .transient)
+        #expect(response.reason == "db \"down\"")
+        #expect(response.headers == [ResponseFrame.Header(name: "h", value: Array("vé".utf8))])
+        #expect(response.retryAfterMilliseconds == 1500)
+    }
+
+    @Test func replacementPayloads() throws {
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success","value":{"a": [1, 2]}}"#).payload == .json(Array(#"{"a": [1, 2]}"#.utf8)))
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success","text":"a\nb"}"#).payload == .text(Array("a\nb".utf8)))
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success","base64":"AAEC"}"#).payload == .binary([0, 1, 2]))
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success","value":null}"#).payload == .json(Array("null".utf8)))
+    }
+
+    @Test func surrogatePairsDecode() throws {
+        let response = try decodeResponse(#"{"id":"1","verdict":"permanent","reason":"\ud83d\ude00 \u2028"}"#)
+        #expect(response.reason == "😀 \u{2028}")
+    }
+
+    @Test(arguments: [
+        ("", "not a JSON object"),
+        ("not json", "not a JSON object"),
+        ("[1]", "not a JSON object"),
+        (#"{"id":"1"}"#, "missing field \"verdict\""),
+        (#"{"verdict":"success"}"#, "missing field \"id\""),
+        (#"{"id":1,"verdict":"success"}"#, "field \"id\": expected a string"),
+        (#"{"id":"1","verdict":"maybe"}"#, "field \"verdict\": unknown value \"maybe\""),
+        (#"{"id":"1","verdict":"success","text":"a","value":1}"#, "more than one of value, text, base64"),
+        (#"{"id":"1","verdict":"success","base64":"!!"}"#, "field \"base64\": not valid base64"),
+        (#"{"id":"1","verdict":"success"} trailing"#, "unexpected bytes after the JSON object"),
+        (#"{"id":"1","verdict":"success""#, "expected ',' or '}' in an object"),
+        (#"{"id":"1","verdict":"transient","retry_after_ms":-5}"#, "field \"retry_after_ms\": must not be negative"),
+        (#"{"id":"\ud800","verdict":"success"}"#, "field \"id\": expected a string"),
+        ("{\"id\":\"a\u{1}b\",\"verdict\":\"success\"}", "field \"id\": expected a string"),
+    ])
+    func malformedLinesAreRejectedWithAReason(line: String, reason: String) {
+        #expect(throws: FrameError(reason)) { try decodeResponse(line) }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        var bytes = Array(#"{"id":"1","verdict":"permanent","reason":"x"}"#.utf8)
+        bytes[bytes.count - 3] = 0xFF
+        #expect(throws: FrameError.self) { try bytes.withUnsafeBytes { try ResponseFrame(decoding: $0) } }
+    }
+
+    @Test func encodeThenDecodeIsIdentity() throws {
+        let original = ResponseFrame(
+            id: Array("abc".utf8), verdict: .success, payload: .binary([0, 255, 10]), reason: "fine\nreally",
+            headers: [ResponseFrame.Header(name: "x-a", value: Array("1".utf8))], retryAfterMilliseconds: 5)
+        var line: [UInt8] = []
+        original.encode(to: &line)
+        #expect(line.last == 0x0A && !line.dropLast().contains(0x0A))
+        let decoded = try line.dropLast().withUnsafeBytes { try ResponseFrame(decoding: $0) }
+        #expect(decoded == original)
+    }
+}

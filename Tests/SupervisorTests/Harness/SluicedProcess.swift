@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+
+@testable import Supervisor
+
+/// A real `sluiced` process started by a test, with its log captured.
+final class SluicedProcess: @unchecked Sendable {
+    let process = Process()
+    private let log = LogBuffer()
+    private let stderrPipe = Pipe()
+
+    /// The built sluiced binary, next to the test bundle.
+    static var executable: String { "\(ProcessEnvironment.executableDirectory)/sluiced" }
+
+    /// The repository root, for the plugin fixtures and examples.
+    static let repositoryRoot: String = {
+        var path = #filePath
+        for _ in 0..<4 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
+    }()
+
+    /// A Python plugin fixture from Tests/SupervisorTests/Plugins, as a command.
+    static func pythonPlugin(_ name: String) -> [String] {
+        ["python3", "\(repositoryRoot)/Tests/SupervisorTests/Plugins/\(name)"]
+    }
+
+    init(cluster: TestCluster, arguments: [String] = [], plugin: [String], environment extra: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["--status-interval", "1"] + arguments + ["--"] + plugin
+        var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        process.standardError = stderrPipe
+        process.standardOutput = FileHandle.nullDevice
+        let log = self.log
+        stderrPipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            log.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Everything sluiced logged so far.
+    var output: String { log.text.withLock { $0 } }
+
+    /// Waits until the log contains `text`.
+    func waitForLog(_ text: String, timeout: Duration = .seconds(60)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if output.contains(text) { return true }
+            if !process.isRunning { return output.contains(text) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// Sends a signal to sluiced.
+    func signal(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// Waits for sluiced to exit and returns its status (or nil after `timeout`).
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return nil }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(100))  // let the log reader catch up
+        return process.terminationStatus
+    }
+
+    /// The pids of sluiced's plugin processes (its direct children).
+    var workerPIDs: [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task -> [Int32] in
+            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+            return children.split(separator: " ").compactMap { Int32($0) }
+        }
+    }
+
+    /// Stops sluiced for good if a test failed half-way.
+    func killIfRunning() {
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// Text appended by a reader thread and read by the test.
+final class LogBuffer: Sendable {
+    let text = Mutex("")
+}

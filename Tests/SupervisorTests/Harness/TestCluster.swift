@@ -1,0 +1,131 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+@testable import Supervisor
+
+/// A mock cluster with one set of topics for one test: an input topic and the three
+/// outputs, with names no other test uses.
+final class TestCluster: @unchecked Sendable {
+    static let counter = Atomic(0)
+    let cluster: MockCluster
+    let input: String
+    let success: String
+    let transient: String
+    let permanent: String
+    let group: String
+    let logger = Logger(label: "test")
+
+    init(inputPartitions: Int32 = 4, brokers: Int = 1) throws {
+        cluster = try MockCluster(brokers: brokers)
+        let number = Self.counter.add(1, ordering: .relaxed).newValue
+        let prefix = "t\(number)-\(UInt32.random(in: 0...UInt32.max))"
+        input = "\(prefix)-in"
+        success = "\(prefix)-ok"
+        transient = "\(prefix)-retry"
+        permanent = "\(prefix)-dead"
+        group = "\(prefix)-group"
+        try cluster.createTopic(input, partitions: inputPartitions)
+        for topic in outputs { try cluster.createTopic(topic, partitions: 3) }
+    }
+
+    var outputs: [String] { [success, transient, permanent] }
+
+    var brokers: String { cluster.bootstrapServers }
+
+    /// The environment sluiced reads.
+    var environment: [String: String] {
+        [
+            "KAFKA_BROKER": brokers, "INPUT_TOPIC": input, "SUCCESS_TOPIC": success,
+            "TRANSIENT_FAILURE_TOPIC": transient, "PERMANENT_FAILURE_TOPIC": permanent, "GROUP_ID": group,
+        ]
+    }
+
+    /// Produces `messages` to the input topic and waits until every one is acknowledged.
+    func produce(_ messages: [TestMessage]) throws {
+        let context = KafkaClientContext(logger: logger, onFatalError: { _ in })
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("enable.idempotence", "true")]),
+            context: context)
+        var failures: [String] = []
+        context.onDelivery = { report in
+            if report.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                failures.append(String(cString: rd_kafka_err2str(report.pointee.err)))
+            }
+        }
+        for message in messages {
+            let headers = rd_kafka_headers_new(message.allHeaders.count)!
+            for (name, value) in message.allHeaders {
+                value.withUnsafeBytes { _ = rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
+            }
+            var error = RD_KAFKA_RESP_ERR__QUEUE_FULL
+            while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                error = withOptionalBytes(message.key) { key in
+                    withOptionalBytes(message.value) { value in
+                        producer.produce(topic: input, key: key, value: value, headers: headers, token: 1)
+                    }
+                }
+                if error == RD_KAFKA_RESP_ERR__QUEUE_FULL { producer.serveDeliveryReports() }
+            }
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                rd_kafka_headers_destroy(headers)
+                throw KafkaError(.produce, "test produce", error: error)
+            }
+        }
+        guard producer.flush(timeoutMilliseconds: 60_000), failures.isEmpty else {
+            throw KafkaError(.produce, "test produce failed: \(failures.prefix(3))")
+        }
+    }
+
+    /// Reads the output topics from the beginning until `expected` messages arrived (then a
+    /// little longer, so duplicates show) or `timeout` passed.
+    func collectOutputs(expected: Int, timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration([
+                ("bootstrap.servers", brokers), ("group.id", "\(group)-collector"), ("enable.auto.commit", "false"),
+            ]),
+            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
+        try consumer.assign(outputs.flatMap { topic in (0..<3).map { (topic, Int32($0), Int64(RD_KAFKA_OFFSET_BEGINNING)) } })
+        var collected: [OutputMessage] = []
+        let deadline = ContinuousClock.now + timeout
+        var settleUntil: ContinuousClock.Instant?
+        while ContinuousClock.now < (settleUntil ?? deadline) {
+            guard let message = consumer.poll(timeoutMilliseconds: 100) else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            collected.append(OutputMessage(message))
+            if collected.count >= expected && settleUntil == nil { settleUntil = .now + .seconds(2) }
+        }
+        _ = consumer.close()
+        return collected
+    }
+}
+
+extension OutputMessage {
+    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        func bytes(_ pointer: UnsafeMutableRawPointer?, _ count: Int) -> [UInt8]? {
+            pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) }
+        }
+        var headers: [(String, [UInt8]?)] = []
+        var list: OpaquePointer?
+        if rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var value: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers.append((String(cString: name!), value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                index += 1
+            }
+        }
+        self.init(
+            topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)), partition: message.pointee.partition,
+            offset: message.pointee.offset, key: bytes(message.pointee.key, message.pointee.key_len),
+            value: bytes(message.pointee.payload, message.pointee.len), headers: headers)
+    }
+}
+
+func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}

@@ -1,0 +1,31 @@
+/// A message a test sends, identified by its `id` header so it can be found in the outputs.
+struct TestMessage {
+    let id: String
+    var key: [UInt8]?
+    var value: [UInt8]?
+    /// Extra headers; `id` is added.
+    var headers: [(String, [UInt8])] = []
+
+    /// Where the route plugin should send it.
+    var route: String {
+        headers.first { $0.0 == "route" }.map { String(decoding: $0.1, as: UTF8.self) } ?? "success"
+    }
+
+    var allHeaders: [(String, [UInt8])] { [("id", Array(id.utf8))] + headers }
+}
+
+/// A message read back from an output topic.
+struct OutputMessage {
+    let topic: String
+    let partition: Int32
+    let offset: Int64
+    let key: [UInt8]?
+    let value: [UInt8]?
+    let headers: [(String, [UInt8]?)]
+
+    func header(_ name: String) -> String? {
+        headers.last { $0.0 == name }?.1.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    var id: String? { header("id") }
+}

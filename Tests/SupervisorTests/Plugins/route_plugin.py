@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""A Sluice plugin written from docs/PROTOCOL.md alone, used by the integration tests.
+
+Routes each message by its `route` header (success, transient, permanent) and checks that
+the value arrived in the field its `kind` header names (value, text, base64, none); a
+mismatch is answered permanent, which the tests would see in the wrong topic.
+
+Misbehaviour for tests, driven by the environment:
+  DELAY_MS   sleep this long per message
+  TRAP_MODE  garbage | unknown-id | crash | close-stdout: on a message whose `trap` header is
+             set, misbehave once (a marker file in TRAP_DIR remembers it), then behave.
+"""
+import json
+import os
+import sys
+import time
+
+DELAY = int(os.environ.get("DELAY_MS", "0")) / 1000.0
+TRAP_MODE = os.environ.get("TRAP_MODE")
+TRAP_DIR = os.environ.get("TRAP_DIR", "/tmp")
+
+
+def trap_once(message_id):
+    """True the first time a trapped message is seen, across restarts."""
+    marker = os.path.join(TRAP_DIR, "trapped-" + message_id)
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def answer(request):
+    headers = request.get("headers", {})
+    kind = headers.get("kind")
+    present = [field for field in ("value", "text", "base64") if field in request]
+    actual = present[0] if present else "none"
+    if kind is not None and kind != actual:
+        return {"id": request["id"], "verdict": "permanent", "reason": f"kind mismatch: expected {kind}, got {actual}"}
+    route = headers.get("route", "success")
+    if route == "success":
+        response = {"id": request["id"], "verdict": "success", "headers": {"plugin": "route_plugin"}}
+        if headers.get("replace") == "upper" and "text" in request:
+            response["text"] = request["text"].upper()
+        return response
+    return {"id": request["id"], "verdict": route, "reason": f"routed {route} by header"}
+
+
+for line in sys.stdin:  # iterates on "\n" only
+    request = json.loads(line)
+    if DELAY:
+        time.sleep(DELAY)
+    if TRAP_MODE and "trap" in request.get("headers", {}) and trap_once(request["headers"]["id"]):
+        print(f"trap {TRAP_MODE} on {request['headers']['id']}", file=sys.stderr, flush=True)
+        if TRAP_MODE == "garbage":
+            sys.stdout.write("this is not a frame\n")
+        elif TRAP_MODE == "unknown-id":
+            sys.stdout.write(json.dumps({"id": "no-such-request", "verdict": "success"}) + "\n")
+        elif TRAP_MODE == "crash":
+            os._exit(3)
+        elif TRAP_MODE == "close-stdout":
+            os.close(1)
+            time.sleep(60)
+        sys.stdout.flush()
+        continue
+    sys.stdout.write(json.dumps(answer(request)) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+extension SluicedTests {
+    /// Every payload kind through 3 workers: each id exactly once in the right topic, key
+    /// and headers kept, reason and origin headers on failures, per-key order kept.
+    @Test func mixedWorkloadIsRoutedExactlyOnce() async throws {
+        let cluster = try TestCluster()
+        var sent: [TestMessage] = []
+        let routes = ["success", "transient", "permanent"]
+        for index in 0..<400 {
+            let kind: String
+            let value: [UInt8]?
+            var extra: [(String, [UInt8])] = []
+            switch index % 8 {
+            case 0: (kind, value) = ("value", Array(#"{"n":\#(index),"s":"x"}"#.utf8))
+            case 1: (kind, value) = ("value", Array("{\n  \"n\": \(index),\r\n  \"list\": [1, 2]\n}\n".utf8))
+            case 2: (kind, value) = ("value", Array("{\"s\":\"a\\nb\u{2028}c\u{2029}\",\"n\":\(index)}".utf8))
+            case 3: (kind, value) = ("text", Array("héllo \(index) \u{2028} \"q\"".utf8))
+            case 4: (kind, value) = ("base64", [0xFF, 0x00, UInt8(index % 256), 0x0A, 0xC3])
+            case 5: (kind, value) = ("none", nil)
+            case 6: (kind, value) = ("text", [])
+            default:
+                (kind, value) = ("text", Array("lower case \(index)".utf8))
+                extra.append(("replace", Array("upper".utf8)))
+            }
+            let key: [UInt8]? = index % 4 == 0 ? nil : index % 4 == 3 ? [0xFE, UInt8(index % 5)] : Array("key-\(index % 7)".utf8)
+            sent.append(
+                TestMessage(
+                    id: "mixed-\(index)", key: key, value: value,
+                    headers: [("route", Array(routes[index % 3].utf8)), ("kind", Array(kind.utf8)), ("custom", Array("c\(index)".utf8))] + extra))
+        }
+        sent.append(
+            TestMessage(
+                id: "large", key: Array("big".utf8), value: [UInt8](repeating: UInt8(ascii: "z"), count: 900_000),
+                headers: [("route", Array("permanent".utf8)), ("kind", Array("text".utf8))]))
+        try cluster.produce(sent)
+
+        let sluiced = try SluicedProcess(cluster: cluster, arguments: ["--workers", "3"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count)
+        let accounting = Accounting(outputs)
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+
+        for message in sent {
+            guard let output = accounting.byID[message.id]?.first else { continue }
+            #expect(output.key == message.key, "\(message.id): key kept")
+            for (name, value) in message.allHeaders {
+                #expect(output.header(name) == String(decoding: value, as: UTF8.self), "\(message.id): header \(name) kept")
+            }
+            if message.route == "success" {
+                #expect(output.header("plugin") == "route_plugin", "\(message.id): plugin header added")
+                let expected = message.headers.contains { $0.0 == "replace" }
+                    ? message.value.map { Array(String(decoding: $0, as: UTF8.self).uppercased().utf8) } : message.value
+                #expect(output.value == expected, "\(message.id): value")
+            } else {
+                #expect(output.value == message.value, "\(message.id): original bytes on failure")
+                #expect(output.header("sluice.reason") == "routed \(message.route) by header")
+                #expect(output.header("sluice.verdict") == message.route)
+                #expect(output.header("sluice.attempt") == "1")
+                #expect(output.header("sluice.original.topic") == cluster.input)
+                #expect(output.header("sluice.original.offset").flatMap(Int64.init) != nil)
+                #expect(output.header("sluice.original.partition").flatMap(Int32.init) != nil)
+            }
+        }
+        // Per-key order: within each output topic, a key's messages keep their input order.
+        for topic in cluster.outputs {
+            let byKey = Dictionary(grouping: outputs.filter { $0.topic == topic && $0.key != nil }, by: { $0.key! })
+            for (key, messages) in byKey {
+                let indexes = messages.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+                    .compactMap { $0.id?.split(separator: "-").last.flatMap { Int($0) } }
+                #expect(indexes == indexes.sorted(), "order of key \(key) in \(topic)")
+            }
+        }
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// The example plugin in plain Python routes the demo's measurements.
+    @Test func pythonExampleValidatorRoutesMeasurements() async throws {
+        let cluster = try TestCluster()
+        let cases: [(String, String)] = [
+            (#"{"sensor_id":"s1","type":"temperature","value":21.5,"unit":"C"}"#, "success"),
+            (#"{"sensor_id":"s2","type":"humidity","value":140,"unit":"%"}"#, "permanent"),
+            (#"{"sensor_id":"s3","type":"temperature","unit":"C"}"#, "permanent"),
+            ("not json at all", "permanent"),
+            (#"{"sensor_id":"s4","type":"pressure","value":1013.2,"unit":"hPa"}"#, "success"),
+        ]
+        let sent = (0..<100).map { index in
+            let (value, route) = cases[index % cases.count]
+            return TestMessage(id: "measurement-\(index)", key: Array("s\(index % 4)".utf8), value: Array(value.utf8), headers: [("route", Array(route.utf8))])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2"],
+            plugin: ["python3", "\(SluicedProcess.repositoryRoot)/examples/plugins/validator.py"],
+            environment: ["TRANSIENT_RATE": "0"])
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+        let reasons = Set(accounting.byID.values.compactMap { $0.first?.header("sluice.reason") })
+        #expect(reasons.contains("not JSON"))
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+/// End-to-end tests: a real sluiced process against librdkafka's mock cluster over TCP,
+/// with real plugin processes. Every test counts each message by id in and out.
+/// Serialized: each test runs a broker, a daemon and its workers on a 2-core machine.
+@Suite(.serialized) struct SluicedTests {}
+
+/// The outputs of a run, by message id.
+struct Accounting {
+    let byID: [String: [OutputMessage]]
+    let unidentified: Int
+
+    init(_ outputs: [OutputMessage]) {
+        byID = Dictionary(grouping: outputs.filter { $0.id != nil }, by: { $0.id! })
+        unidentified = outputs.count - outputs.filter { $0.id != nil }.count
+    }
+
+    func missing(_ sent: [TestMessage]) -> [String] {
+        sent.map(\.id).filter { byID[$0] == nil }
+    }
+
+    var duplicated: [String] {
+        byID.filter { $0.value.count > 1 }.map(\.key).sorted()
+    }
+
+    /// Asserts every message arrived exactly once, in the topic its route names.
+    func expectExactlyOnce(_ sent: [TestMessage], cluster: TestCluster, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(missing(sent).isEmpty, "missing: \(missing(sent).prefix(20))", sourceLocation: sourceLocation)
+        #expect(duplicated.isEmpty, "duplicated: \(duplicated.prefix(20))", sourceLocation: sourceLocation)
+        #expect(unidentified == 0, sourceLocation: sourceLocation)
+        let topics = ["success": cluster.success, "transient": cluster.transient, "permanent": cluster.permanent]
+        for message in sent {
+            guard let output = byID[message.id]?.first else { continue }
+            #expect(output.topic == topics[message.route], "\(message.id) went to \(output.topic)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// `count` simple messages with text values, keyed over a few keys, routed in turn.
+func simpleMessages(_ count: Int, prefix: String = "m", routes: [String] = ["success", "transient", "permanent"]) -> [TestMessage] {
+    (0..<count).map { index in
+        TestMessage(
+            id: "\(prefix)\(index)", key: Array("key-\(index % 5)".utf8), value: Array("payload \(index)".utf8),
+            headers: [("route", Array(routes[index % routes.count].utf8))])
+    }
+}
