@@ -34,6 +34,11 @@ struct Sluiced: AsyncParsableCommand {
     @Option(help: "Seconds between status lines in the log.")
     var statusInterval: Int = 30
 
+    @Option(
+        name: [.customShort("X"), .customLong("kafka-property")],
+        help: ArgumentHelp("A librdkafka property for both clients, e.g. -X security.protocol=SASL_SSL (repeatable).", valueName: "name=value"))
+    var kafkaProperties: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -94,6 +99,12 @@ struct Sluiced: AsyncParsableCommand {
         guard drainTimeout >= 0 else { throw SettingsError("--drain-timeout: must not be negative") }
         guard statusInterval > 0 else { throw SettingsError("--status-interval: must be positive") }
         settings.drainTimeout = .seconds(drainTimeout)
+        settings.kafkaProperties = try kafkaProperties.map { (property) throws(SettingsError) in
+            guard let equals = property.firstIndex(of: "="), equals != property.startIndex else {
+                throw SettingsError("-X \(property): expected name=value")
+            }
+            return (String(property[..<equals]), String(property[property.index(after: equals)...]))
+        }
         settings.statusInterval = .seconds(statusInterval)
         try settings.validate()
     }

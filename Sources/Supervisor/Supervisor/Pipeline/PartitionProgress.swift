@@ -12,6 +12,10 @@ final class PartitionProgress {
     private(set) var storable: Int64?
     /// Messages of this partition the daemon holds now.
     var held = 0
+    /// The highest offset ever given to a worker. On shutdown or revoke, queued messages
+    /// below it are finished too, so the commit position reaches all work done and a
+    /// restart redoes nothing.
+    var highestDispatched: Int64 = -1
     /// Set on revoke: its messages are no longer accepted or dispatched; finished work is
     /// still stored until librdkafka lets go of the partition.
     var isRevoked = false

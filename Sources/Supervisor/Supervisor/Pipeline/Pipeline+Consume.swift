@@ -77,7 +77,7 @@ extension Pipeline {
             let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
             let revoked = entries.compactMap { partitions[PartitionKey(topic: $0.topic, partition: $0.partition)] }
             for progress in revoked { progress.isRevoked = true }
-            dropQueued { $0.isRevoked }
+            releaseUnstarted { $0.isRevoked }
             if !lost {
                 // Let what the workers have finish so the next owner does not redo it.
                 let wasConsuming = consuming
@@ -98,12 +98,19 @@ extension Pipeline {
         }
     }
 
-    /// Releases queued (not yet dispatched) messages of partitions for which `predicate`
-    /// holds: they were never processed, so the next owner or the next run takes them.
-    func dropQueued(where predicate: (PartitionProgress) -> Bool) {
-        let dropped = scheduler.drop(
-            where: { predicate(table[$0].progress) }, keyHash: { table[$0].keyHash })
-        for slot in dropped { discard(slot) }
+    /// Releases the queued messages of the partitions for which `predicate` holds that lie
+    /// beyond everything dispatched: no work after them is done, so the commit position is
+    /// not held back and the next owner (or run) starts exactly there. Queued messages
+    /// below a dispatched one stay and are finished. Returns how many were released.
+    @discardableResult
+    func releaseUnstarted(of predicate: (PartitionProgress) -> Bool) -> Int {
+        let released = scheduler.drop(
+            where: { slot in
+                let record = table[slot]
+                return predicate(record.progress) && record.offset > record.progress.highestDispatched
+            }, keyHash: { table[$0].keyHash })
+        for slot in released { discard(slot) }
+        return released.count
     }
 
     /// Frees a message without a verdict; its offset is never stored.

@@ -16,6 +16,8 @@ extension Pipeline {
             appendRequest(for: table[slot], id: requestID, to: &worker.output)
             worker.inFlight[requestID] = slot
             table[slot].stage = .dispatched(worker: worker.id, requestID: requestID)
+            let progress = table[slot].progress
+            progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
         }
     }
 

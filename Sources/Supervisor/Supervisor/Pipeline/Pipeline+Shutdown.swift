@@ -2,10 +2,10 @@ extension Pipeline {
     /// The ordered stop: consumer (stop fetching, drain, flush, commit, leave the group),
     /// then the pool, then the producer.
     func shutDown() {
-        logger.info("stopping: draining \(table.count - scheduler.ready.count - scheduler.waitingCount) in-flight messages")
         consuming = false
         consumer.pause(partitions.values.map { ($0.topic, $0.partition) })
-        dropQueued { _ in true }
+        let released = releaseUnstarted { _ in true }
+        logger.info("stopping: finishing \(table.count) messages, releasing \(released) not yet started")
         runLoop(until: { self.table.count == 0 }, deadline: .now + settings.drainTimeout)
         if table.count > 0 {
             logger.warning("drain timeout: \(table.count) messages unfinished; they will be redone after restart")

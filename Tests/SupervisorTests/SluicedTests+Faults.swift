@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+extension SluicedTests {
+    /// Workers killed with SIGKILL while messages flow: their unanswered messages go to the
+    /// other workers; nothing is missing and nothing is done twice.
+    @Test func killedWorkersLoseNothing() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(600, prefix: "kill")
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "3", "--max-in-flight", "8"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "5"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("partitions assigned"))
+        var killed = 0
+        for _ in 0..<4 {
+            try await Task.sleep(for: .milliseconds(300))
+            for pid in sluiced.workerPIDs.prefix(2) {
+                kill(pid, SIGKILL)
+                killed += 1
+            }
+        }
+        #expect(killed >= 4, "workers were found and killed")
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+        #expect(sluiced.output.contains("worker exited: signal 9"))
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// SIGTERM under load: sluiced drains what its workers hold, commits and exits 0; a new
+    /// sluiced in the same group finishes the rest. Nothing missing, nothing twice.
+    @Test func sigtermUnderLoadThenRestartLosesNothing() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(800, prefix: "term")
+        try cluster.produce(sent)
+        let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
+        let first = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "3"])
+        defer { first.killIfRunning() }
+        #expect(try await first.waitForLog("partitions assigned"))
+        try await Task.sleep(for: .milliseconds(700))
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+        #expect(first.output.contains("stopping: finishing"))
+        let processedFirst = Accounting(try cluster.collectOutputs(expected: sent.count, timeout: .seconds(3)))
+        #expect(processedFirst.byID.count > 0 && processedFirst.byID.count < sent.count, "stopped mid-stream")
+
+        let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin)
+        defer { second.killIfRunning() }
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        second.signal(SIGINT)
+        #expect(try await second.waitForExit() == 0)
+    }
+
+    /// A plugin that writes garbage, answers an unknown id, crashes or closes its stdout on
+    /// some messages: a clear log line, the worker restarts, the daemon keeps running, and
+    /// the messages are redone by a healthy worker.
+    @Test(arguments: [
+        ("garbage", "plugin protocol error: invalid response: not a JSON object"),
+        ("unknown-id", "plugin protocol error: response to an unknown or already answered id"),
+        ("crash", "worker exited: exit status 3; restarting"),
+        ("close-stdout", "plugin protocol error: closed its stdout while running"),
+    ])
+    func misbehavingPluginLosesNothing(mode: String, logLine: String) async throws {
+        let cluster = try TestCluster()
+        var sent = simpleMessages(120, prefix: "\(mode)-")
+        for index in [10, 50, 90] { sent[index].headers.append(("trap", Array("yes".utf8))) }
+        try cluster.produce(sent)
+        let trapDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-trap-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: trapDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["TRAP_MODE": mode, "TRAP_DIR": trapDirectory])
+        defer { sluiced.killIfRunning() }
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        #expect(sluiced.output.contains(logLine), "log: \(sluiced.output.suffix(2000))")
+        #expect(sluiced.output.contains("trap \(mode) on"), "the plugin's stderr is forwarded to the log")
+        #expect(sluiced.process.isRunning)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// A plugin that exits at once: restarts with backoff, the daemon keeps running and
+    /// commits nothing; a healthy plugin later processes every message.
+    @Test func pluginExitingAtOnceLosesNothing() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(30, prefix: "exit")
+        try cluster.produce(sent)
+        let broken = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: ["sh", "-c", "exit 3"])
+        defer { broken.killIfRunning() }
+        #expect(try await broken.waitForLog("partitions assigned"))
+        #expect(try await broken.waitForLog("worker exited: exit status 3; restarting"))
+        try await Task.sleep(for: .seconds(1))
+        #expect(broken.process.isRunning)
+        broken.signal(SIGTERM)
+        #expect(try await broken.waitForExit() == 0)
+        #expect(try cluster.collectOutputs(expected: 1, timeout: .seconds(2)).isEmpty)
+
+        let healthy = try SluicedProcess(cluster: cluster, plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { healthy.killIfRunning() }
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        healthy.signal(SIGTERM)
+        #expect(try await healthy.waitForExit() == 0)
+    }
+
+    /// A missing or malformed setting stops start-up with one line naming it, before any
+    /// connection, with exit status 78 (EX_CONFIG).
+    @Test func badSettingsFailWithOneClearLine() async throws {
+        let cluster = try TestCluster()
+        let cases: [([String: String], [String], String)] = [
+            (["GROUP_ID": ""], [], "sluiced: GROUP_ID: not set"),
+            (["KAFKA_BROKER": "nohost"], [], "sluiced: KAFKA_BROKER: \"nohost\" is not host:port"),
+            ([:], ["-X", "no.such.property=1"], "sluiced: kafka property no.such.property: No such configuration property"),
+            ([:], ["-X", "=1"], "sluiced: -X =1: expected name=value"),
+            ([:], ["--workers", "0"], "sluiced: --workers: 0 is not between 1 and 1024"),
+        ]
+        for (environment, arguments, expected) in cases {
+            let sluiced = try SluicedProcess(cluster: cluster, arguments: arguments, plugin: ["cat"], environment: environment)
+            #expect(try await sluiced.waitForExit() == 78)
+            #expect(sluiced.output == expected + String(sluiced.output.dropFirst(expected.count)), "\(sluiced.output)")
+            #expect(sluiced.output.split(separator: "\n").count == 1, "\(sluiced.output)")
+        }
+        let noPlugin = try SluicedProcess(cluster: cluster, plugin: ["no-such-plugin-anywhere"])
+        #expect(try await noPlugin.waitForExit() == 78)
+        #expect(noPlugin.output.hasPrefix("sluiced: plugin command: no-such-plugin-anywhere not found in PATH"))
+    }
+}
