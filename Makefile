@@ -10,9 +10,9 @@ deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
 		echo "installing librdkafka-dev (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq librdkafka-dev pkg-config; }
-	@command -v python3 >/dev/null || { \
-		echo "installing python3 (apt-get)"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }
+	@for tool in python3 jq; do command -v $$tool >/dev/null || { \
+		echo "installing $$tool (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$tool; }; done
 
 build: deps
 	$(SWIFT) build

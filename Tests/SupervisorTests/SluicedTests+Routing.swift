@@ -106,3 +106,30 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// The bash + jq plugin from docs/PROTOCOL.md, verbatim: objects succeed, the rest is
+    /// dead-lettered.
+    @Test func jqOneLinerFromTheProtocolPageWorks() async throws {
+        let cluster = try TestCluster()
+        let values: [([UInt8]?, String)] = [
+            (Array(#"{"a":1}"#.utf8), "success"), (Array("[1,2]".utf8), "permanent"), (Array("plain".utf8), "permanent"),
+            ([0xFF, 0xFE], "permanent"), (nil, "permanent"), (Array("{\n\"multi\": \"line\"\n}".utf8), "success"),
+        ]
+        let sent = (0..<60).map { index in
+            let (value, route) = values[index % values.count]
+            return TestMessage(id: "jq-\(index)", key: Array("k\(index % 3)".utf8), value: value, headers: [("route", Array(route.utf8))])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster,
+            plugin: ["jq", "-c", "--unbuffered", #"{id, verdict: (if (.value | type) == "object" then "success" else "permanent" end)}"#])
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+        #expect(accounting.byID["jq-0"]?.first?.header("sluice.reason") == nil)
+        #expect(accounting.byID["jq-1"]?.first?.header("sluice.reason") == "plugin gave no reason")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -12,7 +12,8 @@ extension Pipeline {
                 environment: childEnvironment + ["SLUICE_WORKER_ID=\(worker.id)"])
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
-            scheduleRestart(worker, after: .zero)
+            worker.consecutiveFailures += 1
+            scheduleRestart(worker)
             return
         }
         worker.generation &+= 1
@@ -57,11 +58,12 @@ extension Pipeline {
         let uptime = ContinuousClock.now - worker.startedAt
         worker.consecutiveFailures = uptime >= settings.startSeconds ? 0 : worker.consecutiveFailures + 1
         logger.warning("worker exited: \(termination); restarting", metadata: metadata)
-        let delay = Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6)))
-        scheduleRestart(worker, after: min(delay, .seconds(5)))
+        scheduleRestart(worker)
     }
 
-    private func scheduleRestart(_ worker: Worker, after delay: Duration) {
+    /// Restarts after 100 ms, doubling with each failed start in a row, up to 5 s.
+    private func scheduleRestart(_ worker: Worker) {
+        let delay = min(Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6))), .seconds(5))
         worker.restarts += 1
         counters.workerRestarts += 1
         worker.state = .backoff(until: .now + delay)
