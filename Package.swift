@@ -53,6 +53,6 @@ let package = Package(
             path: "Sources/SamplePlugins/measurement-validator"
         ),
         .testTarget(name: "PluginProtocolTests", dependencies: ["PluginProtocol"]),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "PluginProtocol"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "PluginProtocol"], exclude: ["Plugins"]),
     ]
 )

@@ -14,9 +14,6 @@ public enum Payload: Sendable, Equatable {
         }
     }
 
-    /// The frame field names that carry a payload, in the order of the cases above.
-    public static let fieldNames = ["value", "text", "base64"]
-
     /// Classifies raw message bytes the way a request frame does: JSON, else UTF-8 text,
     /// else binary.
     public init(classifying bytes: [UInt8]) {

@@ -47,9 +47,6 @@ public final class LineBuffer {
         storage.deallocate()
     }
 
-    /// Bytes held that are not yet part of a delivered line.
-    public var bufferedCount: Int { end - start }
-
     /// Reads once from `fd` into the buffer.
     public func read(from fd: Int32) -> ReadResult {
         makeRoom()
@@ -61,6 +58,19 @@ public final class LineBuffer {
         if count == 0 { return .endOfFile }
         let error = errno
         return error == EAGAIN || error == EWOULDBLOCK ? .wouldBlock : (error == EINTR ? .bytes(0) : .failed(error))
+    }
+
+    /// Reads from a non-blocking `fd` until it has nothing more, at most `maximumReads`
+    /// times; true when the writer closed its end (or the read failed).
+    public func readAvailable(from fd: Int32, maximumReads: Int) -> Bool {
+        for _ in 0..<maximumReads {
+            switch read(from: fd) {
+            case .bytes: continue
+            case .wouldBlock: return false
+            case .endOfFile, .failed: return true
+            }
+        }
+        return false
     }
 
     /// Calls `body` for every complete line buffered, in order, until it returns false.

@@ -32,14 +32,4 @@ public final class MockCluster: @unchecked Sendable {
             throw KafkaError(.mockCluster, "cannot create topic \(name)", error: error)
         }
     }
-
-    /// Takes broker `id` down (connections closed) or brings it back.
-    public func setBroker(_ id: Int32, up: Bool) {
-        _ = up ? rd_kafka_mock_broker_set_up(cluster, id) : rd_kafka_mock_broker_set_down(cluster, id)
-    }
-
-    /// Makes broker `id` the leader of a partition.
-    public func setLeader(topic: String, partition: Int32, broker id: Int32) {
-        _ = rd_kafka_mock_partition_set_leader(cluster, topic, partition, id)
-    }
 }

@@ -33,9 +33,4 @@ struct MessageTable {
         count -= 1
         return record
     }
-
-    /// The occupied slots.
-    var slots: [Int] {
-        records.indices.filter { records[$0] != nil }
-    }
 }

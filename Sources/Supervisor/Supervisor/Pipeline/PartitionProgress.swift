@@ -25,9 +25,6 @@ final class PartitionProgress {
         self.partition = partition
     }
 
-    /// Messages consumed and not yet finished.
-    var unfinishedCount: Int { pending.count }
-
     /// Records a consumed offset (offsets arrive in increasing order).
     func track(_ offset: Int64) {
         pending.append((offset, false))

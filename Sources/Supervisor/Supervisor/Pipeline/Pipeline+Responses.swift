@@ -8,18 +8,9 @@ extension Pipeline {
     /// set when the child is already gone and only its last words are collected.
     func readResponses(_ worker: Worker, exiting: Bool = false) {
         guard let process = worker.process else { return }
-        var reachedEnd = false
         // Bounded per wake-up so one chatty worker cannot starve the others; unbounded for
         // a child that is gone.
-        reading: for _ in 0..<(exiting ? Int.max : 16) {
-            switch worker.stdoutLines.read(from: process.stdoutFD) {
-            case .bytes: continue
-            case .wouldBlock: break reading
-            case .endOfFile, .failed:
-                reachedEnd = true
-                break reading
-            }
-        }
+        let reachedEnd = worker.stdoutLines.readAvailable(from: process.stdoutFD, maximumReads: exiting ? Int.max : 16)
         worker.stdoutLines.drainLines { event in
             guard worker.state != .restarting else { return false }  // killed: ignore the rest
             switch event {
@@ -52,7 +43,6 @@ extension Pipeline {
             protocolError(worker, "response to an unknown or already answered id", line: line)
             return false
         }
-        worker.handled += 1
         table[slot].stage = .producing(
             VerdictOutput(
                 verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
@@ -80,16 +70,7 @@ extension Pipeline {
     /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker.
     func readStderr(_ worker: Worker) {
         guard let process = worker.process else { return }
-        var reachedEnd = false
-        reading: for _ in 0..<16 {
-            switch worker.stderrLines.read(from: process.stderrFD) {
-            case .bytes: continue
-            case .wouldBlock: break reading
-            case .endOfFile, .failed:
-                reachedEnd = true
-                break reading
-            }
-        }
+        let reachedEnd = worker.stderrLines.readAvailable(from: process.stderrFD, maximumReads: 16)
         let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
         worker.stderrLines.drainLines { event in
             switch event {

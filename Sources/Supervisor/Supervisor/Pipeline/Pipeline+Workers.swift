@@ -38,7 +38,6 @@ extension Pipeline {
         stopWaitingForWritable(worker)
         process.closeDescriptors()
         worker.process = nil
-        worker.lastTermination = termination
         worker.output.removeAll(keepingCapacity: false)
         worker.outputOffset = 0
         for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
@@ -64,7 +63,6 @@ extension Pipeline {
     /// Restarts after 100 ms, doubling with each failed start in a row, up to 5 s.
     private func scheduleRestart(_ worker: Worker) {
         let delay = min(Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6))), .seconds(5))
-        worker.restarts += 1
         counters.workerRestarts += 1
         worker.state = .backoff(until: .now + delay)
     }

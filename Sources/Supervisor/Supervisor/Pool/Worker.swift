@@ -35,13 +35,8 @@ final class Worker {
     let stderrLines: LineBuffer
     /// Unanswered requests: request id to message slot.
     var inFlight: [UInt64: Int] = [:]
-    /// Restarts of this slot since the daemon started.
-    var restarts = 0
     /// Failed starts in a row; reset once a child stays up.
     var consecutiveFailures = 0
-    /// Requests answered.
-    var handled = 0
-    var lastTermination: ChildProcess.Termination?
 
     init(id: Int, maximumFrameBytes: Int) {
         self.id = id
