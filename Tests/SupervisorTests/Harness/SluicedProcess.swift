@@ -59,6 +59,25 @@ final class SluicedProcess: @unchecked Sendable {
         return false
     }
 
+    /// Waits until a status line reports at least `count` verdicts delivered.
+    func waitForDelivered(atLeast count: Int, timeout: Duration = .seconds(60)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline && process.isRunning {
+            if delivered >= count { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// Verdicts delivered according to the last status line.
+    var delivered: Int {
+        guard let line = output.split(separator: "\n").last(where: { $0.contains(" status consumed=") }) else { return 0 }
+        return ["success=", "transient=", "permanent="].reduce(0) { sum, field in
+            guard let range = line.range(of: field) else { return sum }
+            return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
+        }
+    }
+
     /// Sends a signal to sluiced.
     func signal(_ signal: Int32) {
         kill(pid, signal)
