@@ -197,3 +197,29 @@ func isAlive(_ pid: Int32) -> Bool {
     guard let state = processState(pid) else { return false }
     return state != "Z"
 }
+
+extension SluicedTests {
+    /// A second sluiced joins the group mid-stream (the multi-host case): partitions move
+    /// to it after the first finished what it had started in them, so every message is
+    /// processed exactly once across the two.
+    @Test func secondMemberJoiningMidStreamRepeatsNothing() async throws {
+        let cluster = try TestCluster(inputPartitions: 6)
+        let sent = simpleMessages(3000, prefix: "share")
+        try cluster.produce(sent)
+        let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
+        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "3"])
+        defer { first.killIfRunning() }
+        #expect(try await first.waitForDelivered(atLeast: 1))
+        let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "3"])
+        defer { second.killIfRunning() }
+        #expect(try await second.waitForLog("partitions assigned"))
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+        #expect(first.output.contains("partitions revoked"), "the first member gave partitions away")
+        #expect(try await second.waitForDelivered(atLeast: 1, timeout: .seconds(5)), "the second member did work")
+        for member in [first, second] {
+            member.signal(SIGTERM)
+            #expect(try await member.waitForExit() == 0)
+        }
+    }
+}

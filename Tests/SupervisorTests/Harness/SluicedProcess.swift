@@ -28,7 +28,7 @@ final class SluicedProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // The mock cluster waits for a whole session timeout before it rebalances after a
         // member leaves; a short one keeps restart tests quick.
-        let kafka = ["-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"]
+        let kafka = ["-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500"]
         process.arguments = ["--status-interval", "1"] + kafka + arguments + ["--"] + plugin
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }

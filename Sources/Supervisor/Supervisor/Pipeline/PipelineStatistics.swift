@@ -31,7 +31,7 @@ public struct PipelineStatistics: Sendable, Equatable {
     public func summary(since earlier: PipelineStatistics, seconds: Double) -> String {
         let rate = seconds > 0 ? Double(delivered - earlier.delivered) / seconds : 0
         return "consumed=\(consumed) success=\(success) transient=\(transient) permanent=\(permanent) "
-            + "in_flight=\(inFlight) rate=\(Int(rate.rounded()))/s workers=\(runningWorkers) "
+            + "in_flight=\(inFlight) rate=\(Int(rate.rounded())) workers=\(runningWorkers) "
             + "restarts=\(workerRestarts) partitions=\(assignedPartitions) paused=\(paused)"
     }
 }
