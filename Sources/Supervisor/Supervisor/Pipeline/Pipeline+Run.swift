@@ -24,8 +24,8 @@ extension Pipeline {
         poller.add(producerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
         consumer.enableWakeups(fd: consumerBell.writeFD)
         producer.enableWakeups(fd: producerBell.writeFD)
-        for worker in workers { startWorker(worker) }
         try consumer.subscribe(topics: [settings.inputTopic])
+        for worker in workers { startWorker(worker) }
         logger.info(
             "sluiced started",
             metadata: [
