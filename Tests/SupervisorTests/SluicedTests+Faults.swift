@@ -223,3 +223,29 @@ extension SluicedTests {
         }
     }
 }
+
+extension SluicedTests {
+    /// A full pool whose plugin hangs: sluiced pauses the partitions and keeps polling (so
+    /// it stays in the group), resumes when work drains, and loses or repeats nothing.
+    @Test func stuckFullPoolPausesAndResumesWithoutLoss() async throws {
+        let cluster = try TestCluster()
+        var sent = simpleMessages(60, prefix: "stuck")
+        sent[5].headers.append(("trap", Array("yes".utf8)))
+        try cluster.produce(sent)
+        let trapDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-trap-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: trapDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "1", "--max-in-flight", "4", "--max-buffered", "4"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["TRAP_MODE": "hang", "HANG_MS": "7000", "TRAP_DIR": trapDirectory])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("pausing fetching, staying in the group"))
+        #expect(try await sluiced.waitForLog("paused=true"))
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        try await Task.sleep(for: .milliseconds(1500))  // one more status line
+        #expect(sluiced.lastStatus?.hasSuffix("paused=false") == true, "resumed: \(sluiced.lastStatus ?? "")")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -25,7 +25,7 @@ struct Sluiced: AsyncParsableCommand {
     @Option(help: "Requests written ahead to one worker (1-100000).")
     var maxInFlight: Int = 32
 
-    @Option(help: "Messages held before fetching pauses.")
+    @Option(help: "Messages held (queued, at workers, being produced) before sluiced stops taking more.")
     var maxBuffered: Int = 10_000
 
     @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke.")

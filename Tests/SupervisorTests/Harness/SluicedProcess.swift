@@ -69,9 +69,14 @@ final class SluicedProcess: @unchecked Sendable {
         return false
     }
 
+    /// The last status line logged.
+    var lastStatus: Substring? {
+        output.split(separator: "\n").last { $0.contains(" status consumed=") }
+    }
+
     /// Verdicts delivered according to the last status line.
     var delivered: Int {
-        guard let line = output.split(separator: "\n").last(where: { $0.contains(" status consumed=") }) else { return 0 }
+        guard let line = lastStatus else { return 0 }
         return ["success=", "transient=", "permanent="].reduce(0) { sum, field in
             guard let range = line.range(of: field) else { return sum }
             return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)

@@ -7,8 +7,9 @@ mismatch is answered permanent, which the tests would see in the wrong topic.
 
 Misbehaviour for tests, driven by the environment:
   DELAY_MS   sleep this long per message
-  TRAP_MODE  garbage | unknown-id | crash | close-stdout: on a message whose `trap` header is
-             set, misbehave once (a marker file in TRAP_DIR remembers it), then behave.
+  TRAP_MODE  garbage | unknown-id | crash | close-stdout | hang: on a message whose `trap`
+             header is set, misbehave once (a marker file in TRAP_DIR remembers it), then
+             behave; `hang` sleeps HANG_MS (default 7000) and then answers normally.
 """
 import json
 import os
@@ -62,6 +63,9 @@ for line in sys.stdin:  # iterates on "\n" only
         elif TRAP_MODE == "close-stdout":
             os.close(1)
             time.sleep(60)
+        elif TRAP_MODE == "hang":
+            time.sleep(int(os.environ.get("HANG_MS", "7000")) / 1000.0)
+            sys.stdout.write(json.dumps(answer(request)) + "\n")
         sys.stdout.flush()
         continue
     sys.stdout.write(json.dumps(answer(request)) + "\n")

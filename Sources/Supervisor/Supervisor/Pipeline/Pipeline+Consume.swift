@@ -1,19 +1,32 @@
 import CRdKafka
 
 extension Pipeline {
-    /// Takes what the consumer queue holds (at most a batch, so pipes are served in
-    /// between) and pauses fetching once the daemon holds its maximum.
+    /// Whether to take messages now. While the daemon holds `maxBufferedMessages` it stops
+    /// taking them and lets librdkafka's bounded prefetch wait (cheap: nothing is thrown
+    /// away). Only if that leaves the consumer unpolled for `longestUnpolled` (the plugins
+    /// are stuck) does it pause the partitions, so it can poll again and stay in the group
+    /// however long the plugins take.
+    func shouldPollConsumer(now: ContinuousClock.Instant) -> Bool {
+        guard consuming else { return false }
+        if fetchPaused || table.count < settings.maxBufferedMessages { return consumerHasEvents }
+        guard now - lastConsumerPoll >= Self.longestUnpolled else { return false }
+        fetchPaused = true
+        consumer.pause(partitions.values.map { ($0.topic, $0.partition) })
+        logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
+        return true
+    }
+
+    /// Takes what the consumer queue holds, at most a batch (so pipes are served in
+    /// between) and not beyond the buffer limit unless fetching is paused.
     func pollConsumer() {
+        lastConsumerPoll = .now
         for _ in 0..<1000 {
+            guard fetchPaused || table.count < settings.maxBufferedMessages else { return }
             guard let message = consumer.poll() else {
                 consumerHasEvents = false
-                break
+                return
             }
             accept(message)
-        }
-        if !fetchPaused && table.count >= settings.maxBufferedMessages {
-            fetchPaused = true
-            consumer.pause(partitions.values.map { ($0.topic, $0.partition) })
         }
     }
 

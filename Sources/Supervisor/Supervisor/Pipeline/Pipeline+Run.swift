@@ -60,11 +60,12 @@ extension Pipeline {
                 lastStatus = now
             }
             runTimers(now: now)
-            if consuming && consumerHasEvents { pollConsumer() }
+            let polling = shouldPollConsumer(now: now)
+            if polling { pollConsumer() }
             dispatch()
             flushWorkerOutput()
             storeOffsets()
-            let timeout = consumerHasEvents && consuming ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
+            let timeout = polling && consumerHasEvents ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
             for event in poller.wait(timeoutMilliseconds: timeout, into: &events) {
                 handle(event)
             }
@@ -78,6 +79,9 @@ extension Pipeline {
             if worker.state == .starting { next = min(next, worker.startedAt + settings.startSeconds) }
         }
         for retry in produceRetries { next = min(next, retry.due) }
+        if consuming && !fetchPaused && table.count >= settings.maxBufferedMessages {
+            next = min(next, lastConsumerPoll + Self.longestUnpolled)
+        }
         if let deadline { next = min(next, deadline) }
         let milliseconds = (next - now).components.seconds * 1000 + (next - now).components.attoseconds / 1_000_000_000_000_000
         return Int32(max(0, min(1000, milliseconds)))

@@ -28,6 +28,11 @@ public final class Pipeline: @unchecked Sendable {
     var counters = PipelineStatistics()
     var consumerHasEvents = true
     var fetchPaused = false
+    /// The last time the consumer was polled (taking messages, or events only).
+    var lastConsumerPoll = ContinuousClock.now
+    /// How long the consumer may go unpolled while the pool is full before fetching is
+    /// paused, far below `max.poll.interval.ms`.
+    static let longestUnpolled = Duration.seconds(5)
     var consuming = true
     var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
     var events = [epoll_event](repeating: epoll_event(), count: 256)

@@ -19,7 +19,7 @@ public struct PipelineStatistics: Sendable, Equatable {
     public var runningWorkers = 0
     /// Partitions assigned now.
     public var assignedPartitions = 0
-    /// Whether fetching is paused because the daemon holds its maximum.
+    /// Whether fetching is paused because the full pool gave no verdict for a while.
     public var paused = false
 
     public init() {}

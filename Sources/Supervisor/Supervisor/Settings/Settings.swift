@@ -20,8 +20,8 @@ public struct Settings: Sendable {
     public var workers: Int = 2
     /// Requests written ahead to one worker before its answers.
     public var maxInFlight: Int = 32
-    /// Messages held in the daemon (queued, in flight, being produced) before it pauses
-    /// fetching.
+    /// Messages held in the daemon (queued, in flight, being produced) before it stops
+    /// taking more from the consumer.
     public var maxBufferedMessages: Int = 10_000
     /// The longest frame line a plugin may write.
     public var maxFrameBytes: Int = 16 * 1024 * 1024
