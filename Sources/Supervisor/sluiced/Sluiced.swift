@@ -31,6 +31,24 @@ struct Sluiced: AsyncParsableCommand {
     @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke.")
     var drainTimeout: Int = 30
 
+    @Option(help: "Seconds a worker may leave a request unanswered before it is killed.")
+    var messageTimeout: Int = 30
+
+    @Option(help: "Times a message may be in flight when its worker crashes or hangs before it is dead-lettered.")
+    var poisonThreshold: Int = 2
+
+    @Option(help: "Attempts a message gets in all before transient failures become permanent.")
+    var maxAttempts: Int = 5
+
+    @Option(help: "Seconds before the first retry; each further retry waits twice as long.")
+    var retryDelay: Double = 1
+
+    @Option(help: "The longest retry delay in seconds, also the cap on a plugin's retry_after_ms.")
+    var retryMaxDelay: Double = 300
+
+    @Option(help: "on: run the pipeline and the retrier; off: the pipeline only; only: the retrier only.")
+    var retrier: String = "on"
+
     @Option(help: "Seconds between status lines in the log.")
     var statusInterval: Int = 30
 
@@ -99,6 +117,21 @@ struct Sluiced: AsyncParsableCommand {
         guard drainTimeout >= 0 else { throw SettingsError("--drain-timeout: must not be negative") }
         guard statusInterval > 0 else { throw SettingsError("--status-interval: must be positive") }
         settings.drainTimeout = .seconds(drainTimeout)
+        guard messageTimeout > 0 else { throw SettingsError("--message-timeout: must be positive") }
+        guard poisonThreshold >= 1 else { throw SettingsError("--poison-threshold: must be at least 1") }
+        guard maxAttempts >= 1 else { throw SettingsError("--max-attempts: must be at least 1") }
+        guard retryDelay > 0, retryMaxDelay >= retryDelay else {
+            throw SettingsError("--retry-delay, --retry-max-delay: need 0 < retry-delay <= retry-max-delay")
+        }
+        guard let mode = RetrierMode(rawValue: retrier) else {
+            throw SettingsError("--retrier: \"\(retrier)\" is not one of on, off, only")
+        }
+        settings.retrier = mode
+        settings.messageTimeout = .seconds(messageTimeout)
+        settings.poisonThreshold = poisonThreshold
+        settings.retry.maxAttempts = maxAttempts
+        settings.retry.base = .milliseconds(Int64(retryDelay * 1000))
+        settings.retry.maximum = .milliseconds(Int64(retryMaxDelay * 1000))
         settings.kafkaProperties = try kafkaProperties.map { (property) throws(SettingsError) in
             guard let equals = property.firstIndex(of: "="), equals != property.startIndex else {
                 throw SettingsError("-X \(property): expected name=value")

@@ -41,8 +41,11 @@ final class DemoSinks: Service, @unchecked Sendable {
             guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
             let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
             counts.withLock { $0[topic, default: 0] += 1 }
-            if lastSample[topic].map({ ContinuousClock.now - $0 >= .seconds(5) }) ?? true {
-                lastSample[topic] = .now
+            let attempt = OutputHeaders.attempt(of: message)
+            // One sample per topic, and one of messages that needed retries, every 5 s.
+            let sample = attempt > 1 ? "\(topic) after \(attempt) attempts" : topic
+            if lastSample[sample].map({ ContinuousClock.now - $0 >= .seconds(5) }) ?? true {
+                lastSample[sample] = .now
                 let value = message.pointee.payload.map {
                     String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self)
                 } ?? "null"
@@ -56,7 +59,7 @@ final class DemoSinks: Service, @unchecked Sendable {
                 {
                     reason = " reason=\"\(String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self))\""
                 }
-                logger.info("sink \(topic): \(value.prefix(160))\(reason)")
+                logger.info("sink \(sample): \(value.prefix(160))\(reason)")
             }
         }
         _ = consumer.close()

@@ -7,10 +7,14 @@ struct MessageRecord {
     enum Stage {
         /// Waiting for a worker (or for its key).
         case queued
-        /// Written to worker `worker` as request `requestID`.
-        case dispatched(worker: Int, requestID: UInt64)
+        /// Written to a worker at this time.
+        case dispatched(at: ContinuousClock.Instant)
         /// Verdict enqueued to the producer; waiting for the delivery report.
         case producing(VerdictOutput)
+        /// A transient failure held by the retrier until it is due.
+        case waitingForRetry
+        /// Published back to the input topic; waiting for the delivery report.
+        case republishing
     }
 
     /// The librdkafka message, owned: destroyed when the record is freed.
@@ -20,6 +24,11 @@ struct MessageRecord {
     let keyHash: Int?
     let attempt: Int
     var stage: Stage = .queued
+    /// How often its worker crashed, hung or broke the protocol while it was in flight.
+    /// A message with a strike runs alone on a worker, so a second strike is its own.
+    var strikes = 0
+    /// The context of the last strike, for the dead letter if the message is poison.
+    var lastStrike: VerdictOutput?
 
     /// The message value, nil for a null value.
     var value: UnsafeRawBufferPointer? {
@@ -36,9 +45,21 @@ struct MessageRecord {
 
 /// What a verdict sends to Kafka, kept until delivered so a failed delivery can be retried.
 struct VerdictOutput {
-    let verdict: Verdict
+    var verdict: Verdict
     /// A replacement value (success only); nil sends the original bytes.
-    let payload: [UInt8]?
-    let reason: String?
-    let headers: [ResponseFrame.Header]
+    var payload: [UInt8]? = nil
+    var reason: String?
+    var headers: [ResponseFrame.Header] = []
+    /// Who decided a failure.
+    var source: FailureSource = .plugin
+    /// The worker that handled the message, for failure headers.
+    var worker: Int?
+    /// How the worker's child ended, when a crash caused the failure.
+    var termination: String? = nil
+    /// The last lines the worker's child wrote to stderr, when a crash caused the failure.
+    var stderrTail: String? = nil
+    /// The plugin's requested retry delay, for a transient verdict.
+    var retryAfterMilliseconds: Int64? = nil
+    /// A transient verdict's due time for the retry (milliseconds since the epoch).
+    var retryDue: Int64? = nil
 }

@@ -4,11 +4,23 @@ import CRdKafka
 enum OutputHeaders {
     static let reason = "sluice.reason"
     static let verdict = "sluice.verdict"
+    static let source = "sluice.source"
     static let attempt = "sluice.attempt"
+    static let failureTime = "sluice.failure.time"
+    static let firstFailureTime = "sluice.first-failure.time"
+    static let retryDue = "sluice.retry.due"
+    static let group = "sluice.group"
+    static let worker = "sluice.worker"
+    static let plugin = "sluice.plugin"
+    static let exit = "sluice.exit"
+    static let stderr = "sluice.stderr"
     static let originalTopic = "sluice.original.topic"
     static let originalPartition = "sluice.original.partition"
     static let originalOffset = "sluice.original.offset"
     static let originalTimestamp = "sluice.original.timestamp"
+
+    /// Headers that describe one failure; a retry drops them, the next failure sets them.
+    static let perFailure = [reason, verdict, source, failureTime, retryDue, group, worker, plugin, exit, stderr]
 
     /// A copy of the message's own headers (or an empty list), which the caller adds to and
     /// hands to the producer.
@@ -18,6 +30,21 @@ enum OutputHeaders {
             return rd_kafka_headers_copy(existing)
         }
         return rd_kafka_headers_new(extra)
+    }
+
+    /// Replaces every value of `name` with `value`.
+    static func set(_ headers: OpaquePointer, _ name: String, _ value: String) {
+        _ = rd_kafka_header_remove(headers, name)
+        add(headers, name, value)
+    }
+
+    /// Adds `name` unless the message already carries it (the first failure's context
+    /// survives its retries).
+    static func addIfAbsent(_ headers: OpaquePointer, _ name: String, _ value: @autoclosure () -> String) {
+        var existing: UnsafeRawPointer?
+        var size = 0
+        guard rd_kafka_header_get_last(headers, name, &existing, &size) == RD_KAFKA_RESP_ERR__NOENT else { return }
+        add(headers, name, value())
     }
 
     static func add(_ headers: OpaquePointer, _ name: String, _ value: String) {
@@ -35,14 +62,18 @@ enum OutputHeaders {
 
     /// The attempt number a message carries (1 when it has none or it is malformed).
     static func attempt(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> Int {
+        integer(attempt, of: message).map { Int(clamping: max(1, $0)) } ?? 1
+    }
+
+    /// A header's value as a decimal integer, nil when absent or malformed.
+    static func integer(_ name: String, of message: UnsafeMutablePointer<rd_kafka_message_t>) -> Int64? {
         var headers: OpaquePointer?
-        guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR else { return 1 }
+        guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
         var value: UnsafeRawPointer?
         var size = 0
-        guard rd_kafka_header_get_last(headers, attempt, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
-            let value, size > 0, size < 10
-        else { return 1 }
-        let text = String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self)
-        return Int(text).map { max(1, $0) } ?? 1
+        guard rd_kafka_header_get_last(headers, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
+            let value, size > 0, size <= 20
+        else { return nil }
+        return Int64(String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self))
     }
 }

@@ -20,9 +20,13 @@ final class PartitionProgress {
     /// still stored until librdkafka lets go of the partition.
     var isRevoked = false
 
-    init(topic: String, partition: Int32) {
+    /// Whether this is a partition of the transient-failure topic, read by the retrier.
+    let isRetry: Bool
+
+    init(topic: String, partition: Int32, isRetry: Bool = false) {
         self.topic = topic
         self.partition = partition
+        self.isRetry = isRetry
     }
 
     /// Records a consumed offset (offsets arrive in increasing order).

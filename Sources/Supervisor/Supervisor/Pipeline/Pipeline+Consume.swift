@@ -11,7 +11,7 @@ extension Pipeline {
         if fetchPaused || table.count < settings.maxBufferedMessages { return consumerHasEvents }
         guard now - lastConsumerPoll >= Self.longestUnpolled else { return false }
         fetchPaused = true
-        consumer.pause(partitions.values.map { ($0.topic, $0.partition) })
+        consumer.pause(assignedPartitions(retry: false))
         logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
         return true
     }
@@ -34,7 +34,7 @@ extension Pipeline {
     func resumeFetchingIfDrained() {
         guard fetchPaused, consuming, table.count <= settings.maxBufferedMessages / 2 else { return }
         fetchPaused = false
-        consumer.resume(partitions.values.filter { !$0.isRevoked }.map { ($0.topic, $0.partition) })
+        consumer.resume(assignedPartitions(retry: false))
     }
 
     private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
@@ -68,46 +68,55 @@ extension Pipeline {
         counters.consumed += 1
     }
 
-    /// Called by librdkafka inside `poll` or `close`.
+    /// The partitions assigned to the input consumer (`retry` false) or the retrier, that
+    /// are not being revoked.
+    func assignedPartitions(retry: Bool) -> [(topic: String, partition: Int32)] {
+        partitions.values.filter { $0.isRetry == retry && !$0.isRevoked }.map { ($0.topic, $0.partition) }
+    }
+
+    /// Called by librdkafka inside `poll` or `close` of the input consumer or the retrier's.
     func handleRebalance(
         _ handle: OpaquePointer, error: rd_kafka_resp_err_t,
-        partitions list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+        partitions list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, isRetry: Bool
     ) {
         let entries = list.entries
         let names = entries.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
+        let owner = isRetry ? "retrier " : ""
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             for entry in entries {
                 partitions[PartitionKey(topic: entry.topic, partition: entry.partition)] =
-                    PartitionProgress(topic: entry.topic, partition: entry.partition)
+                    PartitionProgress(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
             }
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
-            if fetchPaused || !consuming { consumer.pause(entries.map { ($0.topic, $0.partition) }) }
-            logger.info("partitions assigned: \(names)")
+            let holdBack = isRetry ? retryPaused || !retrying : fetchPaused || !consuming
+            if holdBack { (isRetry ? retryConsumer! : consumer).pause(entries.map { ($0.topic, $0.partition) }) }
+            logger.info("\(owner)partitions assigned: \(names)")
         default:
             let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
             let revoked = entries.compactMap { partitions[PartitionKey(topic: $0.topic, partition: $0.partition)] }
             for progress in revoked { progress.isRevoked = true }
-            releaseUnstarted { $0.isRevoked }
+            if isRetry { releaseWaitingRetries { $0.isRevoked } } else { releaseUnstarted { $0.isRevoked } }
             if !lost {
-                // Let what the workers have finish so the next owner does not redo it.
-                let wasConsuming = consuming
-                consuming = false  // librdkafka is inside poll: no nested poll
+                // Let started work finish so the next owner does not redo it. librdkafka is
+                // inside this consumer's poll: no nested poll of it.
+                let wasTaking = (consuming, retrying)
+                if isRetry { retrying = false } else { consuming = false }
                 runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: .now + settings.drainTimeout)
-                consuming = wasConsuming
+                (consuming, retrying) = wasTaking
                 storeOffsets()
             }
             let unfinished = revoked.reduce(0) { $0 + $1.held }
             if unfinished > 0 {
-                logger.warning("partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
+                logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
             }
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: false, partitions: list) {
                 logger.error("\(failure)")
             }
             for progress in revoked { partitions[PartitionKey(topic: progress.topic, partition: progress.partition)] = nil }
-            logger.info("partitions \(lost ? "lost" : "revoked"): \(names)")
+            logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
         }
     }
 

@@ -8,8 +8,7 @@ extension Pipeline {
     func produceVerdict(slot: Int) {
         let record = table[slot]
         guard case .producing(let output) = record.stage else { return }
-        let message = record.message
-        let headers = OutputHeaders.copyOfHeaders(message, extra: output.headers.count + 7)
+        let headers = OutputHeaders.copyOfHeaders(record.message, extra: output.headers.count + 16)
         for header in output.headers { OutputHeaders.add(headers, header.name, header.value) }
         let topic: String
         switch output.verdict {
@@ -17,13 +16,7 @@ extension Pipeline {
             topic = settings.successTopic
         case .transient, .permanent:
             topic = output.verdict == .transient ? settings.transientTopic : settings.permanentTopic
-            OutputHeaders.add(headers, OutputHeaders.reason, output.reason ?? "plugin gave no reason")
-            OutputHeaders.add(headers, OutputHeaders.verdict, output.verdict.rawValue)
-            OutputHeaders.add(headers, OutputHeaders.attempt, String(record.attempt))
-            OutputHeaders.add(headers, OutputHeaders.originalTopic, record.progress.topic)
-            OutputHeaders.add(headers, OutputHeaders.originalPartition, String(record.progress.partition))
-            OutputHeaders.add(headers, OutputHeaders.originalOffset, String(record.offset))
-            OutputHeaders.add(headers, OutputHeaders.originalTimestamp, String(rd_kafka_message_timestamp(message, nil)))
+            addFailureHeaders(headers, for: output, record: record)
         }
         let error: rd_kafka_resp_err_t
         if let payload = output.payload {
@@ -43,11 +36,20 @@ extension Pipeline {
         }
     }
 
+    /// Produces a message's output again after a refused enqueue or a failed delivery.
+    func produceAgain(slot: Int) {
+        switch table[slot].stage {
+        case .producing: produceVerdict(slot: slot)
+        case .republishing: republish(slot: slot)
+        case .queued, .dispatched, .waitingForRetry: break
+        }
+    }
+
     /// A delivery report: on success the message is done and its partition's commit
     /// position may move; on failure the output is produced again.
     func handleDelivery(_ report: UnsafePointer<rd_kafka_message_t>) {
         let slot = Int(bitPattern: report.pointee._private) - 1
-        guard table.contains(slot), case .producing(let output) = table[slot].stage else { return }
+        guard table.contains(slot) else { return }
         let error = report.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             logger.error(
@@ -56,10 +58,17 @@ extension Pipeline {
             produceRetries.append((slot, .now + .seconds(1)))
             return
         }
-        switch output.verdict {
-        case .success: counters.success += 1
-        case .transient: counters.transient += 1
-        case .permanent: counters.permanent += 1
+        switch table[slot].stage {
+        case .producing(let output):
+            switch output.verdict {
+            case .success: counters.success += 1
+            case .transient: counters.transient += 1
+            case .permanent: counters.permanent += 1
+            }
+        case .republishing:
+            counters.retried += 1
+        case .queued, .dispatched, .waitingForRetry:
+            return
         }
         let record = table.remove(slot)
         record.progress.held -= 1
@@ -70,20 +79,24 @@ extension Pipeline {
         resumeFetchingIfDrained()
     }
 
-    /// Hands the moved commit positions to librdkafka, which commits them.
+    /// Hands the moved commit positions to librdkafka (the input consumer's or the
+    /// retrier's), which commits them.
     func storeOffsets() {
         guard !partitionsToStore.isEmpty else { return }
         var offsets: [(topic: String, partition: Int32, next: Int64)] = []
+        var retryOffsets: [(topic: String, partition: Int32, next: Int64)] = []
         for progress in partitionsToStore {
-            if let next = progress.storable {
+            guard let next = progress.storable else { continue }
+            if progress.isRetry {
+                retryOffsets.append((progress.topic, progress.partition, next))
+            } else {
                 offsets.append((progress.topic, progress.partition, next))
-                progress.markStored()
             }
+            progress.markStored()
         }
         partitionsToStore.removeAll(keepingCapacity: true)
-        guard !offsets.isEmpty else { return }
-        if let error = consumer.storeOffsets(offsets) {
-            logger.error("\(error)")
+        for (client, list) in [(consumer, offsets), (retryConsumer, retryOffsets)] where !list.isEmpty {
+            if let error = client?.storeOffsets(list) { logger.error("\(error)") }
         }
     }
 }

@@ -8,23 +8,38 @@ extension Pipeline {
     /// `maxInFlight` each. Frames are only appended here; `flushWorkerOutput` writes each
     /// worker's batch with one call.
     func dispatch() {
-        while !scheduler.ready.isEmpty {
-            guard let worker = leastBusyWorker() else { return }
+        // Suspects (messages in flight when a worker failed) run alone on an idle worker.
+        while !suspects.isEmpty, let worker = leastBusyWorker(idleOnly: true) {
+            send(suspects.removeFirst(), to: worker)
+            worker.isIsolating = true
+        }
+        while !scheduler.ready.isEmpty, let worker = leastBusyWorker(idleOnly: false) {
             let slot = scheduler.next()!
-            let requestID = nextRequestID
-            nextRequestID += 1
-            appendRequest(for: table[slot], id: requestID, to: &worker.output)
-            worker.inFlight[requestID] = slot
-            table[slot].stage = .dispatched(worker: worker.id, requestID: requestID)
-            let progress = table[slot].progress
-            progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
+            if table[slot].strikes > 0 {
+                suspects.append(slot)
+                continue
+            }
+            send(slot, to: worker)
         }
     }
 
-    private func leastBusyWorker() -> Worker? {
+    private func send(_ slot: Int, to worker: Worker) {
+        let requestID = nextRequestID
+        nextRequestID += 1
+        appendRequest(for: table[slot], id: requestID, to: &worker.output)
+        worker.inFlight[requestID] = slot
+        table[slot].stage = .dispatched(at: .now)
+        let progress = table[slot].progress
+        progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
+    }
+
+    private func leastBusyWorker(idleOnly: Bool) -> Worker? {
         var best: Worker?
-        for worker in workers where worker.isAcceptingRequests && worker.inFlight.count < settings.maxInFlight {
-            if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
+        for worker in workers where worker.isAcceptingRequests && !worker.isIsolating {
+            let load = worker.inFlight.count
+            // A suspect goes only to a worker that has proved it can run at all.
+            guard idleOnly ? load == 0 && worker.provedHealthy : load < settings.maxInFlight else { continue }
+            if best == nil || load < best!.inFlight.count { best = worker }
         }
         return best
     }

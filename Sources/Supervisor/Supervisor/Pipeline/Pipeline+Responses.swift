@@ -43,10 +43,12 @@ extension Pipeline {
             protocolError(worker, "response to an unknown or already answered id", line: line)
             return false
         }
-        table[slot].stage = .producing(
-            VerdictOutput(
-                verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
-                reason: response.reason, headers: response.headers))
+        worker.isIsolating = false
+        let output = VerdictOutput(
+            verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
+            reason: response.reason, headers: response.headers, worker: worker.id,
+            retryAfterMilliseconds: response.retryAfterMilliseconds)
+        table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
         produceVerdict(slot: slot)
         // Only now may the next message with this key go to a worker: its output is queued
         // behind this one's.
@@ -63,8 +65,7 @@ extension Pipeline {
             metadata["line"] = "\(String(decoding: line.prefix(200), as: UTF8.self))\(line.count > 200 ? "…" : "")"
         }
         logger.error("plugin protocol error: \(reason); restarting the worker", metadata: metadata)
-        worker.state = .restarting
-        worker.process?.signalGroup(SIGKILL)
+        kill(worker, cause: .protocolError, reason: "plugin protocol error while processing: \(reason)")
     }
 
     /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker.
@@ -75,7 +76,9 @@ extension Pipeline {
         worker.stderrLines.drainLines { event in
             switch event {
             case .line(let line):
-                logger.info("plugin: \(String(decoding: line, as: UTF8.self))", metadata: metadata)
+                let text = String(decoding: line, as: UTF8.self)
+                worker.rememberStderr(text)
+                logger.info("plugin: \(text)", metadata: metadata)
             case .overlong(let prefix):
                 logger.info("plugin: \(String(decoding: prefix, as: UTF8.self))… (line truncated)", metadata: metadata)
             }

@@ -22,15 +22,22 @@ extension Pipeline {
         poller.add(wakeup.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.wakeup))
         poller.add(consumerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
         poller.add(producerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
+        poller.add(retryBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
         consumer.enableWakeups(fd: consumerBell.writeFD)
+        retryConsumer?.enableWakeups(fd: retryBell.writeFD)
         producer.enableWakeups(fd: producerBell.writeFD)
-        try consumer.subscribe(topics: [settings.inputTopic])
-        for worker in workers { startWorker(worker) }
+        try retryConsumer?.subscribe(topics: [settings.transientTopic])
+        if settings.retrier == .only {
+            consuming = false  // the retrier alone: no input, no plugins
+        } else {
+            try consumer.subscribe(topics: [settings.inputTopic])
+            for worker in workers { startWorker(worker) }
+        }
         logger.info(
             "sluiced started",
             metadata: [
                 "group": "\(settings.groupID)", "input": "\(settings.inputTopic)", "workers": "\(settings.workers)",
-                "plugin": "\(settings.command)",
+                "plugin": "\(settings.command)", "retrier": "\(settings.retrier.rawValue)",
             ])
         runLoop(until: { self.stopRequested || self.fatalError != nil })
         shutDown()
@@ -51,6 +58,8 @@ extension Pipeline {
             if now - lastTick >= .seconds(1) {
                 lastTick = now
                 consumerHasEvents = true  // poll at least once a second: max.poll.interval.ms
+                retryConsumerHasEvents = true
+                killHungWorkers(now: now)
                 publishStatistics()
             }
             if now - lastStatus >= settings.statusInterval {
@@ -62,10 +71,13 @@ extension Pipeline {
             runTimers(now: now)
             let polling = shouldPollConsumer(now: now)
             if polling { pollConsumer() }
+            if retrying && retryConsumerHasEvents { pollRetryConsumer() }
+            republishDue()
             dispatch()
             flushWorkerOutput()
             storeOffsets()
-            let timeout = polling && consumerHasEvents ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
+            let busy = (polling && consumerHasEvents) || (retrying && retryConsumerHasEvents)
+            let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
             for event in poller.wait(timeoutMilliseconds: timeout, into: &events) {
                 handle(event)
             }
@@ -79,6 +91,7 @@ extension Pipeline {
             if worker.state == .starting { next = min(next, worker.startedAt + settings.startSeconds) }
         }
         for retry in produceRetries { next = min(next, retry.due) }
+        if let untilRetry = timeUntilNextRetry { next = min(next, now + untilRetry) }
         if consuming && !fetchPaused && table.count >= settings.maxBufferedMessages {
             next = min(next, lastConsumerPoll + Self.longestUnpolled)
         }
@@ -95,6 +108,9 @@ extension Pipeline {
         case .consumer:
             consumerBell.drain()
             consumerHasEvents = true
+        case .retryConsumer:
+            retryBell.drain()
+            retryConsumerHasEvents = true
         case .producer:
             producerBell.drain()
             producer.serveDeliveryReports()
@@ -118,6 +134,7 @@ extension Pipeline {
                 startWorker(worker)
             case .starting where now - worker.startedAt >= settings.startSeconds:
                 worker.state = .running
+                worker.provedHealthy = true
                 worker.consecutiveFailures = 0
             default:
                 break
@@ -126,7 +143,7 @@ extension Pipeline {
         if !produceRetries.isEmpty {
             let due = produceRetries.filter { $0.due <= now }
             produceRetries.removeAll { $0.due <= now }
-            for retry in due where table.contains(retry.slot) { produceVerdict(slot: retry.slot) }
+            for retry in due where table.contains(retry.slot) { produceAgain(slot: retry.slot) }
         }
     }
 }

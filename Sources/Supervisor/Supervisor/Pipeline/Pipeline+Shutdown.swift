@@ -3,7 +3,10 @@ extension Pipeline {
     /// then the pool, then the producer.
     func shutDown() {
         consuming = false
-        consumer.pause(partitions.values.map { ($0.topic, $0.partition) })
+        retrying = false
+        consumer.pause(assignedPartitions(retry: false))
+        retryConsumer?.pause(assignedPartitions(retry: true))
+        releaseWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }
         logger.info("stopping: finishing \(table.count) messages, releasing \(released) not yet started")
         runLoop(until: { self.table.count == 0 }, deadline: .now + settings.drainTimeout)
@@ -14,8 +17,10 @@ extension Pipeline {
             logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
         }
         storeOffsets()
-        if let error = consumer.commitStored() { logger.warning("\(error)") }
-        if let error = consumer.close() { logger.warning("\(error)") }
+        for client in [consumer, retryConsumer].compactMap({ $0 }) {
+            if let error = client.commitStored() { logger.warning("\(error)") }
+            if let error = client.close() { logger.warning("\(error)") }
+        }
         stopWorkers()
         if !producer.flush(timeoutMilliseconds: 10_000) {
             logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")

@@ -18,6 +18,9 @@ extension Pipeline {
         }
         worker.generation &+= 1
         worker.process = process
+        worker.killCause = nil
+        worker.provedHealthy = false
+        worker.stderrTail = []
         worker.state = .starting
         worker.startedAt = .now
         let index = worker.id - 1
@@ -40,12 +43,10 @@ extension Pipeline {
         worker.process = nil
         worker.output.removeAll(keepingCapacity: false)
         worker.outputOffset = 0
-        for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
-            table[slot].stage = .queued
-            scheduler.retryFirst(slot)
-        }
         let unanswered = worker.inFlight.count
+        blameInFlight(of: worker, termination: termination)
         worker.inFlight.removeAll()
+        worker.isIsolating = false
         let metadata: Logger.Metadata = [
             "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",
         ]
@@ -58,6 +59,62 @@ extension Pipeline {
         worker.consecutiveFailures = uptime >= settings.startSeconds ? 0 : worker.consecutiveFailures + 1
         logger.warning("worker exited: \(termination); restarting", metadata: metadata)
         scheduleRestart(worker)
+    }
+
+    /// Gives the messages a failed worker held back to the pool, in order and with their
+    /// keys still held, each with a strike; a message at `poisonThreshold` strikes is
+    /// dead-lettered instead. A worker the daemon was stopping, or one that never stayed up,
+    /// blames nobody.
+    private func blameInFlight(of worker: Worker, termination: ChildProcess.Termination) {
+        let cause = worker.killCause ?? (.crash, "plugin crashed while processing")
+        let strike = VerdictOutput(
+            verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
+            termination: termination.description,
+            stderrTail: worker.stderrTail.isEmpty ? nil : worker.stderrTail.joined(separator: "\n"))
+        let blaming = worker.provedHealthy && worker.state != .stopping && worker.state != .stopped
+        for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
+            table[slot].stage = .queued
+            if blaming {
+                table[slot].strikes += 1
+                table[slot].lastStrike = strike
+            }
+            if table[slot].strikes >= settings.poisonThreshold {
+                logger.error(
+                    "poison message dead-lettered: \(cause.reason)",
+                    metadata: [
+                        "topic": "\(table[slot].progress.topic)", "partition": "\(table[slot].progress.partition)",
+                        "offset": "\(table[slot].offset)", "strikes": "\(table[slot].strikes)",
+                    ])
+                table[slot].stage = .producing(strike)
+                produceVerdict(slot: slot)
+                scheduler.release(keyHash: table[slot].keyHash)
+            } else {
+                scheduler.retryFirst(slot)
+            }
+        }
+    }
+
+    /// Kills a worker whose child misbehaved; its messages are blamed with `cause` once it
+    /// has exited, and it restarts.
+    func kill(_ worker: Worker, cause source: FailureSource, reason: String) {
+        worker.killCause = (source, reason)
+        worker.state = .restarting
+        worker.process?.signalGroup(SIGKILL)
+    }
+
+    /// Kills workers whose oldest unanswered request is older than the message timeout.
+    func killHungWorkers(now: ContinuousClock.Instant) {
+        for worker in workers where worker.killCause == nil && (worker.state == .running || worker.state == .starting) {
+            let oldest = worker.inFlight.values.compactMap { slot -> ContinuousClock.Instant? in
+                guard case .dispatched(let at) = table[slot].stage else { return nil }
+                return at
+            }.min()
+            guard let oldest, now - oldest >= settings.messageTimeout else { continue }
+            logger.error(
+                "worker gave no answer within \(settings.messageTimeout); killing it",
+                metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)", "unanswered": "\(worker.inFlight.count)"])
+            kill(worker, cause: .timeout, reason: "timed out: no answer within \(settings.messageTimeout)")
+        }
     }
 
     /// Restarts after 100 ms, doubling with each failed start in a row, up to 5 s.

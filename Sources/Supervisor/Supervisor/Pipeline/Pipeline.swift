@@ -1,4 +1,6 @@
 import CRdKafka
+import DequeModule
+import HeapModule
 import CProcess
 import Glibc
 import Logging
@@ -13,6 +15,14 @@ public final class Pipeline: @unchecked Sendable {
     let logger: Logger
     let consumer: KafkaConsumer
     let producer: KafkaProducer
+    /// The retrier's consumer of the transient-failure topic, in a group of its own; nil
+    /// when the retrier is off.
+    let retryConsumer: KafkaConsumer?
+    let retryBell = NotificationPipe()
+    var retryConsumerHasEvents = true
+    var retryPaused = false
+    /// Held transient failures by due time.
+    var retryTimers = Heap<RetryTimer>()
     let poller = Poller()
     let wakeup = NotificationPipe()
     let consumerBell = NotificationPipe()
@@ -22,6 +32,8 @@ public final class Pipeline: @unchecked Sendable {
     var workers: [Worker] = []
     var table = MessageTable()
     var scheduler = KeyScheduler()
+    /// Messages that were in flight when their worker failed, waiting to run alone.
+    var suspects: Deque<Int> = []
     var partitions: [PartitionKey: PartitionProgress] = [:]
     var partitionsToStore: [PartitionProgress] = []
     var nextRequestID: UInt64 = 1
@@ -34,6 +46,8 @@ public final class Pipeline: @unchecked Sendable {
     /// paused, far below `max.poll.interval.ms`.
     static let longestUnpolled = Duration.seconds(5)
     var consuming = true
+    /// Whether the retrier takes transient failures now.
+    var retrying: Bool
     var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
     var events = [epoll_event](repeating: epoll_event(), count: 256)
 
@@ -82,6 +96,22 @@ public final class Pipeline: @unchecked Sendable {
                     ("queued.max.messages.kbytes", "16384"),
                 ] + settings.kafkaProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        retrying = settings.retrier != .off
+        if settings.retrier == .off {
+            retryConsumer = nil
+        } else {
+            retryConsumer = try KafkaConsumer(
+                configuration: KafkaConfiguration(
+                    common + [
+                        ("group.id", "\(settings.groupID)-retrier"),
+                        ("enable.auto.offset.store", "false"),
+                        ("enable.auto.commit", "true"),
+                        ("auto.commit.interval.ms", "1000"),
+                        ("auto.offset.reset", "earliest"),
+                        ("partition.assignment.strategy", "cooperative-sticky"),
+                    ] + settings.kafkaProperties),
+                context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        }
         producer = try KafkaProducer(
             configuration: KafkaConfiguration(
                 common + [
@@ -96,7 +126,10 @@ public final class Pipeline: @unchecked Sendable {
         childEnvironment = environment.filter { $0.key != "SLUICE_WORKER_ID" }.map { "\($0.key)=\($0.value)" }
         workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
         consumer.client.context.onRebalance = { [unowned self] handle, error, list in
-            self.handleRebalance(handle, error: error, partitions: list)
+            self.handleRebalance(handle, error: error, partitions: list, isRetry: false)
+        }
+        retryConsumer?.client.context.onRebalance = { [unowned self] handle, error, list in
+            self.handleRebalance(handle, error: error, partitions: list, isRetry: true)
         }
         producer.client.context.onDelivery = { [unowned self] message in
             self.handleDelivery(message)

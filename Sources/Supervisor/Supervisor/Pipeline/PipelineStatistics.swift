@@ -11,6 +11,8 @@ public struct PipelineStatistics: Sendable, Equatable {
     public var permanent = 0
     /// Messages held by the daemon (queued, at a worker, or being produced).
     public var inFlight = 0
+    /// Transient failures published back to the input topic by the retrier.
+    public var retried = 0
     /// Worker processes started again after an exit.
     public var workerRestarts = 0
     /// Protocol errors from plugins.
@@ -31,7 +33,7 @@ public struct PipelineStatistics: Sendable, Equatable {
     public func summary(since earlier: PipelineStatistics, seconds: Double) -> String {
         let rate = seconds > 0 ? Double(delivered - earlier.delivered) / seconds : 0
         return "consumed=\(consumed) success=\(success) transient=\(transient) permanent=\(permanent) "
-            + "in_flight=\(inFlight) rate=\(Int(rate.rounded())) workers=\(runningWorkers) "
+            + "retried=\(retried) in_flight=\(inFlight) rate=\(Int(rate.rounded())) workers=\(runningWorkers) "
             + "restarts=\(workerRestarts) partitions=\(assignedPartitions) paused=\(paused)"
     }
 }

@@ -37,7 +37,7 @@ struct Poller: ~Copyable {
 /// generation, packed into the 64-bit user data.
 struct EventToken: Equatable {
     enum Kind: UInt64 {
-        case wakeup, consumer, producer, workerStdout, workerStdin, workerStderr, workerExit
+        case wakeup, consumer, retryConsumer, producer, workerStdout, workerStdin, workerStderr, workerExit
     }
 
     let kind: Kind

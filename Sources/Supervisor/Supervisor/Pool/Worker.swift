@@ -35,6 +35,16 @@ final class Worker {
     let stderrLines: LineBuffer
     /// Unanswered requests: request id to message slot.
     var inFlight: [UInt64: Int] = [:]
+    /// Handling one suspect message alone; takes nothing else until it answers.
+    var isIsolating = false
+    /// The current child stayed up for `startSeconds`: only then does its failure blame the
+    /// messages it held (a plugin that cannot start is not the messages' fault).
+    var provedHealthy = false
+    /// Why the daemon killed the current child, if it did: decides the blame for the
+    /// messages it held.
+    var killCause: (source: FailureSource, reason: String)?
+    /// The child's last stderr lines, for the dead letter of a message that crashed it.
+    var stderrTail: [String] = []
     /// Failed starts in a row; reset once a child stays up.
     var consecutiveFailures = 0
 
@@ -51,4 +61,14 @@ final class Worker {
 
     /// Whether output is waiting to be written.
     var hasPendingOutput: Bool { outputOffset < output.count }
+}
+
+extension Worker {
+    /// Keeps the last lines of the child's stderr, at most about 2 KB.
+    func rememberStderr(_ line: String) {
+        stderrTail.append(String(line.prefix(512)))
+        while stderrTail.count > 8 || stderrTail.reduce(0, { $0 + $1.utf8.count }) > 2048 {
+            stderrTail.removeFirst()
+        }
+    }
 }

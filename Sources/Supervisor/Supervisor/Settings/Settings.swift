@@ -33,6 +33,16 @@ public struct Settings: Sendable {
     public var startSeconds: Duration = .seconds(1)
     /// How often a summary line is logged.
     public var statusInterval: Duration = .seconds(30)
+    /// When and how often transient failures are retried.
+    public var retry = RetryPolicy()
+    /// Whether this process runs the retrier, the pipeline, or both.
+    public var retrier: RetrierMode = .on
+    /// How long a worker may leave a request unanswered before it is killed (checked once
+    /// a second).
+    public var messageTimeout: Duration = .seconds(30)
+    /// Strikes (worker crashed, hung or broke the protocol while the message was in flight)
+    /// after which a message is dead-lettered as poison.
+    public var poisonThreshold: Int = 2
     /// Extra librdkafka properties for both clients, applied after Sluice's own.
     public var kafkaProperties: [(String, String)] = []
 

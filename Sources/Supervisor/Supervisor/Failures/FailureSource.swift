@@ -1,0 +1,17 @@
+/// What decided that a message failed; travels in the `sluice.source` header.
+enum FailureSource: String {
+    /// The plugin answered transient or permanent.
+    case plugin
+    /// The plugin did not answer within the message timeout, repeatedly.
+    case timeout
+    /// The plugin crashed while processing the message, repeatedly.
+    case crash
+    /// The plugin kept answering it with invalid responses.
+    case protocolError = "protocol-error"
+    /// Transient failures reached the maximum number of attempts.
+    case retriesExhausted = "retries-exhausted"
+    /// The value is larger than a frame may be.
+    case tooLarge = "too-large"
+    /// The broker refused the output.
+    case unproducible
+}

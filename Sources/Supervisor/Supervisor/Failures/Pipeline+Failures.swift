@@ -1,0 +1,49 @@
+import CRdKafka
+import PluginProtocol
+
+extension Pipeline {
+    /// Completes a failure verdict before it is produced: a transient failure on the last
+    /// allowed attempt becomes permanent ("retries exhausted"); any other gets its due time.
+    func settleFailure(_ output: VerdictOutput, attempt: Int) -> VerdictOutput {
+        guard output.verdict == .transient else { return output }
+        var settled = output
+        if attempt >= settings.retry.maxAttempts {
+            settled.verdict = .permanent
+            settled.source = .retriesExhausted
+            settled.reason = "retries exhausted after \(attempt) attempts: \(output.reason ?? "plugin gave no reason")"
+        } else {
+            let delay = settings.retry.delay(afterAttempt: attempt, requestedMilliseconds: output.retryAfterMilliseconds)
+            settled.retryDue = WallClock.milliseconds + delay.components.seconds * 1000
+                + delay.components.attoseconds / 1_000_000_000_000_000
+        }
+        return settled
+    }
+
+    /// Writes the failure context headers of `output` for `record` into `headers`. Values
+    /// about this failure replace older ones; the first failure's time and the original
+    /// position are kept through retries.
+    func addFailureHeaders(_ headers: OpaquePointer, for output: VerdictOutput, record: MessageRecord) {
+        let now = String(WallClock.milliseconds)
+        OutputHeaders.set(headers, OutputHeaders.reason, output.reason ?? "plugin gave no reason")
+        OutputHeaders.set(headers, OutputHeaders.verdict, output.verdict.rawValue)
+        OutputHeaders.set(headers, OutputHeaders.source, output.source.rawValue)
+        OutputHeaders.set(headers, OutputHeaders.attempt, String(record.attempt))
+        OutputHeaders.set(headers, OutputHeaders.failureTime, now)
+        OutputHeaders.addIfAbsent(headers, OutputHeaders.firstFailureTime, now)
+        OutputHeaders.set(headers, OutputHeaders.group, settings.groupID)
+        OutputHeaders.set(headers, OutputHeaders.plugin, settings.command.description)
+        _ = rd_kafka_header_remove(headers, OutputHeaders.worker)
+        if let worker = output.worker { OutputHeaders.add(headers, OutputHeaders.worker, String(worker)) }
+        for name in [OutputHeaders.exit, OutputHeaders.stderr, OutputHeaders.retryDue] {
+            _ = rd_kafka_header_remove(headers, name)
+        }
+        if let termination = output.termination { OutputHeaders.add(headers, OutputHeaders.exit, termination) }
+        if let stderrTail = output.stderrTail { OutputHeaders.add(headers, OutputHeaders.stderr, stderrTail) }
+        if let due = output.retryDue { OutputHeaders.add(headers, OutputHeaders.retryDue, String(due)) }
+        OutputHeaders.addIfAbsent(headers, OutputHeaders.originalTopic, record.progress.topic)
+        OutputHeaders.addIfAbsent(headers, OutputHeaders.originalPartition, String(record.progress.partition))
+        OutputHeaders.addIfAbsent(headers, OutputHeaders.originalOffset, String(record.offset))
+        OutputHeaders.addIfAbsent(
+            headers, OutputHeaders.originalTimestamp, String(rd_kafka_message_timestamp(record.message, nil)))
+    }
+}

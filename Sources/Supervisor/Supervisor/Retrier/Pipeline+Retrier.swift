@@ -1,0 +1,90 @@
+import CRdKafka
+import HeapModule
+import PluginProtocol
+
+extension Pipeline {
+    /// Takes transient failures from the retry consumer and holds each until its due time
+    /// (header `sluice.retry.due`, set when it failed), so a restarted retrier keeps the
+    /// delays. Any number are held at once up to the buffer limit, so a long delay never
+    /// holds back a shorter one behind it; past the limit the partitions are paused.
+    func pollRetryConsumer() {
+        guard let retryConsumer else { return }
+        for _ in 0..<1000 {
+            guard let message = retryConsumer.poll() else {
+                retryConsumerHasEvents = false
+                break
+            }
+            acceptRetry(message)
+        }
+        if !retryPaused && retryTimers.count >= settings.maxBufferedMessages {
+            retryPaused = true
+            retryConsumer.pause(assignedPartitions(retry: true))
+        }
+    }
+
+    private func acceptRetry(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
+            let progress = partitions[PartitionKey(topic: settings.transientTopic, partition: message.pointee.partition)],
+            !progress.isRevoked
+        else {
+            rd_kafka_message_destroy(message)
+            return
+        }
+        progress.track(message.pointee.offset)
+        progress.held += 1
+        let slot = table.insert(
+            MessageRecord(
+                message: message, progress: progress, offset: message.pointee.offset, keyHash: nil,
+                attempt: OutputHeaders.attempt(of: message), stage: .waitingForRetry))
+        let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message) ?? WallClock.milliseconds
+        retryTimers.insert(RetryTimer(due: due, slot: slot))
+    }
+
+    /// Publishes every held failure that is due back to the input topic.
+    func republishDue() {
+        let now = WallClock.milliseconds
+        while let first = retryTimers.min, first.due <= now {
+            retryTimers.removeMin()
+            table[first.slot].stage = .republishing
+            republish(slot: first.slot)
+        }
+        if retryPaused && retrying && retryTimers.count <= settings.maxBufferedMessages / 2, let retryConsumer {
+            retryPaused = false
+            retryConsumer.resume(assignedPartitions(retry: true))
+        }
+    }
+
+    /// The wall-clock wait until the next retry is due.
+    var timeUntilNextRetry: Duration? {
+        retryTimers.min.map { .milliseconds(max(0, $0.due - WallClock.milliseconds)) }
+    }
+
+    /// Produces a held failure to the input topic as its next attempt: the failure's own
+    /// headers go, the first failure's context stays.
+    func republish(slot: Int) {
+        let record = table[slot]
+        let headers = OutputHeaders.copyOfHeaders(record.message, extra: 1)
+        for name in OutputHeaders.perFailure { _ = rd_kafka_header_remove(headers, name) }
+        OutputHeaders.set(headers, OutputHeaders.attempt, String(record.attempt + 1))
+        let error = producer.produce(
+            topic: settings.inputTopic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            rd_kafka_headers_destroy(headers)
+            if error != RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                logger.error("cannot enqueue a retry to \(settings.inputTopic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s")
+            }
+            produceRetries.append((slot, .now + .seconds(1)))
+            return
+        }
+    }
+
+    /// Frees the held (not yet due) failures of partitions for which `predicate` holds:
+    /// their offsets are not committed, so the next owner holds them again, with the same
+    /// due times.
+    func releaseWaitingRetries(of predicate: (PartitionProgress) -> Bool) {
+        let released = retryTimers.unordered.filter { predicate(table[$0.slot].progress) }
+        guard !released.isEmpty else { return }
+        retryTimers = Heap(retryTimers.unordered.filter { !predicate(table[$0.slot].progress) })
+        for timer in released { discard(timer.slot) }
+    }
+}
