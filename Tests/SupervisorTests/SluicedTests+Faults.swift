@@ -90,7 +90,8 @@ extension SluicedTests {
         let cluster = try TestCluster()
         let sent = simpleMessages(30, prefix: "exit")
         try cluster.produce(sent)
-        let broken = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: ["sh", "-c", "exit 3"])
+        let broken = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--drain-timeout", "3"], plugin: ["sh", "-c", "exit 3"])
         defer { broken.killIfRunning() }
         #expect(try await broken.waitForLog("partitions assigned"))
         #expect(try await broken.waitForLog("worker exited: exit status 3; restarting"))

@@ -24,12 +24,18 @@ final class SluicedProcess: @unchecked Sendable {
         ["python3", "\(repositoryRoot)/Tests/SupervisorTests/Plugins/\(name)"]
     }
 
-    init(cluster: TestCluster, arguments: [String] = [], plugin: [String], environment extra: [String: String] = [:]) throws {
+    /// Starts sluiced. Without `retrier`, the transient topic is the end of the line (the
+    /// retrier is off), so a test of the pipeline sees each message once.
+    init(
+        cluster: TestCluster, arguments: [String] = [], plugin: [String], environment extra: [String: String] = [:],
+        retrier: Bool = false
+    ) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // The mock cluster waits for a whole session timeout before it rebalances after a
         // member leaves; a short one keeps restart tests quick.
         let kafka = ["-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500"]
-        process.arguments = ["--status-interval", "1"] + kafka + arguments + ["--"] + plugin
+        let mode = ["--retrier", retrier ? "on" : "off"]
+        process.arguments = ["--status-interval", "1"] + kafka + mode + arguments + ["--"] + plugin
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }
         process.environment = environment

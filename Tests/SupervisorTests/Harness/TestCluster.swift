@@ -80,12 +80,21 @@ final class TestCluster: @unchecked Sendable {
     /// Reads the output topics from the beginning until `expected` messages arrived (then a
     /// little longer, so duplicates show) or `timeout` passed.
     func collectOutputs(expected: Int, timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
+        try collect(topics: outputs.map { ($0, 3) }, expected: expected, timeout: timeout)
+    }
+
+    /// Reads the input topic from the beginning (originals and the retrier's copies).
+    func collectInput(expected: Int, partitions: Int32 = 4, timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
+        try collect(topics: [(input, partitions)], expected: expected, timeout: timeout)
+    }
+
+    func collect(topics: [(String, Int32)], expected: Int, timeout: Duration) throws -> [OutputMessage] {
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration([
                 ("bootstrap.servers", brokers), ("group.id", "\(group)-collector"), ("enable.auto.commit", "false"),
             ]),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-        try consumer.assign(outputs.flatMap { topic in (0..<3).map { (topic, Int32($0), Int64(RD_KAFKA_OFFSET_BEGINNING)) } })
+        try consumer.assign(topics.flatMap { topic, count in (0..<count).map { (topic, $0, Int64(RD_KAFKA_OFFSET_BEGINNING)) } })
         var collected: [OutputMessage] = []
         let deadline = ContinuousClock.now + timeout
         var settleUntil: ContinuousClock.Instant?
@@ -120,7 +129,7 @@ extension OutputMessage {
         }
         self.init(
             topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)), partition: message.pointee.partition,
-            offset: message.pointee.offset, key: bytes(message.pointee.key, message.pointee.key_len),
+            offset: message.pointee.offset, timestamp: rd_kafka_message_timestamp(message, nil), key: bytes(message.pointee.key, message.pointee.key_len),
             value: bytes(message.pointee.payload, message.pointee.len), headers: headers)
     }
 }

@@ -19,6 +19,8 @@ struct OutputMessage {
     let topic: String
     let partition: Int32
     let offset: Int64
+    /// The Kafka timestamp, milliseconds since the epoch.
+    let timestamp: Int64
     let key: [UInt8]?
     let value: [UInt8]?
     let headers: [(String, [UInt8]?)]
@@ -28,4 +30,6 @@ struct OutputMessage {
     }
 
     var id: String? { header("id") }
+
+    func integerHeader(_ name: String) -> Int64? { header(name).flatMap { Int64($0) } }
 }

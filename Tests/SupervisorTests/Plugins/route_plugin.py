@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """A Sluice plugin written from docs/PROTOCOL.md alone, used by the integration tests.
 
-Routes each message by its `route` header (success, transient, permanent) and checks that
+Routes each message by its `route` header (success, transient, permanent, or
+transient-until-N: transient before attempt N, then success; a `retry-after` header is
+answered as retry_after_ms) and checks that
 the value arrived in the field its `kind` header names (value, text, base64, none); a
 mismatch is answered permanent, which the tests would see in the wrong topic.
 
 Misbehaviour for tests, driven by the environment:
   DELAY_MS   sleep this long per message
+  TRAP_ALWAYS=1  misbehave on every trapped message, not once
   TRAP_MODE  garbage | unknown-id | crash | close-stdout | hang: on a message whose `trap`
              header is set, misbehave once (a marker file in TRAP_DIR remembers it), then
              behave; `hang` sleeps HANG_MS (default 7000) and then answers normally.
@@ -23,6 +26,8 @@ TRAP_DIR = os.environ.get("TRAP_DIR", "/tmp")
 
 def trap_once(message_id):
     """True the first time a trapped message is seen, across restarts."""
+    if os.environ.get("TRAP_ALWAYS") == "1":
+        return True
     marker = os.path.join(TRAP_DIR, "trapped-" + message_id)
     try:
         fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -40,12 +45,17 @@ def answer(request):
     if kind is not None and kind != actual:
         return {"id": request["id"], "verdict": "permanent", "reason": f"kind mismatch: expected {kind}, got {actual}"}
     route = headers.get("route", "success")
+    if route.startswith("transient-until-"):
+        route = "transient" if request["attempt"] < int(route.rsplit("-", 1)[1]) else "success"
     if route == "success":
         response = {"id": request["id"], "verdict": "success", "headers": {"plugin": "route_plugin"}}
         if headers.get("replace") == "upper" and "text" in request:
             response["text"] = request["text"].upper()
         return response
-    return {"id": request["id"], "verdict": route, "reason": f"routed {route} by header"}
+    response = {"id": request["id"], "verdict": route, "reason": f"routed {route} by header"}
+    if "retry-after" in headers:
+        response["retry_after_ms"] = int(headers["retry-after"])
+    return response
 
 
 for line in sys.stdin:  # iterates on "\n" only

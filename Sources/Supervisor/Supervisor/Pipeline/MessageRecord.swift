@@ -24,11 +24,12 @@ struct MessageRecord {
     let keyHash: Int?
     let attempt: Int
     var stage: Stage = .queued
-    /// How often its worker crashed, hung or broke the protocol while it was in flight.
-    /// A message with a strike runs alone on a worker, so a second strike is its own.
+    /// Its worker failed while it was in flight: it runs alone on a worker that has proved
+    /// it can run, so a failure then is its own.
+    var isSuspect = false
+    /// How often a proved worker crashed, hung or broke the protocol while the message was
+    /// in flight.
     var strikes = 0
-    /// The context of the last strike, for the dead letter if the message is poison.
-    var lastStrike: VerdictOutput?
 
     /// The message value, nil for a null value.
     var value: UnsafeRawBufferPointer? {

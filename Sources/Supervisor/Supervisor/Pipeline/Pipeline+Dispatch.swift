@@ -15,7 +15,7 @@ extension Pipeline {
         }
         while !scheduler.ready.isEmpty, let worker = leastBusyWorker(idleOnly: false) {
             let slot = scheduler.next()!
-            if table[slot].strikes > 0 {
+            if table[slot].isSuspect {
                 suspects.append(slot)
                 continue
             }

@@ -21,12 +21,11 @@ extension Pipeline {
                 return false
             }
         }
-        if reachedEnd && !exiting {
+        if reachedEnd && !exiting && worker.stdoutClosedAt == nil {
+            // Usually the child is exiting and its exit event follows; if it is still
+            // running after a grace period it can never answer again (killHungWorkers).
             poller.remove(process.stdoutFD)
-            if worker.state == .running || worker.state == .starting {
-                // It can never answer again; its exit would otherwise leave requests hanging.
-                protocolError(worker, "closed its stdout while running", line: nil)
-            }
+            worker.stdoutClosedAt = .now
         }
     }
 

@@ -19,6 +19,7 @@ extension Pipeline {
         worker.generation &+= 1
         worker.process = process
         worker.killCause = nil
+        worker.stdoutClosedAt = nil
         worker.provedHealthy = false
         worker.stderrTail = []
         worker.state = .starting
@@ -62,8 +63,9 @@ extension Pipeline {
     }
 
     /// Gives the messages a failed worker held back to the pool, in order and with their
-    /// keys still held, each with a strike; a message at `poisonThreshold` strikes is
-    /// dead-lettered instead. A worker the daemon was stopping, or one that never stayed up,
+    /// keys still held, as suspects that will run alone. A worker that had stayed up gives
+    /// each a strike (one that never did may just be unable to start); a message at
+    /// `poisonThreshold` strikes is dead-lettered instead. A worker the daemon was stopping
     /// blames nobody.
     private func blameInFlight(of worker: Worker, termination: ChildProcess.Termination) {
         let cause = worker.killCause ?? (.crash, "plugin crashed while processing")
@@ -71,13 +73,11 @@ extension Pipeline {
             verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
             termination: termination.description,
             stderrTail: worker.stderrTail.isEmpty ? nil : worker.stderrTail.joined(separator: "\n"))
-        let blaming = worker.provedHealthy && worker.state != .stopping && worker.state != .stopped
+        let failed = worker.state != .stopping && worker.state != .stopped
         for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
             table[slot].stage = .queued
-            if blaming {
-                table[slot].strikes += 1
-                table[slot].lastStrike = strike
-            }
+            table[slot].isSuspect = table[slot].isSuspect || failed
+            if failed && worker.provedHealthy { table[slot].strikes += 1 }
             if table[slot].strikes >= settings.poisonThreshold {
                 logger.error(
                     "poison message dead-lettered: \(cause.reason)",
@@ -102,9 +102,14 @@ extension Pipeline {
         worker.process?.signalGroup(SIGKILL)
     }
 
-    /// Kills workers whose oldest unanswered request is older than the message timeout.
+    /// Kills workers whose oldest unanswered request is older than the message timeout, and
+    /// workers that closed their stdout but kept running.
     func killHungWorkers(now: ContinuousClock.Instant) {
         for worker in workers where worker.killCause == nil && (worker.state == .running || worker.state == .starting) {
+            if let closedAt = worker.stdoutClosedAt, now - closedAt >= .seconds(1) {
+                protocolError(worker, "closed its stdout while running", line: nil)
+                continue
+            }
             let oldest = worker.inFlight.values.compactMap { slot -> ContinuousClock.Instant? in
                 guard case .dispatched(let at) = table[slot].stage else { return nil }
                 return at

@@ -54,9 +54,12 @@ final class Worker {
         stderrLines = LineBuffer(maximumLineLength: 4096, initialCapacity: 8192)
     }
 
+    /// When the child closed its stdout, while it has not exited yet.
+    var stdoutClosedAt: ContinuousClock.Instant?
+
     /// Whether the worker takes new requests.
     var isAcceptingRequests: Bool {
-        (state == .running || state == .starting) && process?.stdinFD ?? -1 >= 0
+        (state == .running || state == .starting) && process?.stdinFD ?? -1 >= 0 && stdoutClosedAt == nil
     }
 
     /// Whether output is waiting to be written.

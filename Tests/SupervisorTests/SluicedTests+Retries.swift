@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+/// Messages routed by `route`, with extra headers.
+func retryMessages(_ count: Int, prefix: String, route: String, headers: [(String, String)] = []) -> [TestMessage] {
+    (0..<count).map { index in
+        TestMessage(
+            id: "\(prefix)\(index)", key: Array("key-\(index % 4)".utf8), value: Array("payload \(index)".utf8),
+            headers: [("route", Array(route.utf8))] + headers.map { ($0.0, Array($0.1.utf8)) })
+    }
+}
+
+extension SluicedTests {
+    /// Transient until attempt 3: each message ends in success on attempt 3, after two
+    /// trips through the transient topic, and each retry was published no earlier than the
+    /// due time its failure set.
+    @Test func transientUntilThirdAttemptSucceedsNoEarlierThanDue() async throws {
+        let cluster = try TestCluster()
+        let sent = retryMessages(30, prefix: "until3-", route: "transient-until-3")
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--retry-delay", "0.5"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            retrier: true)
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count * 3)
+        let successes = Dictionary(grouping: outputs.filter { $0.topic == cluster.success }, by: { $0.id ?? "" })
+        let failures = Dictionary(grouping: outputs.filter { $0.topic == cluster.transient }, by: { $0.id ?? "" })
+        #expect(outputs.filter { $0.topic == cluster.permanent }.isEmpty)
+        let copies = Dictionary(grouping: try cluster.collectInput(expected: sent.count * 3), by: { $0.id ?? "" })
+        for message in sent {
+            #expect(successes[message.id]?.count == 1, "\(message.id): one success")
+            #expect(successes[message.id]?.first?.header("sluice.attempt") == "3")
+            #expect(successes[message.id]?.first?.header("sluice.reason") == nil, "per-failure headers dropped on retry")
+            let failed = (failures[message.id] ?? []).sorted { ($0.header("sluice.attempt") ?? "") < ($1.header("sluice.attempt") ?? "") }
+            #expect(failed.map { $0.header("sluice.attempt") } == ["1", "2"], "\(message.id): failed attempts")
+            for failure in failed {
+                let attempt = Int(failure.header("sluice.attempt") ?? "0")! + 1
+                guard let due = failure.integerHeader("sluice.retry.due"),
+                    let copy = copies[message.id]?.first(where: { $0.header("sluice.attempt") == String(attempt) })
+                else {
+                    Issue.record("\(message.id): attempt \(attempt) was not republished with a due time")
+                    continue
+                }
+                #expect(copy.timestamp >= due, "\(message.id): attempt \(attempt) published \(due - copy.timestamp) ms early")
+                #expect(failure.header("sluice.source") == "plugin" && failure.header("sluice.group") == cluster.group)
+            }
+        }
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// Always transient: after max-attempts the message is dead-lettered as "retries
+    /// exhausted", with the first failure's context and the original position kept.
+    @Test func alwaysTransientEndsAsRetriesExhausted() async throws {
+        let cluster = try TestCluster()
+        let sent = retryMessages(20, prefix: "never-", route: "transient")
+        try cluster.produce(sent)
+        let originals = Dictionary(grouping: try cluster.collectInput(expected: sent.count, timeout: .seconds(5)), by: { $0.id ?? "" })
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--max-attempts", "3", "--retry-delay", "0.2"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), retrier: true)
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count * 3)
+        let dead = Dictionary(grouping: outputs.filter { $0.topic == cluster.permanent }, by: { $0.id ?? "" })
+        #expect(outputs.filter { $0.topic == cluster.success }.isEmpty)
+        #expect(outputs.filter { $0.topic == cluster.transient }.count == sent.count * 2)
+        for message in sent {
+            #expect(dead[message.id]?.count == 1, "\(message.id): dead-lettered once")
+            guard let letter = dead[message.id]?.first, let original = originals[message.id]?.first else { continue }
+            #expect(letter.header("sluice.reason") == "retries exhausted after 3 attempts: routed transient by header")
+            #expect(letter.header("sluice.source") == "retries-exhausted")
+            #expect(letter.header("sluice.verdict") == "permanent")
+            #expect(letter.header("sluice.attempt") == "3")
+            #expect(letter.header("sluice.original.offset") == String(original.offset), "first position kept")
+            #expect(letter.header("sluice.original.partition") == String(original.partition))
+            #expect(letter.header("sluice.original.topic") == cluster.input)
+            #expect(letter.header("sluice.plugin")?.contains("route_plugin.py") == true)
+            #expect(letter.header("sluice.worker") != nil)
+            let first = letter.integerHeader("sluice.first-failure.time") ?? .max
+            #expect(first <= (letter.integerHeader("sluice.failure.time") ?? 0))
+            #expect(letter.value == message.value && letter.key == message.key)
+            #expect(letter.header("custom") == nil && letter.header("route") == "transient", "original headers kept")
+        }
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// One partition, one key: a long delay first, short ones behind it. The short ones
+    /// are retried and succeed long before the long one is due.
+    @Test func longDelayDoesNotHoldBackShortOnes() async throws {
+        let cluster = try TestCluster(inputPartitions: 1)
+        var sent = [TestMessage(id: "long", key: Array("k".utf8), value: Array("l".utf8), headers: [
+            ("route", Array("transient-until-2".utf8)), ("retry-after", Array("8000".utf8)),
+        ])]
+        sent += (0..<5).map { index in
+            TestMessage(id: "short\(index)", key: Array("k".utf8), value: Array("s".utf8), headers: [
+                ("route", Array("transient-until-2".utf8)), ("retry-after", Array("300".utf8)),
+            ])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(cluster: cluster, plugin: SluicedProcess.pythonPlugin("route_plugin.py"), retrier: true)
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count * 2)
+        let longDue = outputs.first { $0.id == "long" && $0.topic == cluster.transient }?.integerHeader("sluice.retry.due")
+        #expect(longDue != nil)
+        let successes = outputs.filter { $0.topic == cluster.success }
+        #expect(Set(successes.compactMap(\.id)) == Set(sent.map(\.id)))
+        for success in successes where success.id != "long" {
+            #expect(success.timestamp < (longDue ?? 0) - 4000, "\(success.id ?? ""): held back behind the long delay")
+        }
+        #expect((successes.first { $0.id == "long" }?.timestamp ?? 0) >= (longDue ?? .max))
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// The retrier stopped while it holds messages and started again: nothing is lost and
+    /// the due times still hold.
+    @Test func retrierRestartedMidWaitKeepsDueTimes() async throws {
+        let cluster = try TestCluster()
+        let sent = retryMessages(12, prefix: "wait-", route: "transient-until-2", headers: [("retry-after", "4000")])
+        try cluster.produce(sent)
+        let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
+        let first = try SluicedProcess(cluster: cluster, plugin: plugin, retrier: true)
+        defer { first.killIfRunning() }
+        let failed = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(60))
+        #expect(failed.filter { $0.topic == cluster.transient }.count == sent.count)
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+        #expect(try cluster.collectOutputs(expected: sent.count + 1, timeout: .seconds(1)).filter { $0.topic == cluster.success }.isEmpty)
+
+        let second = try SluicedProcess(cluster: cluster, plugin: plugin, retrier: true)
+        defer { second.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count * 2)
+        let dues = Dictionary(
+            uniqueKeysWithValues: outputs.filter { $0.topic == cluster.transient }.compactMap { output in
+                output.id.flatMap { id in output.integerHeader("sluice.retry.due").map { (id, $0) } }
+            })
+        let successes = outputs.filter { $0.topic == cluster.success }
+        #expect(Set(successes.compactMap(\.id)) == Set(sent.map(\.id)) && successes.count == sent.count)
+        for success in successes {
+            #expect(success.timestamp >= dues[success.id ?? ""] ?? .max, "\(success.id ?? ""): retried before due")
+        }
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
+    }
+
+    /// A plugin that hangs, or crashes, on one message every time: that message is
+    /// dead-lettered with the right reason and context; every other message succeeds and
+    /// the workers recover.
+    @Test(arguments: [
+        ("hang", "timed out: no answer within 2.0 seconds", "timeout"),
+        ("crash", "plugin crashed while processing", "crash"),
+    ])
+    func poisonMessageIsDeadLettered(mode: String, reason: String, source: String) async throws {
+        let cluster = try TestCluster()
+        var sent = retryMessages(40, prefix: "\(mode)-", route: "success")
+        for index in [7, 23] { sent[index].headers.append(("trap", Array("yes".utf8))) }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--message-timeout", "2"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["TRAP_MODE": mode, "TRAP_ALWAYS": "1", "HANG_MS": "600000"])
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent))")
+        #expect(accounting.duplicated.isEmpty, "duplicated: \(accounting.duplicated)")
+        for (index, message) in sent.enumerated() {
+            guard let output = accounting.byID[message.id]?.first else { continue }
+            if [7, 23].contains(index) {
+                #expect(output.topic == cluster.permanent, "\(message.id) dead-lettered")
+                #expect(output.header("sluice.reason") == reason)
+                #expect(output.header("sluice.source") == source)
+                #expect(output.header("sluice.exit") != nil)
+                if mode == "crash" {
+                    #expect(output.header("sluice.exit") == "exit status 3")
+                    #expect(output.header("sluice.stderr")?.contains("trap crash on \(message.id)") == true)
+                }
+            } else {
+                #expect(output.topic == cluster.success, "\(message.id) succeeded")
+            }
+        }
+        #expect(sluiced.output.contains("poison message dead-lettered"))
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}
