@@ -186,3 +186,40 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// A value over the frame limit never reaches a plugin, and an output the broker
+    /// refuses (here: over `message.max.bytes`) sends the original to the dead letter
+    /// topic; both with a reason that says why, and nothing else is held up.
+    @Test func tooLargeAndUnproducibleAreDeadLettered() async throws {
+        let cluster = try TestCluster()
+        var sent = simpleMessages(30, prefix: "size-", routes: ["success"])
+        // Binary: base64 makes a 49,500-byte value a frame over 64 KiB, while it fits in Kafka.
+        sent[4].value = (0..<49_500).map { UInt8(truncatingIfNeeded: $0 * 7 + 128) }
+        // Doubled by the plugin: 62 KB, over message.max.bytes; the original fits.
+        sent[9].value = [UInt8](repeating: UInt8(ascii: "b"), count: 31_000)
+        sent[9].headers.append(("replace", Array("double".utf8)))
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--max-frame-bytes", "65536", "-X", "message.max.bytes=60000"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        #expect(accounting.missing(sent).isEmpty && accounting.duplicated.isEmpty)
+        let tooLarge = accounting.byID["size-4"]?.first
+        #expect(tooLarge?.topic == cluster.permanent)
+        #expect(tooLarge?.header("sluice.source") == "too-large")
+        #expect(tooLarge?.header("sluice.reason")?.hasSuffix("over the frame limit of 65536 bytes") == true)
+        #expect(tooLarge?.value == sent[4].value)
+        let refused = accounting.byID["size-9"]?.first
+        #expect(refused?.topic == cluster.permanent)
+        #expect(refused?.header("sluice.source") == "unproducible")
+        #expect(refused?.header("sluice.reason")?.hasPrefix("the broker refused the output to \(cluster.success)") == true)
+        #expect(refused?.value == sent[9].value, "the original bytes, which fit")
+        for message in sent where !["size-4", "size-9"].contains(message.id) {
+            #expect(accounting.byID[message.id]?.first?.topic == cluster.success)
+        }
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -28,6 +28,9 @@ struct Sluiced: AsyncParsableCommand {
     @Option(help: "Messages held (queued, at workers, being produced) before sluiced stops taking more.")
     var maxBuffered: Int = 10_000
 
+    @Option(help: "The longest frame line in bytes; larger messages are dead-lettered as too large.")
+    var maxFrameBytes: Int = 16 * 1024 * 1024
+
     @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke.")
     var drainTimeout: Int = 30
 
@@ -114,6 +117,8 @@ struct Sluiced: AsyncParsableCommand {
         settings.workers = workers
         settings.maxInFlight = maxInFlight
         settings.maxBufferedMessages = maxBuffered
+        guard maxFrameBytes >= 1024 else { throw SettingsError("--max-frame-bytes: must be at least 1024") }
+        settings.maxFrameBytes = maxFrameBytes
         guard drainTimeout >= 0 else { throw SettingsError("--drain-timeout: must not be negative") }
         guard statusInterval > 0 else { throw SettingsError("--status-interval: must be positive") }
         settings.drainTimeout = .seconds(drainTimeout)

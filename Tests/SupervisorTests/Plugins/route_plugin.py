@@ -51,6 +51,8 @@ def answer(request):
         response = {"id": request["id"], "verdict": "success", "headers": {"plugin": "route_plugin"}}
         if headers.get("replace") == "upper" and "text" in request:
             response["text"] = request["text"].upper()
+        if headers.get("replace") == "double" and "text" in request:
+            response["text"] = request["text"] * 2
         return response
     response = {"id": request["id"], "verdict": route, "reason": f"routed {route} by header"}
     if "retry-after" in headers:

@@ -19,6 +19,45 @@ extension Pipeline {
         return settled
     }
 
+    /// Sends a message the daemon itself gave up on to the permanent topic and lets the
+    /// next message with its key go.
+    func deadLetter(_ slot: Int, _ output: VerdictOutput) {
+        table[slot].stage = .producing(output)
+        produceVerdict(slot: slot)
+        scheduler.release(keyHash: table[slot].keyHash)
+    }
+
+    /// Whether the broker or client refuses this output for good (retrying cannot help).
+    static func isPermanentProduceError(_ error: rd_kafka_resp_err_t) -> Bool {
+        [
+            RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE,
+            RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+            RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
+        ].contains(error)
+    }
+
+    /// An output the broker refused for good: the original goes to the permanent topic
+    /// with the broker's reason. If the permanent topic refuses it too, nothing is dropped:
+    /// it is retried, the partition's commit position waits, and the log says so loudly.
+    func outputRefused(_ slot: Int, topic: String, error: rd_kafka_resp_err_t) {
+        let text = String(cString: rd_kafka_err2str(error))
+        if case .producing(let output) = table[slot].stage, output.source == .unproducible {
+            logger.critical(
+                "cannot dead-letter a message either (\(text)): its partition stops committing until this succeeds; retrying in 5 s",
+                metadata: ["partition": "\(table[slot].progress.partition)", "offset": "\(table[slot].offset)"])
+            produceRetries.append((slot, .now + .seconds(5)))
+            return
+        }
+        var worker: Int?
+        if case .producing(let output) = table[slot].stage { worker = output.worker }
+        logger.error("the broker refused an output to \(topic) (\(text)); dead-lettering the original")
+        table[slot].stage = .producing(
+            VerdictOutput(
+                verdict: .permanent, reason: "the broker refused the output to \(topic): \(text)", source: .unproducible,
+                worker: worker))
+        produceVerdict(slot: slot)
+    }
+
     /// Writes the failure context headers of `output` for `record` into `headers`. Values
     /// about this failure replace older ones; the first failure's time and the original
     /// position are kept through retries.

@@ -28,6 +28,10 @@ extension Pipeline {
         }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)
+            if Self.isPermanentProduceError(error) {
+                outputRefused(slot, topic: topic, error: error)
+                return
+            }
             if error != RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 logger.error("cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s")
             }
@@ -52,6 +56,10 @@ extension Pipeline {
         guard table.contains(slot) else { return }
         let error = report.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if Self.isPermanentProduceError(error) {
+                outputRefused(slot, topic: String(cString: rd_kafka_topic_name(report.pointee.rkt)), error: error)
+                return
+            }
             logger.error(
                 "delivery failed: \(String(cString: rd_kafka_err2str(error))); producing again in 1 s",
                 metadata: ["topic": "\(String(cString: rd_kafka_topic_name(report.pointee.rkt)))"])

@@ -26,11 +26,20 @@ extension Pipeline {
     private func send(_ slot: Int, to worker: Worker) {
         let requestID = nextRequestID
         nextRequestID += 1
-        appendRequest(for: table[slot], id: requestID, to: &worker.output)
-        worker.inFlight[requestID] = slot
-        table[slot].stage = .dispatched(at: .now)
         let progress = table[slot].progress
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
+        let start = worker.output.count
+        appendRequest(for: table[slot], id: requestID, to: &worker.output)
+        let frameBytes = worker.output.count - start
+        guard frameBytes <= settings.maxFrameBytes else {
+            worker.output.removeLast(frameBytes)
+            let reason = "value of \(table[slot].value?.count ?? 0) bytes makes a request frame of \(frameBytes) bytes, "
+                + "over the frame limit of \(settings.maxFrameBytes) bytes"
+            deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooLarge))
+            return
+        }
+        worker.inFlight[requestID] = slot
+        table[slot].stage = .dispatched(at: .now)
     }
 
     private func leastBusyWorker(idleOnly: Bool) -> Worker? {

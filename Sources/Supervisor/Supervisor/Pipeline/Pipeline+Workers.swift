@@ -85,9 +85,7 @@ extension Pipeline {
                         "topic": "\(table[slot].progress.topic)", "partition": "\(table[slot].progress.partition)",
                         "offset": "\(table[slot].offset)", "strikes": "\(table[slot].strikes)",
                     ])
-                table[slot].stage = .producing(strike)
-                produceVerdict(slot: slot)
-                scheduler.release(keyHash: table[slot].keyHash)
+                deadLetter(slot, strike)
             } else {
                 scheduler.retryFirst(slot)
             }

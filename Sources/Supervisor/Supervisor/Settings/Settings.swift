@@ -23,7 +23,8 @@ public struct Settings: Sendable {
     /// Messages held in the daemon (queued, in flight, being produced) before it stops
     /// taking more from the consumer.
     public var maxBufferedMessages: Int = 10_000
-    /// The longest frame line a plugin may write.
+    /// The longest frame line, either way: a message whose request would be longer is
+    /// dead-lettered as too large; a longer response line is a protocol error.
     public var maxFrameBytes: Int = 16 * 1024 * 1024
     /// How long shutdown and revocation wait for in-flight messages.
     public var drainTimeout: Duration = .seconds(30)
