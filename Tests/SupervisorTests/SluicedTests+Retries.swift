@@ -223,3 +223,47 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// `sluiced replay` with a filter: a dry run counts and publishes nothing; the replay
+    /// publishes exactly the matching dead letters back to the input, attempt reset; run
+    /// again, it resumes and publishes nothing more.
+    @Test func replayPublishesExactlyTheFilteredDeadLetters() async throws {
+        let cluster = try TestCluster()
+        let sent = (0..<30).map { index in
+            TestMessage(
+                id: "dead-\(index)", key: Array("k\(index % 3)".utf8), value: Array("v\(index)".utf8),
+                headers: [("route", Array("permanent".utf8)), ("reason", Array(["bad-A", "bad-B", "other"][index % 3].utf8))])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(cluster: cluster, plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { sluiced.killIfRunning() }
+        #expect(try cluster.collectOutputs(expected: sent.count).filter { $0.topic == cluster.permanent }.count == sent.count)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+
+        let dryRun = try await SluicedProcess.replay(cluster: cluster, arguments: ["--reason", "bad-A", "--dry-run"])
+        #expect(dryRun.status == 0)
+        #expect(dryRun.output.contains("scanned=30 matched=10 published=0"), "\(dryRun.output)")
+        #expect(try cluster.collectInput(expected: sent.count + 1, timeout: .seconds(2)).count == sent.count)
+
+        let replay = try await SluicedProcess.replay(cluster: cluster, arguments: ["--reason", "bad-A", "--source", "plugin"])
+        #expect(replay.status == 0)
+        #expect(replay.output.contains("scanned=30 matched=10 published=10"), "\(replay.output)")
+        let input = try cluster.collectInput(expected: sent.count + 10)
+        let replayed = input.filter { $0.header("sluice.replayed.time") != nil }
+        let expected = sent.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+        #expect(replayed.count == 10 && Set(replayed.compactMap(\.id)) == Set(expected.map(\.id)))
+        for copy in replayed {
+            let original = sent.first { $0.id == copy.id }
+            #expect(copy.header("sluice.attempt") == nil && copy.header("sluice.reason") == nil, "attempt and failure reset")
+            #expect(copy.header("sluice.original.topic") == cluster.input, "provenance kept")
+            #expect(copy.key == original?.key && copy.value == original?.value && copy.header("reason") == "bad-A")
+        }
+
+        let again = try await SluicedProcess.replay(cluster: cluster, arguments: ["--reason", "bad-A", "--source", "plugin"])
+        #expect(again.status == 0 && again.output.contains("scanned=0 matched=0 published=0"), "\(again.output)")
+        let badTime = try await SluicedProcess.replay(cluster: cluster, arguments: ["--from", "yesterday"])
+        #expect(badTime.status == 78)
+    }
+}

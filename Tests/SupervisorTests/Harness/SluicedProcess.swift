@@ -114,6 +114,21 @@ final class SluicedProcess: @unchecked Sendable {
         }
     }
 
+    /// Runs `sluiced replay` with `arguments` to its end: exit status and standard output.
+    static func replay(cluster: TestCluster, arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["replay", "-X", "session.timeout.ms=3000"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// Stops sluiced for good if a test failed half-way.
     func killIfRunning() {
         if process.isRunning { kill(pid, SIGKILL) }

@@ -54,7 +54,7 @@ def answer(request):
         if headers.get("replace") == "double" and "text" in request:
             response["text"] = request["text"] * 2
         return response
-    response = {"id": request["id"], "verdict": route, "reason": f"routed {route} by header"}
+    response = {"id": request["id"], "verdict": route, "reason": headers.get("reason", f"routed {route} by header")}
     if "retry-after" in headers:
         response["retry_after_ms"] = int(headers["retry-after"])
     return response

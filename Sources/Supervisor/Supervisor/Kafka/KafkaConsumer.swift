@@ -62,6 +62,46 @@ final class KafkaConsumer {
         return nil
     }
 
+    /// The partitions of `topic` assigned to this consumer now.
+    func assignment(topic: String) -> [Int32] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return list.entries.filter { $0.topic == topic }.map(\.partition)
+    }
+
+    /// The group's committed offsets (next to read; negative when none).
+    func committed(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: Int64] {
+        try offsets(topic: topic, partitions: partitions) { rd_kafka_committed(client.handle, $0, 10_000) }
+    }
+
+    /// The next offset this consumer will read, per partition (negative when unknown).
+    func positions(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: Int64] {
+        try offsets(topic: topic, partitions: partitions) { rd_kafka_position(client.handle, $0) }
+    }
+
+    private func offsets(
+        topic: String, partitions: [Int32],
+        _ query: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> rd_kafka_resp_err_t
+    ) throws(KafkaError) -> [Int32: Int64] {
+        let list = TopicPartitionList(capacity: partitions.count)
+        for partition in partitions { list.add(topic: topic, partition: partition) }
+        let error = query(list.pointer)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.offsets, "cannot read offsets", error: error) }
+        return Dictionary(uniqueKeysWithValues: list.pointer.entries.map { ($0.partition, $0.offset) })
+    }
+
+    /// The low and high watermarks of a partition, asked of the broker.
+    func watermarks(topic: String, partition: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let error = rd_kafka_query_watermark_offsets(client.handle, topic, partition, &low, &high, 10_000)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.offsets, "cannot read the watermarks of \(topic)[\(partition)]", error: error)
+        }
+        return (low, high)
+    }
+
     /// Commits the stored offsets now and waits for the broker's answer.
     func commitStored() -> KafkaError? {
         let error = rd_kafka_commit(client.handle, nil, 0)

@@ -18,6 +18,7 @@ enum OutputHeaders {
     static let originalPartition = "sluice.original.partition"
     static let originalOffset = "sluice.original.offset"
     static let originalTimestamp = "sluice.original.timestamp"
+    static let replayedTime = "sluice.replayed.time"
 
     /// Headers that describe one failure; a retry drops them, the next failure sets them.
     static let perFailure = [reason, verdict, source, failureTime, retryDue, group, worker, plugin, exit, stderr]
@@ -67,13 +68,18 @@ enum OutputHeaders {
 
     /// A header's value as a decimal integer, nil when absent or malformed.
     static func integer(_ name: String, of message: UnsafeMutablePointer<rd_kafka_message_t>) -> Int64? {
+        text(name, of: message).flatMap { $0.utf8.count <= 20 ? Int64($0) : nil }
+    }
+
+    /// A header's last value as text, nil when absent.
+    static func text(_ name: String, of message: UnsafeMutablePointer<rd_kafka_message_t>) -> String? {
         var headers: OpaquePointer?
         guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
         var value: UnsafeRawPointer?
         var size = 0
-        guard rd_kafka_header_get_last(headers, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
-            let value, size > 0, size <= 20
-        else { return nil }
-        return Int64(String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self))
+        guard rd_kafka_header_get_last(headers, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let value else {
+            return nil
+        }
+        return String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self)
     }
 }

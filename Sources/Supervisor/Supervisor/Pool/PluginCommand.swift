@@ -30,5 +30,13 @@ public struct PluginCommand: Sendable, Equatable, CustomStringConvertible {
         executable = found
     }
 
+    /// For commands that run no plugin (`sluiced replay`).
+    public static let none = PluginCommand(arguments: [], executable: "")
+
+    private init(arguments: [String], executable: String) {
+        self.arguments = arguments
+        self.executable = executable
+    }
+
     public var description: String { arguments.joined(separator: " ") }
 }
