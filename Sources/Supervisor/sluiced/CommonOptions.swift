@@ -39,6 +39,21 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// Runs a command's body: a bad setting exits 78 with its one line, any other failure is
+/// logged and exits 1.
+func reportingFailures(logger: Logger, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as SettingsError {
+        exitForBadSetting(error.message)
+    } catch let error as KafkaError where error.code == .configuration {
+        exitForBadSetting(error.message)
+    } catch {
+        logger.critical("\(error)")
+        throw ExitCode.failure
+    }
+}
+
 /// Prints one line naming the bad setting and exits with EX_CONFIG.
 func exitForBadSetting(_ message: String) -> Never {
     var line = Array("sluiced: \(message)\n".utf8)

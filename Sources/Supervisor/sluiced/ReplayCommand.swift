@@ -35,7 +35,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         common.bootstrapLogging()
         let logger = Logger(label: "sluiced")
-        do {
+        try await reportingFailures(logger: logger) {
             var settings = try Settings.fromEnvironment(ProcessEnvironment.variables, command: .none)
             settings.kafkaProperties = try common.parsedKafkaProperties()
             let filter = ReplayFilter(
@@ -45,13 +45,6 @@ struct ReplayCommand: AsyncParsableCommand {
             logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopic): \(filter)")
             let result = try await replayer.runOffThread { progress in logger.info("replay \(progress)") }
             print("replay \(dryRun ? "dry run " : "")done: \(result)")
-        } catch let error as SettingsError {
-            exitForBadSetting(error.message)
-        } catch let error as KafkaError where error.code == .configuration {
-            exitForBadSetting(error.message)
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode.failure
         }
     }
 

@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         common.bootstrapLogging()
         let logger = Logger(label: "sluiced")
         let environment = ProcessEnvironment.variables
-        do {
+        try await reportingFailures(logger: logger) {
             if demo {
                 let plugin = command.isEmpty ? ["\(ProcessEnvironment.executableDirectory)/measurement-validator"] : command
                 try await Demo(
@@ -87,13 +87,6 @@ struct RunCommand: AsyncParsableCommand {
                     services: [PipelineService(pipeline: pipeline)], gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()
-        } catch let error as SettingsError {
-            exitForBadSetting(error.message)
-        } catch let error as KafkaError where error.code == .configuration {
-            exitForBadSetting(error.message)
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode.failure
         }
     }
 

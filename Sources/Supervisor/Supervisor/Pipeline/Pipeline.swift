@@ -86,15 +86,8 @@ public final class Pipeline: @unchecked Sendable {
         let common = [("bootstrap.servers", settings.brokers), ("client.id", "sluiced")]
         consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(
-                common + [
-                    ("group.id", settings.groupID),
-                    ("enable.auto.offset.store", "false"),
-                    ("enable.auto.commit", "true"),
-                    ("auto.commit.interval.ms", "1000"),
-                    ("auto.offset.reset", "earliest"),
-                    ("partition.assignment.strategy", "cooperative-sticky"),
-                    ("queued.max.messages.kbytes", "16384"),
-                ] + settings.kafkaProperties),
+                common + Self.groupConsumerProperties(group: settings.groupID) + [("queued.max.messages.kbytes", "16384")]
+                    + settings.kafkaProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         retrying = settings.retrier != .off
         if settings.retrier == .off {
@@ -102,14 +95,7 @@ public final class Pipeline: @unchecked Sendable {
         } else {
             retryConsumer = try KafkaConsumer(
                 configuration: KafkaConfiguration(
-                    common + [
-                        ("group.id", "\(settings.groupID)-retrier"),
-                        ("enable.auto.offset.store", "false"),
-                        ("enable.auto.commit", "true"),
-                        ("auto.commit.interval.ms", "1000"),
-                        ("auto.offset.reset", "earliest"),
-                        ("partition.assignment.strategy", "cooperative-sticky"),
-                    ] + settings.kafkaProperties),
+                    common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         }
         producer = try KafkaProducer(
@@ -134,6 +120,18 @@ public final class Pipeline: @unchecked Sendable {
         producer.client.context.onDelivery = { [unowned self] message in
             self.handleDelivery(message)
         }
+    }
+
+    /// At least once: offsets are stored only for finished work, then auto-committed.
+    static func groupConsumerProperties(group: String) -> [(String, String)] {
+        [
+            ("group.id", group),
+            ("enable.auto.offset.store", "false"),
+            ("enable.auto.commit", "true"),
+            ("auto.commit.interval.ms", "1000"),
+            ("auto.offset.reset", "earliest"),
+            ("partition.assignment.strategy", "cooperative-sticky"),
+        ]
     }
 
     /// Counters as of the last second.
