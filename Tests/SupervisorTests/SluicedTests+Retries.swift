@@ -267,3 +267,28 @@ extension SluicedTests {
         #expect(badTime.status == 78)
     }
 }
+
+extension SluicedTests {
+    /// The retrier scaled on its own: a pipeline with `--retrier off` and a separate
+    /// `sluiced --retrier only` (no plugin) together retry messages to success.
+    @Test func retrierRunsAsItsOwnProcess() async throws {
+        let cluster = try TestCluster()
+        let sent = retryMessages(20, prefix: "apart-", route: "transient-until-2")
+        try cluster.produce(sent)
+        let pipeline = try SluicedProcess(
+            cluster: cluster, arguments: ["--retry-delay", "0.2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { pipeline.killIfRunning() }
+        let retrier = try SluicedProcess(cluster: cluster, arguments: ["--retrier", "only"], plugin: [])
+        defer { retrier.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count * 2)
+        let successes = outputs.filter { $0.topic == cluster.success }
+        #expect(successes.count == sent.count && Set(successes.compactMap(\.id)) == Set(sent.map(\.id)))
+        #expect(successes.allSatisfy { $0.header("sluice.attempt") == "2" })
+        #expect(retrier.output.contains("retrier partitions assigned"))
+        #expect(!pipeline.output.contains("retrier partitions assigned"))
+        for process in [pipeline, retrier] {
+            process.signal(SIGTERM)
+            #expect(try await process.waitForExit() == 0)
+        }
+    }
+}

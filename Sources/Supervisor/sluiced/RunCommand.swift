@@ -79,7 +79,10 @@ struct RunCommand: AsyncParsableCommand {
                 return
             }
             var settings = try Settings.fromEnvironment(
-                environment, command: try PluginCommand(command, path: environment["PATH"]))
+                environment,
+                // The retrier alone runs no plugin.
+                command: retrier == RetrierMode.only.rawValue && command.isEmpty
+                    ? .none : try PluginCommand(command, path: environment["PATH"]))
             try apply(to: &settings)
             let pipeline = try Pipeline(settings: settings, environment: environment, logger: logger)
             let group = ServiceGroup(

@@ -34,8 +34,8 @@ final class SluicedProcess: @unchecked Sendable {
         // The mock cluster waits for a whole session timeout before it rebalances after a
         // member leaves; a short one keeps restart tests quick.
         let kafka = ["-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500"]
-        let mode = ["--retrier", retrier ? "on" : "off"]
-        process.arguments = ["--status-interval", "1"] + kafka + mode + arguments + ["--"] + plugin
+        let mode = arguments.contains("--retrier") ? [] : ["--retrier", retrier ? "on" : "off"]
+        process.arguments = ["--status-interval", "1"] + kafka + mode + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }
         process.environment = environment
