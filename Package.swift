@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sluiced", targets: ["sluiced"]),
+        .executable(name: "sluicectl", targets: ["sluicectl"]),
         .executable(name: "echo-plugin", targets: ["echo-plugin"]),
         .executable(name: "measurement-validator", targets: ["measurement-validator"]),
         .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
@@ -46,6 +47,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Supervisor/sluiced"
+        ),
+        .executableTarget(
+            name: "sluicectl",
+            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Supervisor/sluicectl"
         ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
         .executableTarget(

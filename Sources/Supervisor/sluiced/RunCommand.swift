@@ -51,6 +51,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "on: run the pipeline and the retrier; off: the pipeline only; only: the retrier only.")
     var retrier: String = "on"
 
+    @Option(help: "The Unix socket sluicectl talks to (default: $RUNTIME_DIRECTORY/sluice.sock, else /run/sluice/sluice.sock when writable).")
+    var controlSocket: String?
+
     @Option(help: "Seconds between status lines in the log.")
     var statusInterval: Int = 30
 
@@ -85,6 +88,13 @@ struct RunCommand: AsyncParsableCommand {
                     ? .none : try PluginCommand(command, path: environment["PATH"]))
             try apply(to: &settings)
             let pipeline = try Pipeline(settings: settings, environment: environment, logger: logger)
+            if let path = controlSocket {
+                try pipeline.openControlSocket(at: path)
+            } else if let path = ControlSocketPath.forDaemon(environment: environment) {
+                do { try pipeline.openControlSocket(at: path) } catch { logger.warning("no control socket: \(error)") }
+            } else {
+                logger.warning("no control socket: give --control-socket PATH (sluicectl --socket PATH) to use sluicectl")
+            }
             let group = ServiceGroup(
                 configuration: .init(
                     services: [PipelineService(pipeline: pipeline)], gracefulShutdownSignals: [.sigterm, .sigint],

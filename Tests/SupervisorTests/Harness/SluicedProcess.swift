@@ -140,3 +140,26 @@ final class SluicedProcess: @unchecked Sendable {
 final class LogBuffer: Sendable {
     let text = Mutex("")
 }
+
+/// Runs `sluicectl` with `arguments` (as another user with `asUser`, through setpriv):
+/// exit status, standard output and standard error.
+func sluicectl(_ arguments: [String], asUser uid: Int? = nil) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    let binary = "\(ProcessEnvironment.executableDirectory)/sluicectl"
+    if let uid {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary] + arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+    }
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}

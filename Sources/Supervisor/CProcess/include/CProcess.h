@@ -19,6 +19,12 @@ int sluice_pidfd_open(pid_t pid);
 /// pipe2(2) with the given flags (O_CLOEXEC, O_NONBLOCK), which Swift's Glibc module hides.
 int sluice_pipe2(int fds[2], int flags);
 
+/// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC; -1 when nothing is waiting.
+int sluice_accept(int listener);
+
+/// The uid and gid of a Unix socket's peer (SO_PEERCRED); 0 on success.
+int sluice_peer_credentials(int fd, uid_t *uid, gid_t *gid);
+
 /// Raises a pipe's capacity with F_SETPIPE_SZ; returns the new size or -1.
 int sluice_set_pipe_size(int fd, int size);
 

@@ -43,6 +43,7 @@ extension Pipeline {
             return false
         }
         worker.isIsolating = false
+        worker.handled += 1
         let output = VerdictOutput(
             verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
             reason: response.reason, headers: response.headers, worker: worker.id,

@@ -26,6 +26,7 @@ extension Pipeline {
         consumer.enableWakeups(fd: consumerBell.writeFD)
         retryConsumer?.enableWakeups(fd: retryBell.writeFD)
         producer.enableWakeups(fd: producerBell.writeFD)
+        registerControlSocket()
         try retryConsumer?.subscribe(topics: [settings.transientTopic])
         if settings.retrier == .only {
             consuming = false  // the retrier alone: no input, no plugins
@@ -114,6 +115,10 @@ extension Pipeline {
         case .producer:
             producerBell.drain()
             producer.serveDeliveryReports()
+        case .controlListener:
+            acceptControlClients()
+        case .controlClient:
+            serveControlClient(token.worker)
         case .workerStdout, .workerStdin, .workerStderr, .workerExit:
             guard token.worker < workers.count else { return }
             let worker = workers[token.worker]
@@ -130,7 +135,7 @@ extension Pipeline {
     private func runTimers(now: ContinuousClock.Instant) {
         for worker in workers {
             switch worker.state {
-            case .backoff(let until) where now >= until:
+            case .backoff(let until) where now >= until && !worker.retiring:
                 startWorker(worker)
             case .starting where now - worker.startedAt >= settings.startSeconds:
                 worker.state = .running

@@ -42,6 +42,7 @@ extension Pipeline {
         stopWaitingForWritable(worker)
         process.closeDescriptors()
         worker.process = nil
+        worker.lastExit = termination.description
         worker.output.removeAll(keepingCapacity: false)
         worker.outputOffset = 0
         let unanswered = worker.inFlight.count
@@ -51,9 +52,10 @@ extension Pipeline {
         let metadata: Logger.Metadata = [
             "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",
         ]
-        if worker.state == .stopping || worker.state == .stopped {
+        if worker.state == .stopped || (worker.state == .stopping && (worker.retiring || stoppingPool)) {
             worker.state = .stopped
             logger.debug("worker stopped: \(termination)", metadata: metadata)
+            removeRetiredWorkers()
             return
         }
         let uptime = ContinuousClock.now - worker.startedAt
@@ -124,12 +126,14 @@ extension Pipeline {
     private func scheduleRestart(_ worker: Worker) {
         let delay = min(Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6))), .seconds(5))
         counters.workerRestarts += 1
+        worker.restarts += 1
         worker.state = .backoff(until: .now + delay)
     }
 
     /// Ends every worker: stdin closed (the protocol's "finish and exit"), then SIGTERM, then
     /// SIGKILL, each after `stopTimeout`. Returns once all are reaped.
     func stopWorkers() {
+        stoppingPool = true
         for worker in workers {
             if worker.process == nil { worker.state = .stopped } else { worker.state = .stopping }
             flushOutput(worker)

@@ -30,6 +30,16 @@ public final class Pipeline: @unchecked Sendable {
     let childEnvironment: [String]
 
     var workers: [Worker] = []
+    /// The pool size asked for (by settings, then `scale`).
+    var targetWorkers: Int
+    var controlListener: ControlListener?
+    var controlClients: [Int: ControlClient] = [:]
+    var nextControlClient = 0
+    /// Set when the pool is being stopped for good (shutdown).
+    var stoppingPool = false
+    /// Set by `pause` on the control socket; only `resume` clears it.
+    var operatorPaused = false
+    let startedAt = ContinuousClock.now
     var table = MessageTable()
     var scheduler = KeyScheduler()
     /// Messages that were in flight when their worker failed, waiting to run alone.
@@ -90,6 +100,7 @@ public final class Pipeline: @unchecked Sendable {
                     + settings.kafkaProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         retrying = settings.retrier != .off
+        targetWorkers = settings.workers
         if settings.retrier == .off {
             retryConsumer = nil
         } else {

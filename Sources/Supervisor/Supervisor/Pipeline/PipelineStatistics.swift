@@ -1,6 +1,6 @@
 /// Counters of one pipeline since it started, published about once a second for status
 /// lines and the demo.
-public struct PipelineStatistics: Sendable, Equatable {
+public struct PipelineStatistics: Codable, Sendable, Equatable {
     /// Messages taken from the input topic.
     public var consumed = 0
     /// Verdicts delivered to the success topic.

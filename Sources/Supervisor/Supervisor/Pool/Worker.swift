@@ -35,6 +35,8 @@ final class Worker {
     let stderrLines: LineBuffer
     /// Unanswered requests: request id to message slot.
     var inFlight: [UInt64: Int] = [:]
+    /// Removed by `scale`: finishing what it holds, then gone.
+    var retiring = false
     /// Handling one suspect message alone; takes nothing else until it answers.
     var isIsolating = false
     /// The current child stayed up for `startSeconds`: only then does its failure blame the
@@ -45,6 +47,12 @@ final class Worker {
     var killCause: (source: FailureSource, reason: String)?
     /// The child's last stderr lines, for the dead letter of a message that crashed it.
     var stderrTail: [String] = []
+    /// Restarts of this slot.
+    var restarts = 0
+    /// Requests answered by this slot's children.
+    var handled = 0
+    /// How the last child ended.
+    var lastExit: String?
     /// Failed starts in a row; reset once a child stays up.
     var consecutiveFailures = 0
 
@@ -60,6 +68,18 @@ final class Worker {
     /// Whether the worker takes new requests.
     var isAcceptingRequests: Bool {
         (state == .running || state == .starting) && process?.stdinFD ?? -1 >= 0 && stdoutClosedAt == nil
+    }
+
+    /// The state as `sluicectl status` shows it, after supervisord's names.
+    var stateName: String {
+        switch state {
+        case .starting: return "starting"
+        case .running: return "running"
+        case .backoff: return "backoff"
+        case .restarting: return "restarting"
+        case .stopping: return retiring ? "retiring" : "stopping"
+        case .stopped: return "stopped"
+        }
     }
 
     /// Whether output is waiting to be written.

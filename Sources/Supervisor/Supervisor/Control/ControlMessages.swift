@@ -1,0 +1,62 @@
+/// A request on the control socket: one JSON object per line.
+public struct ControlRequest: Codable, Sendable, Equatable {
+    /// `status`, `scale`, `pause`, `resume` or `version`.
+    public var command: String
+    /// For `scale`: the pool size wanted.
+    public var workers: Int?
+
+    public init(command: String, workers: Int? = nil) {
+        self.command = command
+        self.workers = workers
+    }
+}
+
+/// The answer to a control request: one JSON object per line.
+public struct ControlResponse: Codable, Sendable, Equatable {
+    /// Whether the command was carried out.
+    public var ok: Bool
+    /// Why not, when `ok` is false.
+    public var error: String?
+    /// A human-readable result, for example "scaling 2 -> 4 workers".
+    public var message: String?
+    /// For `status`.
+    public var status: StatusReport?
+
+    public init(ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil) {
+        self.ok = ok
+        self.error = error
+        self.message = message
+        self.status = status
+    }
+}
+
+/// What `sluicectl status` shows.
+public struct StatusReport: Codable, Sendable, Equatable {
+    public var version: String
+    public var pid: Int32
+    public var uptimeSeconds: Int
+    public var group: String
+    public var inputTopic: String
+    public var partitions: [String]
+    public var paused: Bool
+    public var targetWorkers: Int
+    public var statistics: PipelineStatistics
+    public var workers: [WorkerReport]
+}
+
+/// One row of the worker table.
+public struct WorkerReport: Codable, Sendable, Equatable {
+    public var id: Int
+    public var pid: Int32?
+    public var state: String
+    public var uptimeSeconds: Int?
+    public var handled: Int
+    public var inFlight: Int
+    public var restarts: Int
+    public var lastExit: String?
+}
+
+/// The version sluiced and sluicectl report.
+public enum SluiceVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,47 @@
+extension Pipeline {
+    /// Grows or shrinks the pool to `target` workers without touching the others. New
+    /// slots start at once; surplus slots (the highest ids) take no new requests, and
+    /// their stdin is closed so they answer what they hold and exit: nothing is redone.
+    func scale(to target: Int) -> String {
+        let before = targetWorkers
+        targetWorkers = target
+        for (index, worker) in workers.enumerated() {
+            if index < target {
+                if worker.retiring {
+                    // Still draining: it restarts once it has exited (handleExit).
+                    worker.retiring = false
+                    if worker.state == .stopped { worker.state = .backoff(until: .now) }
+                }
+            } else if !worker.retiring {
+                retire(worker)
+            }
+        }
+        while workers.count < target {
+            let worker = Worker(id: workers.count + 1, maximumFrameBytes: settings.maxFrameBytes)
+            workers.append(worker)
+            startWorker(worker)
+        }
+        removeRetiredWorkers()
+        logger.info("scaling the pool from \(before) to \(target) workers")
+        return "scaling \(before) -> \(target) workers"
+    }
+
+    private func retire(_ worker: Worker) {
+        worker.retiring = true
+        guard worker.process != nil else {
+            worker.state = .stopped
+            return
+        }
+        worker.state = .stopping
+        flushOutput(worker)
+        stopWaitingForWritable(worker)
+        worker.process?.closeStdin()
+    }
+
+    /// Drops retired slots from the end of the pool once their children are gone.
+    func removeRetiredWorkers() {
+        while let last = workers.last, last.retiring, last.process == nil, workers.count > targetWorkers {
+            workers.removeLast()
+        }
+    }
+}

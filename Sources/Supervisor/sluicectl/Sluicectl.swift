@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Supervisor
+
+/// `sluicectl`: manage a running sluiced over its control socket.
+@main
+struct Sluicectl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluicectl",
+        abstract: "Manage a running sluiced: status, scale, pause, resume.",
+        discussion: """
+            Exit status: 0 done, 1 sluiced refused or failed the command, 2 bad usage,
+            3 sluiced is not running at the socket, 4 permission denied.
+            """,
+        subcommands: [Status.self, Scale.self, Pause.self, Resume.self, Version.self])
+}
+
+/// Options every sluicectl command takes.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "sluiced's control socket (default: $SLUICE_SOCKET, else /run/sluice/sluice.sock).")
+    var socket: String?
+
+    @Flag(help: "Print the daemon's answer as JSON, for scripts.")
+    var json = false
+
+    /// Sends `request`, prints the answer (text or JSON) and exits with the documented status.
+    func run(_ request: ControlRequest, text: (ControlResponse) -> String) throws {
+        let path = socket ?? ControlSocketPath.forClient(environment: ProcessInfo.processInfo.environment)
+        let response: ControlResponse
+        do {
+            response = try ControlConnection(path: path).send(request)
+        } catch {
+            FileHandle.standardError.write(Data("sluicectl: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(response), as: UTF8.self))
+        } else if response.ok {
+            print(text(response))
+        }
+        guard response.ok else {
+            if !json { FileHandle.standardError.write(Data("sluicectl: \(response.error ?? "failed")\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the daemon and its workers.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "status")) { response in
+            response.status.map(StatusTable.render) ?? ""
+        }
+    }
+}
+
+struct Scale: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grow or shrink the pool; removed workers finish what they hold first.")
+    @Argument(help: "The number of workers wanted (1-1024).") var workers: Int
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "scale", workers: workers)) { $0.message ?? "" }
+    }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop fetching; the group membership stays.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "pause")) { $0.message ?? "" }
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fetch again after pause.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "resume")) { $0.message ?? "" }
+    }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print sluicectl's and the daemon's versions.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "version")) { "sluicectl \(SluiceVersion.current), sluiced \($0.message ?? "?")" }
+    }
+}
