@@ -99,3 +99,86 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+/// Polls `sluicectl status` until `condition` holds or `timeout` passes.
+func waitForStatus(_ socket: String, timeout: Duration = .seconds(30), _ condition: (StatusReport) -> Bool) async throws -> StatusReport? {
+    let deadline = ContinuousClock.now + timeout
+    var last: StatusReport?
+    while ContinuousClock.now < deadline {
+        last = try statusReport(socket)
+        if let last, condition(last) { return last }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+    return last
+}
+
+extension SluicedTests {
+    /// `sluicectl restart` while messages flow: each worker is drained and restarted in
+    /// turn, and every message is processed exactly once.
+    @Test func rollingRestartUnderLoadRepeatsNothing() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(3000, prefix: "roll")
+        try cluster.produce(sent)
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "3", "--control-socket", socket],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "2"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForDelivered(atLeast: 1))
+        let before = try statusReport(socket)?.workers.compactMap(\.pid) ?? []
+        let restart = try sluicectl(["restart", "--socket", socket])
+        #expect(restart.status == 0 && restart.output == "restarting 3 workers, one at a time\n", "\(restart)")
+        let after = try await waitForStatus(socket) { status in
+            status.workers.allSatisfy { $0.restarts == 1 && $0.state == "running" }
+        }
+        #expect(after?.workers.allSatisfy { $0.restarts == 1 && $0.state == "running" } == true, "\(String(describing: after?.workers))")
+        #expect(Set(after?.workers.compactMap(\.pid) ?? []).isDisjoint(with: before) && before.count == 3)
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// `stop 2` keeps worker 2 down while the others work; `start 2` brings it back.
+    @Test func stopAndStartOneWorker() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(600, prefix: "one")
+        try cluster.produce(sent)
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--control-socket", socket],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "3"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForDelivered(atLeast: 1))
+        #expect(try sluicectl(["stop", "2", "--socket", socket]).output == "stopping worker 2\n")
+        let stopped = try await waitForStatus(socket) { $0.workers[1].state == "stopped" }
+        #expect(stopped?.workers[1].state == "stopped" && stopped?.workers[1].pid == nil)
+        #expect(try sluicectl(["start", "1", "--socket", socket]).error.contains("worker 1 is running, not stopped or fatal"))
+        #expect(try sluicectl(["stop", "9", "--socket", socket]).status == 1)
+        #expect(try sluicectl(["start", "2", "--socket", socket]).output == "starting worker 2\n")
+        #expect(try await waitForStatus(socket) { $0.workers[1].state == "running" }?.workers[1].state == "running")
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// A plugin that exits at once: backoff, then fatal after --start-retries; with no
+    /// worker able to run, fetching pauses, and status and the log say so.
+    @Test func failingPluginBecomesFatalAndPausesFetching() async throws {
+        let cluster = try TestCluster()
+        try cluster.produce(simpleMessages(20, prefix: "fatal"))
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--start-retries", "2", "--control-socket", socket, "--drain-timeout", "2"],
+            plugin: ["sh", "-c", "exit 3"])
+        defer { sluiced.killIfRunning() }
+        let status = try await waitForStatus(socket) { $0.workers.allSatisfy { $0.state == "fatal" } && $0.paused }
+        #expect(status?.workers.allSatisfy { $0.state == "fatal" && $0.lastExit == "exit status 3" } == true, "\(String(describing: status))")
+        #expect(status?.paused == true)
+        #expect(try await sluiced.waitForLog("no worker can run: fetching paused"))
+        #expect(sluiced.output.contains("worker is fatal after 3 failed starts"))
+        #expect(try sluicectl(["start", "1", "--socket", socket]).status == 0)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+        #expect(try cluster.collectOutputs(expected: 1, timeout: .seconds(1)).isEmpty, "nothing was routed")
+    }
+}

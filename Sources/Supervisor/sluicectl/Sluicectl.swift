@@ -7,12 +7,14 @@ import Supervisor
 struct Sluicectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluicectl",
-        abstract: "Manage a running sluiced: status, scale, pause, resume.",
+        abstract: "Manage a running sluiced: status, scale, restart, stop, start, pause, resume.",
         discussion: """
             Exit status: 0 done, 1 sluiced refused or failed the command, 2 bad usage,
             3 sluiced is not running at the socket, 4 permission denied.
             """,
-        subcommands: [Status.self, Scale.self, Pause.self, Resume.self, Version.self])
+        subcommands: [
+            Status.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self, Version.self,
+        ])
 }
 
 /// Options every sluicectl command takes.
@@ -66,6 +68,41 @@ struct Scale: ParsableCommand {
 
     func run() throws {
         try connection.run(ControlRequest(command: "scale", workers: workers)) { $0.message ?? "" }
+    }
+}
+
+struct Restart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rolling restart, one worker at a time, each drained first (for a plugin upgrade).")
+    @Argument(help: "A worker id, or all (the default).") var target: String = "all"
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard target == "all" || Int(target) != nil else { throw ValidationError("give a worker id or all") }
+    }
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "restart", worker: Int(target))) { $0.message ?? "" }
+    }
+}
+
+struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Drain one worker and keep it down.")
+    @Argument(help: "The worker id.") var worker: Int
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "stop", worker: worker)) { $0.message ?? "" }
+    }
+}
+
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start a stopped or fatal worker.")
+    @Argument(help: "The worker id.") var worker: Int
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.run(ControlRequest(command: "start", worker: worker)) { $0.message ?? "" }
     }
 }
 

@@ -33,6 +33,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke.")
     var drainTimeout: Int = 30
 
+    @Option(help: "Failed starts in a row (up less than 1 s) before a worker is fatal and stays down.")
+    var startRetries: Int = 5
+
     @Option(help: "Seconds a worker may leave a request unanswered before it is killed.")
     var messageTimeout: Int = 30
 
@@ -125,6 +128,8 @@ struct RunCommand: AsyncParsableCommand {
         settings.retrier = mode
         settings.messageTimeout = .seconds(messageTimeout)
         settings.poisonThreshold = poisonThreshold
+        guard startRetries >= 0 else { throw SettingsError("--start-retries: must not be negative") }
+        settings.startRetries = startRetries
         settings.retry.maxAttempts = maxAttempts
         settings.retry.base = .milliseconds(Int64(retryDelay * 1000))
         settings.retry.maximum = .milliseconds(Int64(retryMaxDelay * 1000))

@@ -1,13 +1,16 @@
 /// A request on the control socket: one JSON object per line.
 public struct ControlRequest: Codable, Sendable, Equatable {
-    /// `status`, `scale`, `pause`, `resume` or `version`.
+    /// `status`, `scale`, `restart`, `stop`, `start`, `pause`, `resume` or `version`.
     public var command: String
     /// For `scale`: the pool size wanted.
     public var workers: Int?
+    /// For `restart`, `stop`, `start`: the worker id (`restart` without one: all).
+    public var worker: Int?
 
-    public init(command: String, workers: Int? = nil) {
+    public init(command: String, workers: Int? = nil, worker: Int? = nil) {
         self.command = command
         self.workers = workers
+        self.worker = worker
     }
 }
 

@@ -87,13 +87,32 @@ extension Pipeline {
             return ControlResponse(ok: true, message: "fetching paused; group membership kept")
         case "resume":
             operatorPaused = false
-            fetchPaused = false
-            consumer.resume(assignedPartitions(retry: false))
+            if !poolPaused {
+                fetchPaused = false
+                consumer.resume(assignedPartitions(retry: false))
+            }
             logger.info("fetching resumed by sluicectl")
             return ControlResponse(ok: true, message: "fetching resumed")
+        case "restart":
+            let ids = request.worker.map { [$0] } ?? workers.filter { !$0.retiring }.map(\.id)
+            guard ids.allSatisfy({ (1...workers.count).contains($0) }) else { return noSuchWorker(request.worker) }
+            return ControlResponse(ok: true, message: queueRestart(ids))
+        case "stop":
+            guard let id = request.worker, (1...workers.count).contains(id) else { return noSuchWorker(request.worker) }
+            return ControlResponse(ok: true, message: stopWorker(workers[id - 1]))
+        case "start":
+            guard let id = request.worker, (1...workers.count).contains(id) else { return noSuchWorker(request.worker) }
+            guard let message = startStoppedWorker(workers[id - 1]) else {
+                return ControlResponse(ok: false, error: "start: worker \(id) is \(workers[id - 1].stateName), not stopped or fatal")
+            }
+            return ControlResponse(ok: true, message: message)
         default:
             return ControlResponse(ok: false, error: "unknown command \"\(request.command.prefix(40))\"")
         }
+    }
+
+    private func noSuchWorker(_ id: Int?) -> ControlResponse {
+        ControlResponse(ok: false, error: "no worker \(id.map(String.init) ?? "given"): ids are 1 to \(workers.count)")
     }
 
     private func send(_ response: ControlResponse, to fd: Int32) {

@@ -28,14 +28,8 @@ extension Pipeline {
 
     private func retire(_ worker: Worker) {
         worker.retiring = true
-        guard worker.process != nil else {
-            worker.state = .stopped
-            return
-        }
-        worker.state = .stopping
-        flushOutput(worker)
-        stopWaitingForWritable(worker)
-        worker.process?.closeStdin()
+        worker.restartRequested = false
+        if worker.process == nil { worker.state = .stopped } else { drain(worker) }
     }
 
     /// Drops retired slots from the end of the pool once their children are gone.

@@ -32,7 +32,7 @@ extension Pipeline {
 
     /// Resumes fetching once half of the held messages are done.
     func resumeFetchingIfDrained() {
-        guard fetchPaused, consuming, !operatorPaused, table.count <= settings.maxBufferedMessages / 2 else { return }
+        guard fetchPaused, consuming, !operatorPaused, !poolPaused, table.count <= settings.maxBufferedMessages / 2 else { return }
         fetchPaused = false
         consumer.resume(assignedPartitions(retry: false))
     }

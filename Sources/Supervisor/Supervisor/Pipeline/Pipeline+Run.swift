@@ -61,6 +61,8 @@ extension Pipeline {
                 consumerHasEvents = true  // poll at least once a second: max.poll.interval.ms
                 retryConsumerHasEvents = true
                 killHungWorkers(now: now)
+                advanceRollingRestart()
+                pauseWhileNoWorkerCanRun()
                 publishStatistics()
             }
             if now - lastStatus >= settings.statusInterval {

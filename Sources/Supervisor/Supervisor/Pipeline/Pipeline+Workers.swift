@@ -13,7 +13,11 @@ extension Pipeline {
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
             worker.consecutiveFailures += 1
-            scheduleRestart(worker)
+            if worker.consecutiveFailures > settings.startRetries {
+                worker.state = .fatal
+            } else {
+                scheduleRestart(worker)
+            }
             return
         }
         worker.generation &+= 1
@@ -52,14 +56,30 @@ extension Pipeline {
         let metadata: Logger.Metadata = [
             "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",
         ]
-        if worker.state == .stopped || (worker.state == .stopping && (worker.retiring || stoppingPool)) {
+        if worker.state == .stopping && worker.restartRequested {
+            worker.restartRequested = false
+            worker.restarts += 1
+            counters.workerRestarts += 1
+            logger.info("worker drained for a restart: \(termination)", metadata: metadata)
+            startWorker(worker)
+            return
+        }
+        let stoppedOnPurpose = worker.retiring || worker.stoppedByOperator || stoppingPool
+        if worker.state == .stopped || (worker.state == .stopping && stoppedOnPurpose) {
             worker.state = .stopped
-            logger.debug("worker stopped: \(termination)", metadata: metadata)
+            logger.info("worker stopped: \(termination)", metadata: metadata)
             removeRetiredWorkers()
             return
         }
         let uptime = ContinuousClock.now - worker.startedAt
         worker.consecutiveFailures = uptime >= settings.startSeconds ? 0 : worker.consecutiveFailures + 1
+        guard worker.consecutiveFailures <= settings.startRetries else {
+            worker.state = .fatal
+            logger.error(
+                "worker is fatal after \(worker.consecutiveFailures) failed starts (\(termination)); `sluicectl start \(worker.id)` tries again",
+                metadata: metadata)
+            return
+        }
         logger.warning("worker exited: \(termination); restarting", metadata: metadata)
         scheduleRestart(worker)
     }

@@ -37,6 +37,11 @@ public final class Pipeline: @unchecked Sendable {
     var nextControlClient = 0
     /// Set when the pool is being stopped for good (shutdown).
     var stoppingPool = false
+    /// Worker ids waiting for a rolling restart, and the one draining now.
+    var rollingRestart: [Int] = []
+    var restartingWorker: Int?
+    /// Set while no worker can run (all fatal or stopped).
+    var poolPaused = false
     /// Set by `pause` on the control socket; only `resume` clears it.
     var operatorPaused = false
     let startedAt = ContinuousClock.now

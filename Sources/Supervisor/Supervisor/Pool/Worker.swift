@@ -17,6 +17,8 @@ final class Worker {
         case stopping
         /// Not running and not to be restarted.
         case stopped
+        /// Failed to start `startRetries` times in a row; stays down until started by hand.
+        case fatal
     }
 
     /// 1-based id shown in logs and status.
@@ -37,6 +39,10 @@ final class Worker {
     var inFlight: [UInt64: Int] = [:]
     /// Removed by `scale`: finishing what it holds, then gone.
     var retiring = false
+    /// Stopped by `sluicectl stop`: stays down until `start`.
+    var stoppedByOperator = false
+    /// Draining for `sluicectl restart`: starts again as soon as it has exited.
+    var restartRequested = false
     /// Handling one suspect message alone; takes nothing else until it answers.
     var isIsolating = false
     /// The current child stayed up for `startSeconds`: only then does its failure blame the
@@ -79,6 +85,7 @@ final class Worker {
         case .restarting: return "restarting"
         case .stopping: return retiring ? "retiring" : "stopping"
         case .stopped: return "stopped"
+        case .fatal: return "fatal"
         }
     }
 

@@ -30,6 +30,8 @@ public struct Settings: Sendable {
     public var drainTimeout: Duration = .seconds(30)
     /// How long a worker has to exit after its stdin closes, and again after SIGTERM.
     public var stopTimeout: Duration = .seconds(5)
+    /// Failed starts in a row (up less than `startSeconds`) before a worker becomes fatal.
+    public var startRetries: Int = 5
     /// How long a child must stay up to count as started.
     public var startSeconds: Duration = .seconds(1)
     /// How often a summary line is logged.

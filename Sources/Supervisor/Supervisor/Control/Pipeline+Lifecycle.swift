@@ -1,0 +1,73 @@
+extension Pipeline {
+    /// Asks `worker` to finish what it holds and exit: no new requests, stdin closed.
+    func drain(_ worker: Worker) {
+        guard worker.process != nil else { return }
+        worker.state = .stopping
+        flushOutput(worker)
+        stopWaitingForWritable(worker)
+        worker.process?.closeStdin()
+    }
+
+    /// `sluicectl stop ID`: drains the worker and keeps it down.
+    func stopWorker(_ worker: Worker) -> String {
+        worker.stoppedByOperator = true
+        worker.restartRequested = false
+        if worker.process == nil { worker.state = .stopped } else { drain(worker) }
+        return "stopping worker \(worker.id)"
+    }
+
+    /// `sluicectl start ID`: starts a stopped or fatal worker again.
+    func startStoppedWorker(_ worker: Worker) -> String? {
+        guard worker.state == .stopped || worker.state == .fatal else { return nil }
+        worker.stoppedByOperator = false
+        worker.consecutiveFailures = 0
+        startWorker(worker)
+        return "starting worker \(worker.id)"
+    }
+
+    /// `sluicectl restart`: queues the workers for a rolling restart, one at a time, each
+    /// drained first so nothing is redone.
+    func queueRestart(_ ids: [Int]) -> String {
+        for id in ids where !rollingRestart.contains(id) { rollingRestart.append(id) }
+        return "restarting \(ids.count == 1 ? "worker \(ids[0])" : "\(ids.count) workers, one at a time")"
+    }
+
+    /// Moves the rolling restart on: the next worker drains once the previous one runs again.
+    func advanceRollingRestart() {
+        if let current = restartingWorker {
+            guard current > workers.count || workers[current - 1].state == .running
+                || workers[current - 1].process == nil && !workers[current - 1].restartRequested
+            else { return }
+            restartingWorker = nil
+        }
+        while let id = rollingRestart.first {
+            rollingRestart.removeFirst()
+            guard id <= workers.count, workers[id - 1].process != nil, !workers[id - 1].retiring else { continue }
+            let worker = workers[id - 1]
+            worker.restartRequested = true
+            drain(worker)
+            restartingWorker = id
+            return
+        }
+    }
+
+    /// Pauses fetching while no worker can run (all fatal or stopped) and says so; resumes
+    /// when one can again.
+    func pauseWhileNoWorkerCanRun() {
+        guard settings.retrier != .only else { return }
+        let canRun = workers.contains { $0.state != .fatal && $0.state != .stopped }
+        if !canRun && !poolPaused {
+            poolPaused = true
+            fetchPaused = true
+            consumer.pause(assignedPartitions(retry: false))
+            logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
+        } else if canRun && poolPaused {
+            poolPaused = false
+            if !operatorPaused {
+                fetchPaused = false
+                consumer.resume(assignedPartitions(retry: false))
+            }
+            logger.info("a worker can run again: fetching resumed")
+        }
+    }
+}
