@@ -79,18 +79,12 @@ extension Pipeline {
             return ControlResponse(ok: true, message: scale(to: target))
         case "pause":
             operatorPaused = true
-            if !fetchPaused {
-                fetchPaused = true
-                consumer.pause(assignedPartitions(retry: false))
-            }
+            updateFetching()
             logger.info("fetching paused by sluicectl")
             return ControlResponse(ok: true, message: "fetching paused; group membership kept")
         case "resume":
             operatorPaused = false
-            if !poolPaused {
-                fetchPaused = false
-                consumer.resume(assignedPartitions(retry: false))
-            }
+            updateFetching()
             logger.info("fetching resumed by sluicectl")
             return ControlResponse(ok: true, message: "fetching resumed")
         case "restart":

@@ -56,17 +56,12 @@ extension Pipeline {
     func pauseWhileNoWorkerCanRun() {
         guard settings.retrier != .only else { return }
         let canRun = workers.contains { $0.state != .fatal && $0.state != .stopped }
-        if !canRun && !poolPaused {
-            poolPaused = true
-            fetchPaused = true
-            consumer.pause(assignedPartitions(retry: false))
+        guard poolPaused == canRun else { return }
+        poolPaused = !canRun
+        updateFetching()
+        if poolPaused {
             logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
-        } else if canRun && poolPaused {
-            poolPaused = false
-            if !operatorPaused {
-                fetchPaused = false
-                consumer.resume(assignedPartitions(retry: false))
-            }
+        } else {
             logger.info("a worker can run again: fetching resumed")
         }
     }

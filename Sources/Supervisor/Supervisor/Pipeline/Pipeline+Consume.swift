@@ -10,8 +10,8 @@ extension Pipeline {
         guard consuming else { return false }
         if fetchPaused || table.count < settings.maxBufferedMessages { return consumerHasEvents }
         guard now - lastConsumerPoll >= Self.longestUnpolled else { return false }
-        fetchPaused = true
-        consumer.pause(assignedPartitions(retry: false))
+        saturationPaused = true
+        updateFetching()
         logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
         return true
     }
@@ -30,11 +30,25 @@ extension Pipeline {
         }
     }
 
-    /// Resumes fetching once half of the held messages are done.
+    /// Ends a saturation pause once half of the held messages are done.
     func resumeFetchingIfDrained() {
-        guard fetchPaused, consuming, !operatorPaused, !poolPaused, table.count <= settings.maxBufferedMessages / 2 else { return }
-        fetchPaused = false
-        consumer.resume(assignedPartitions(retry: false))
+        guard saturationPaused, table.count <= settings.maxBufferedMessages / 2 else { return }
+        saturationPaused = false
+        updateFetching()
+    }
+
+    /// Pauses or resumes the input partitions to match the reasons to pause (saturation,
+    /// `sluicectl pause`, no worker able to run, shutdown); the one place that does.
+    /// (`consuming` only says whether to poll now; it is off briefly inside a revoke.)
+    func updateFetching() {
+        let pause = fetchPaused || shuttingDown
+        guard pause != partitionsPaused else { return }
+        partitionsPaused = pause
+        if pause {
+            consumer.pause(assignedPartitions(retry: false))
+        } else {
+            consumer.resume(assignedPartitions(retry: false))
+        }
     }
 
     private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
@@ -91,7 +105,7 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
-            let holdBack = isRetry ? retryPaused || !retrying : fetchPaused || !consuming
+            let holdBack = isRetry ? retryPaused || !retrying : partitionsPaused
             if holdBack { (isRetry ? retryConsumer! : consumer).pause(entries.map { ($0.topic, $0.partition) }) }
             logger.info("\(owner)partitions assigned: \(names)")
         default:

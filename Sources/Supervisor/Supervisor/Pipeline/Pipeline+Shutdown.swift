@@ -5,7 +5,8 @@ extension Pipeline {
         closeControlSocket()
         consuming = false
         retrying = false
-        consumer.pause(assignedPartitions(retry: false))
+        shuttingDown = true
+        updateFetching()
         retryConsumer?.pause(assignedPartitions(retry: true))
         releaseWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }

@@ -54,7 +54,14 @@ public final class Pipeline: @unchecked Sendable {
     var nextRequestID: UInt64 = 1
     var counters = PipelineStatistics()
     var consumerHasEvents = true
-    var fetchPaused = false
+    /// Fetching paused because the full pool gave no verdict for `longestUnpolled`.
+    var saturationPaused = false
+    /// Whether any reason to pause fetching holds (see `updateFetching`).
+    var fetchPaused: Bool { saturationPaused || operatorPaused || poolPaused }
+    /// Set once the ordered stop has begun: fetching stays paused.
+    var shuttingDown = false
+    /// Whether the input partitions are paused in librdkafka now.
+    var partitionsPaused = false
     /// The last time the consumer was polled (taking messages, or events only).
     var lastConsumerPoll = ContinuousClock.now
     /// How long the consumer may go unpolled while the pool is full before fetching is
