@@ -3,11 +3,9 @@ import Testing
 
 @testable import Supervisor
 
-/// A fresh directory for a control socket, world-traversable so another uid can reach it.
+/// A control socket path in a fresh directory (short: a socket path has a length limit).
 func controlSocketPath() throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ctl-\(UUID().uuidString.prefix(8))").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-    return "\(directory)/sluice.sock"
+    "\(try makeTemporaryDirectory("sluice-ctl"))/sluice.sock"
 }
 
 func statusReport(_ socket: String) throws -> StatusReport? {

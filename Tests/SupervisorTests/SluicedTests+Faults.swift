@@ -69,8 +69,7 @@ extension SluicedTests {
         var sent = simpleMessages(120, prefix: "\(mode)-")
         for index in [10, 50, 90] { sent[index].headers.append(("trap", Array("yes".utf8))) }
         try cluster.produce(sent)
-        let trapDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-trap-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: trapDirectory, withIntermediateDirectories: true)
+        let trapDirectory = try makeTemporaryDirectory("sluice-trap")
         defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
@@ -233,8 +232,7 @@ extension SluicedTests {
         var sent = simpleMessages(60, prefix: "stuck")
         sent[5].headers.append(("trap", Array("yes".utf8)))
         try cluster.produce(sent)
-        let trapDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-trap-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: trapDirectory, withIntermediateDirectories: true)
+        let trapDirectory = try makeTemporaryDirectory("sluice-trap")
         defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "1", "--max-in-flight", "4", "--max-buffered", "4"],

@@ -163,3 +163,12 @@ func sluicectl(_ arguments: [String], asUser uid: Int? = nil) throws -> (status:
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// A fresh directory under the temporary folder, world-traversable so that a test running
+/// a command as another uid can reach what is inside.
+func makeTemporaryDirectory(_ prefix: String) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))").path
+    try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    return directory
+}
