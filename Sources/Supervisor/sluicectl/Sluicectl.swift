@@ -7,13 +7,14 @@ import Supervisor
 struct Sluicectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluicectl",
-        abstract: "Manage a running sluiced: status, scale, restart, stop, start, pause, resume.",
+        abstract: "Manage a running sluiced: status, stats, top, scale, restart, stop, start, pause, resume.",
         discussion: """
-            Exit status: 0 done, 1 sluiced refused or failed the command, 2 bad usage,
+            Exit status: 0 done, 1 sluiced refused or failed the command, 64 bad usage,
             3 sluiced is not running at the socket, 4 permission denied.
             """,
         subcommands: [
-            Status.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self, Version.self,
+            Status.self, Stats.self, Top.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self,
+            Version.self,
         ])
 }
 
@@ -27,18 +28,9 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Sends `request`, prints the answer (text or JSON) and exits with the documented status.
     func run(_ request: ControlRequest, text: (ControlResponse) -> String) throws {
-        let path = socket ?? ControlSocketPath.forClient(environment: ProcessInfo.processInfo.environment)
-        let response: ControlResponse
-        do {
-            response = try ControlConnection(path: path).send(request)
-        } catch {
-            FileHandle.standardError.write(Data("sluicectl: \(error.message)\n".utf8))
-            throw ExitCode(error.exitCode)
-        }
+        let response = try send(request)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(response), as: UTF8.self))
+            try printJSON(response)
         } else if response.ok {
             print(text(response))
         }
@@ -46,6 +38,24 @@ struct ConnectionOptions: ParsableArguments {
             if !json { FileHandle.standardError.write(Data("sluicectl: \(response.error ?? "failed")\n".utf8)) }
             throw ExitCode(1)
         }
+    }
+
+    /// Sends `request` and returns the answer; when there is none, says why on stderr and
+    /// exits with the documented status.
+    func send(_ request: ControlRequest) throws -> ControlResponse {
+        let path = socket ?? ControlSocketPath.forClient(environment: ProcessInfo.processInfo.environment)
+        do {
+            return try ControlConnection(path: path).send(request)
+        } catch {
+            FileHandle.standardError.write(Data("sluicectl: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    func printJSON(_ response: ControlResponse) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(response), as: UTF8.self))
     }
 }
 

@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
                 let plugin = command.isEmpty ? ["\(ProcessEnvironment.executableDirectory)/measurement-validator"] : command
                 try await Demo(
                     pluginCommand: try PluginCommand(plugin, path: environment["PATH"]), ratePerSecond: demoRate,
-                    tune: apply, environment: environment, logger: logger
+                    controlSocket: controlSocket ?? Demo.defaultControlSocket, tune: apply, environment: environment, logger: logger
                 ).run()
                 return
             }

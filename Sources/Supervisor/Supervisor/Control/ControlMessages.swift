@@ -24,12 +24,15 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var message: String?
     /// For `status`.
     public var status: StatusReport?
+    /// For `stats`.
+    public var stats: StatsReport?
 
-    public init(ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil) {
+    public init(ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil, stats: StatsReport? = nil) {
         self.ok = ok
         self.error = error
         self.message = message
         self.status = status
+        self.stats = stats
     }
 }
 
@@ -40,7 +43,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var uptimeSeconds: Int
     public var group: String
     public var inputTopic: String
+    /// Input partitions assigned to this process.
     public var partitions: [String]
+    /// Messages not yet finished in those partitions, once every one has been fetched.
+    public var lag: Int64?
     public var paused: Bool
     public var targetWorkers: Int
     public var statistics: PipelineStatistics

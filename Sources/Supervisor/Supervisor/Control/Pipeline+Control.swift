@@ -69,6 +69,8 @@ extension Pipeline {
         switch request.command {
         case "status":
             return ControlResponse(ok: true, status: statusReport())
+        case "stats":
+            return ControlResponse(ok: true, stats: statsReport())
         case "version":
             return ControlResponse(ok: true, message: SluiceVersion.current)
         case "scale":
@@ -128,7 +130,8 @@ extension Pipeline {
         return StatusReport(
             version: SluiceVersion.current, pid: getpid(), uptimeSeconds: Int((now - startedAt).components.seconds),
             group: settings.groupID, inputTopic: settings.inputTopic,
-            partitions: partitions.values.map { "\($0.topic)[\($0.partition)]" }.sorted(), paused: fetchPaused,
+            partitions: partitions.values.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
+            lag: PartitionReport.totalLag(of: partitionReports()), paused: fetchPaused,
             targetWorkers: targetWorkers, statistics: counters,
             workers: workers.map { worker in
                 WorkerReport(

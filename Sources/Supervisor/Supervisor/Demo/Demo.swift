@@ -13,17 +13,22 @@ public struct Demo {
 
     let pluginCommand: PluginCommand
     let ratePerSecond: Int
+    let controlSocket: String
     let tune: (inout Settings) throws(SettingsError) -> Void
     let environment: [String: String]
     let logger: Logger
 
+    /// Where the demo's sluicectl socket goes unless `--control-socket` says otherwise.
+    public static let defaultControlSocket = "/tmp/sluice-demo.sock"
+
     /// Describes a demo run; `tune` applies command-line options to its settings.
     public init(
-        pluginCommand: PluginCommand, ratePerSecond: Int, tune: @escaping (inout Settings) throws(SettingsError) -> Void,
-        environment: [String: String], logger: Logger
+        pluginCommand: PluginCommand, ratePerSecond: Int, controlSocket: String,
+        tune: @escaping (inout Settings) throws(SettingsError) -> Void, environment: [String: String], logger: Logger
     ) {
         self.pluginCommand = pluginCommand
         self.ratePerSecond = ratePerSecond
+        self.controlSocket = controlSocket
         self.tune = tune
         self.environment = environment
         self.logger = logger
@@ -52,6 +57,12 @@ public struct Demo {
             childEnvironment[name] = value
         }
         let pipeline = try Pipeline(settings: settings, environment: childEnvironment, logger: logger)
+        do {
+            try pipeline.openControlSocket(at: controlSocket)
+            logger.info("demo: try `sluicectl --socket \(controlSocket) top` (or status, stats, scale 4) in another terminal")
+        } catch {
+            logger.warning("demo: no control socket: \(error)")
+        }
         let producer = try MeasurementProducer(
             brokers: cluster.bootstrapServers, topic: Self.topics.input, ratePerSecond: ratePerSecond, logger: logger)
         let sinks = try DemoSinks(

@@ -102,6 +102,16 @@ final class KafkaConsumer {
         return (low, high)
     }
 
+    /// The high watermark of a partition as last seen in a fetch response (no request);
+    /// nil before the first fetch.
+    func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let error = rd_kafka_get_watermark_offsets(client.handle, topic, partition, &low, &high)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return high
+    }
+
     /// Commits the stored offsets now and waits for the broker's answer.
     func commitStored() -> KafkaError? {
         let error = rd_kafka_commit(client.handle, nil, 0)

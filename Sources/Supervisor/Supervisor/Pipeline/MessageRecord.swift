@@ -23,6 +23,8 @@ struct MessageRecord {
     let offset: Int64
     let keyHash: Int?
     let attempt: Int
+    /// When the consumer handed it over (for the processing latency).
+    let consumedAt: ContinuousClock.Instant
     var stage: Stage = .queued
     /// Its worker failed while it was in flight: it runs alone on a worker that has proved
     /// it can run, so a failure then is its own.

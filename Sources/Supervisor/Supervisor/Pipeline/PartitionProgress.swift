@@ -32,7 +32,14 @@ final class PartitionProgress {
     /// Records a consumed offset (offsets arrive in increasing order).
     func track(_ offset: Int64) {
         pending.append((offset, false))
+        nextToConsume = offset + 1
     }
+
+    /// The offset after the last one consumed.
+    private(set) var nextToConsume: Int64?
+
+    /// The first offset not yet finished (where a restart would begin), once known.
+    var position: Int64? { pending.first?.offset ?? nextToConsume }
 
     /// Marks `offset` finished; returns true when the commit position moved.
     func finish(_ offset: Int64) -> Bool {

@@ -26,7 +26,7 @@ extension Pipeline {
                 consumerHasEvents = false
                 return
             }
-            accept(message)
+            accept(message, at: lastConsumerPoll)
         }
     }
 
@@ -51,7 +51,7 @@ extension Pipeline {
         }
     }
 
-    private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+    private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>, at now: ContinuousClock.Instant) {
         let error = message.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
@@ -77,7 +77,7 @@ extension Pipeline {
         let slot = table.insert(
             MessageRecord(
                 message: message, progress: progress, offset: offset, keyHash: keyHash,
-                attempt: OutputHeaders.attempt(of: message)))
+                attempt: OutputHeaders.attempt(of: message), consumedAt: now))
         scheduler.enqueue(slot, keyHash: keyHash)
         counters.consumed += 1
     }

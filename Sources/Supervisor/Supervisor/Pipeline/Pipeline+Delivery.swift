@@ -71,8 +71,11 @@ extension Pipeline {
             switch output.verdict {
             case .success: counters.success += 1
             case .transient: counters.transient += 1
-            case .permanent: counters.permanent += 1
+            case .permanent:
+                counters.permanent += 1
+                if output.source == .retriesExhausted { counters.retriesExhausted += 1 }
             }
+            processingLatency.record(eventTime - table[slot].consumedAt)
         case .republishing:
             counters.retried += 1
         case .queued, .dispatched, .waitingForRetry:

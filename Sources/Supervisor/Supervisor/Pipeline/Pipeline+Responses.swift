@@ -44,6 +44,7 @@ extension Pipeline {
         }
         worker.isIsolating = false
         worker.handled += 1
+        if case .dispatched(let at) = table[slot].stage { pluginLatency.record(eventTime - at) }
         let output = VerdictOutput(
             verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
             reason: response.reason, headers: response.headers, worker: worker.id,

@@ -53,6 +53,7 @@ extension Pipeline {
         var lastTick = ContinuousClock.now
         var lastStatus = ContinuousClock.now
         var statusBaseline = counters
+        var ticks = 0
         while !done() {
             let now = ContinuousClock.now
             if let deadline, now >= deadline { return }
@@ -64,6 +65,12 @@ extension Pipeline {
                 advanceRollingRestart()
                 pauseWhileNoWorkerCanRun()
                 publishStatistics()
+                throughput.sample(counters, at: now)
+                ticks += 1
+                if ticks % 10 == 0 {
+                    pluginLatency.rotate()
+                    processingLatency.rotate()
+                }
             }
             if now - lastStatus >= settings.statusInterval {
                 let seconds = Double((now - lastStatus).components.seconds)
@@ -81,7 +88,9 @@ extension Pipeline {
             storeOffsets()
             let busy = (polling && consumerHasEvents) || (retrying && retryConsumerHasEvents)
             let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
-            for event in poller.wait(timeoutMilliseconds: timeout, into: &events) {
+            let ready = poller.wait(timeoutMilliseconds: timeout, into: &events)
+            eventTime = .now
+            for event in ready {
                 handle(event)
             }
         }

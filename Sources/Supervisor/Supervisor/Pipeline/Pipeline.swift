@@ -53,6 +53,11 @@ public final class Pipeline: @unchecked Sendable {
     var partitionsToStore: [PartitionProgress] = []
     var nextRequestID: UInt64 = 1
     var counters = PipelineStatistics()
+    var pluginLatency = LatencyRecorder()
+    var processingLatency = LatencyRecorder()
+    var throughput = ThroughputHistory()
+    /// When the last epoll wait returned: the time stamp of the events it brought.
+    var eventTime = ContinuousClock.now
     var consumerHasEvents = true
     /// Fetching paused because the full pool gave no verdict for `longestUnpolled`.
     var saturationPaused = false

@@ -35,7 +35,7 @@ extension Pipeline {
         let slot = table.insert(
             MessageRecord(
                 message: message, progress: progress, offset: message.pointee.offset, keyHash: nil,
-                attempt: OutputHeaders.attempt(of: message), stage: .waitingForRetry))
+                attempt: OutputHeaders.attempt(of: message), consumedAt: .now, stage: .waitingForRetry))
         let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message) ?? WallClock.milliseconds
         retryTimers.insert(RetryTimer(due: due, slot: slot))
     }

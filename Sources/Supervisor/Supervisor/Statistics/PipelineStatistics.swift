@@ -13,6 +13,8 @@ public struct PipelineStatistics: Codable, Sendable, Equatable {
     public var inFlight = 0
     /// Transient failures published back to the input topic by the retrier.
     public var retried = 0
+    /// Messages dead-lettered because their attempts ran out.
+    public var retriesExhausted = 0
     /// Worker processes started again after an exit.
     public var workerRestarts = 0
     /// Protocol errors from plugins.
