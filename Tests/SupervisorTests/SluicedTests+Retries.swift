@@ -242,9 +242,12 @@ extension SluicedTests {
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
 
-        let dryRun = try await SluicedProcess.replay(cluster: cluster, arguments: ["--reason", "bad-A", "--dry-run"])
-        #expect(dryRun.status == 0)
-        #expect(dryRun.output.contains("scanned=30 matched=10 published=0"), "\(dryRun.output)")
+        // The same filter as the replay: a dry run must not move the replay's position.
+        for _ in 0..<2 {
+            let dryRun = try await SluicedProcess.replay(cluster: cluster, arguments: ["--reason", "bad-A", "--source", "plugin", "--dry-run"])
+            #expect(dryRun.status == 0)
+            #expect(dryRun.output.contains("scanned=30 matched=10 published=0"), "\(dryRun.output)")
+        }
         #expect(try cluster.collectInput(expected: sent.count + 1, timeout: .seconds(2)).count == sent.count)
 
         let replay = try await SluicedProcess.replay(cluster: cluster, arguments: ["--reason", "bad-A", "--source", "plugin"])
@@ -290,5 +293,44 @@ extension SluicedTests {
             process.signal(SIGTERM)
             #expect(try await process.waitForExit() == 0)
         }
+    }
+}
+
+extension SluicedTests {
+    /// `sluicectl dlq replay` asks the running daemon to replay: a dry run counts, the
+    /// replay publishes exactly the matching dead letters, which the daemon processes again
+    /// (here they fail again, so each returns to the permanent topic once more).
+    @Test func sluicectlReplaysThroughTheRunningDaemon() async throws {
+        let cluster = try TestCluster()
+        let sent = (0..<30).map { index in
+            TestMessage(
+                id: "dlq-\(index)", key: Array("k\(index % 3)".utf8), value: Array("v\(index)".utf8),
+                headers: [("route", Array("permanent".utf8)), ("reason", Array(["bad-A", "bad-B", "other"][index % 3].utf8))])
+        }
+        try cluster.produce(sent)
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--control-socket", socket], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { sluiced.killIfRunning() }
+        #expect(try cluster.collectOutputs(expected: sent.count).filter { $0.topic == cluster.permanent }.count == sent.count)
+
+        let dryRun = try sluicectl(["dlq", "replay", "--reason", "bad-B", "--dry-run", "--json", "--socket", socket])
+        let counted = try JSONDecoder().decode(ControlResponse.self, from: Data(dryRun.output.utf8))
+        #expect(counted.replay == ReplayProgress(scanned: 30, matched: 10, published: 0), "\(dryRun)")
+        let replay = try sluicectl(["dlq", "replay", "--reason", "bad-B", "--socket", socket])
+        #expect(replay.status == 0 && replay.output == "replay done: scanned=30 matched=10 published=10\n", "\(replay)")
+
+        let outputs = try cluster.collectOutputs(expected: sent.count + 10)
+        let byID = Dictionary(grouping: outputs, by: { $0.id ?? "" })
+        for (index, message) in sent.enumerated() {
+            let copies = byID[message.id] ?? []
+            #expect(copies.allSatisfy { $0.topic == cluster.permanent })
+            #expect(copies.count == (index % 3 == 1 ? 2 : 1), "\(message.id): \(copies.count) dead letters")
+        }
+        #expect(outputs.filter { $0.header("sluice.replayed.time") != nil }.count == 10)
+        let badTime = try sluicectl(["dlq", "replay", "--from", "yesterday", "--socket", socket])
+        #expect(badTime.status == 64 && badTime.error.contains("--from: \"yesterday\" is neither"), "\(badTime)")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
     }
 }

@@ -114,3 +114,27 @@ int sluice_peer_credentials(int fd, uid_t *uid, gid_t *gid) {
     *gid = credentials.gid;
     return 0;
 }
+
+int sluice_peer_groups(int fd, gid_t *groups, int capacity) {
+    socklen_t size = (socklen_t)(capacity * sizeof(gid_t));
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &size) != 0) return -1;
+    return (int)(size / sizeof(gid_t));
+}
+
+static volatile int signal_fd = -1;
+
+static void write_signal_byte(int signal) {
+    int saved = errno;  /* a handler must not change errno under the interrupted code */
+    unsigned char byte = (unsigned char)signal;
+    if (signal_fd >= 0) (void)!write(signal_fd, &byte, 1);
+    errno = saved;
+}
+
+int sluice_signal_to_fd(int signal, int fd) {
+    signal_fd = fd;
+    struct sigaction action = {0};
+    action.sa_handler = write_signal_byte;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signal, &action, NULL);
+}

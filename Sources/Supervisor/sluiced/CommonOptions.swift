@@ -5,6 +5,9 @@ import Supervisor
 
 /// Options every sluiced command takes.
 struct CommonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The config file (TOML); see config/sluice.toml. The command line and the environment override it.", valueName: "file"))
+    var config: String?
+
     @Option(
         name: [.customShort("X"), .customLong("kafka-property")],
         help: ArgumentHelp(
@@ -12,30 +15,35 @@ struct CommonOptions: ParsableArguments {
             valueName: "name=value"))
     var kafkaProperties: [String] = []
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info).")
+    var logLevel: String?
 
-    /// Sets up logging to stderr at the chosen level; a bad level is a bad setting.
-    func bootstrapLogging() {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            exitForBadSetting("--log-level: \"\(logLevel)\" is not one of trace, debug, info, notice, warning, error, critical")
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        ProcessEnvironment.ignoreBrokenPipes()
+    /// The settings sources with `values` from the command's own options.
+    func sources(_ values: [String: SettingValue.Raw], needsPlugin: Bool) -> SettingsSources {
+        var values = values
+        values["log.level"] = logLevel.map { .string($0) }
+        return SettingsSources(
+            configFile: config, environment: ProcessEnvironment.variables, commandLine: values,
+            commandLineKafka: kafkaProperties, needsPlugin: needsPlugin)
     }
+}
 
-    /// The `-X` properties as (name, value) pairs.
-    func parsedKafkaProperties() throws(SettingsError) -> [(String, String)] {
-        try kafkaProperties.map { (property) throws(SettingsError) in
-            guard let equals = property.firstIndex(of: "="), equals != property.startIndex else {
-                throw SettingsError("-X \(property): expected name=value")
-            }
-            return (String(property[..<equals]), String(property[property.index(after: equals)...]))
-        }
+/// Sets up logging to stderr at `level`.
+func bootstrapLogging(level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    ProcessEnvironment.ignoreBrokenPipes()
+}
+
+/// Resolves the settings, or prints the one line naming the bad setting and exits 78.
+func resolvedOrExit(_ sources: SettingsSources) -> Settings {
+    do {
+        return try sources.resolve()
+    } catch {
+        exitForBadSetting(error.message)
     }
 }
 

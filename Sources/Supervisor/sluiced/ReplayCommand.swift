@@ -33,26 +33,17 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        common.bootstrapLogging()
+        let settings = resolvedOrExit(common.sources([:], needsPlugin: false))
+        bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "sluiced")
         try await reportingFailures(logger: logger) {
-            var settings = try Settings.fromEnvironment(ProcessEnvironment.variables, command: .none)
-            settings.kafkaProperties = try common.parsedKafkaProperties()
             let filter = ReplayFilter(
-                from: try from.map { try Self.milliseconds($0, option: "--from") },
-                to: try to.map { try Self.milliseconds($0, option: "--to") }, reasonContains: reason, source: source)
+                from: try from.map { try ReplayFilter.time($0, option: "--from") },
+                to: try to.map { try ReplayFilter.time($0, option: "--to") }, reasonContains: reason, source: source)
             let replayer = try Replayer(settings: settings, filter: filter, dryRun: dryRun, logger: logger)
             logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopic): \(filter)")
             let result = try await replayer.runOffThread { progress in logger.info("replay \(progress)") }
             print("replay \(dryRun ? "dry run " : "")done: \(result)")
         }
-    }
-
-    static func milliseconds(_ text: String, option: String) throws(SettingsError) -> Int64 {
-        if let value = Int64(text) { return value }
-        guard let date = ISO8601DateFormatter().date(from: text) else {
-            throw SettingsError("\(option): \"\(text)\" is neither milliseconds since the epoch nor an ISO 8601 time")
-        }
-        return Int64(date.timeIntervalSince1970 * 1000)
     }
 }

@@ -11,54 +11,68 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the pipeline (the default command).",
         discussion: """
-            Settings come from the environment: KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC,
-            PERMANENT_FAILURE_TOPIC, TRANSIENT_FAILURE_TOPIC, GROUP_ID. The plugin command
-            follows `--`; it speaks the JSON-lines protocol of docs/PROTOCOL.md.
+            Settings come from, in order of precedence: these options, the environment
+            (KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC, PERMANENT_FAILURE_TOPIC,
+            TRANSIENT_FAILURE_TOPIC, GROUP_ID), the --config file, the defaults. The plugin
+            command follows `--`; it speaks the JSON-lines protocol of docs/PROTOCOL.md.
+            SIGHUP (or sluicectl reload) reads the config file again.
 
             Exit status: 0 after a clean stop, 78 for a bad setting, 1 for a runtime failure.
             """)
 
-    @Option(help: "Plugin processes in the pool (1-1024).")
-    var workers: Int = 2
+    @Option(help: "Plugin processes in the pool (1-1024; default 2).")
+    var workers: Int?
 
-    @Option(help: "Requests written ahead to one worker (1-100000).")
-    var maxInFlight: Int = 32
+    @Option(help: "Requests written ahead to one worker (1-100000; default 32).")
+    var maxInFlight: Int?
 
-    @Option(help: "Messages held (queued, at workers, being produced) before sluiced stops taking more.")
-    var maxBuffered: Int = 10_000
+    @Option(help: "Messages held (queued, at workers, being produced) before sluiced stops taking more (default 10000).")
+    var maxBuffered: Int?
 
-    @Option(help: "The longest frame line in bytes; larger messages are dead-lettered as too large.")
-    var maxFrameBytes: Int = 16 * 1024 * 1024
+    @Option(help: "The longest frame line in bytes; larger messages are dead-lettered as too large (default 16 MiB).")
+    var maxFrameBytes: Int?
 
-    @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke.")
-    var drainTimeout: Int = 30
+    @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke (default 30).")
+    var drainTimeout: Double?
 
-    @Option(help: "Failed starts in a row (up less than 1 s) before a worker is fatal and stays down.")
-    var startRetries: Int = 5
+    @Option(help: "Failed starts in a row before a worker is fatal and stays down (default 5).")
+    var startRetries: Int?
 
-    @Option(help: "Seconds a worker may leave a request unanswered before it is killed.")
-    var messageTimeout: Int = 30
+    @Option(help: "Seconds a worker must stay up to count as started (default 1).")
+    var startSeconds: Double?
 
-    @Option(help: "Times a message may be in flight when its worker crashes or hangs before it is dead-lettered.")
-    var poisonThreshold: Int = 2
+    @Option(help: "Seconds a worker has to exit after its stdin closes, and again after SIGTERM (default 5).")
+    var stopTimeout: Double?
 
-    @Option(help: "Attempts a message gets in all before transient failures become permanent.")
-    var maxAttempts: Int = 5
+    @Option(help: "Seconds a worker may leave a request unanswered before it is killed (default 30).")
+    var messageTimeout: Double?
 
-    @Option(help: "Seconds before the first retry; each further retry waits twice as long.")
-    var retryDelay: Double = 1
+    @Option(help: "Times a message may be in flight when its worker crashes or hangs before it is dead-lettered (default 2).")
+    var poisonThreshold: Int?
 
-    @Option(help: "The longest retry delay in seconds, also the cap on a plugin's retry_after_ms.")
-    var retryMaxDelay: Double = 300
+    @Option(help: "Attempts a message gets in all before transient failures become permanent (default 5).")
+    var maxAttempts: Int?
 
-    @Option(help: "on: run the pipeline and the retrier; off: the pipeline only; only: the retrier only.")
-    var retrier: String = "on"
+    @Option(help: "Seconds before the first retry; each further retry waits twice as long (default 1).")
+    var retryDelay: Double?
+
+    @Option(help: "The longest retry delay in seconds, also the cap on a plugin's retry_after_ms (default 300).")
+    var retryMaxDelay: Double?
+
+    @Option(help: "on: run the pipeline and the retrier; off: the pipeline only; only: the retrier only (default on).")
+    var retrier: String?
 
     @Option(help: "The Unix socket sluicectl talks to (default: $RUNTIME_DIRECTORY/sluice.sock, else /run/sluice/sluice.sock when writable).")
     var controlSocket: String?
 
-    @Option(help: "Seconds between status lines in the log.")
-    var statusInterval: Int = 30
+    @Option(help: "A group whose members may use the control socket, besides sluiced's user and root (default: sluiced's group).")
+    var controlGroup: String?
+
+    @Option(help: "Seconds between status lines in the log (default 30).")
+    var statusInterval: Double?
+
+    @Flag(help: "Check the settings (and librdkafka's acceptance of the [kafka] properties), print them with secrets redacted, and exit.")
+    var checkConfig = false
 
     @OptionGroup var common: CommonOptions
 
@@ -71,29 +85,50 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The plugin command and its arguments.")
     var command: [String] = []
 
+    /// The options given, by setting key.
+    var commandLineValues: [String: SettingValue.Raw] {
+        var values: [String: SettingValue.Raw] = [:]
+        for (key, value) in [
+            ("plugin.workers", workers), ("plugin.max_in_flight", maxInFlight), ("daemon.max_buffered", maxBuffered),
+            ("plugin.max_frame_bytes", maxFrameBytes), ("plugin.start_retries", startRetries),
+            ("plugin.poison_threshold", poisonThreshold), ("retries.max_attempts", maxAttempts),
+        ] {
+            values[key] = value.map { .integer($0) }
+        }
+        for (key, value) in [
+            ("daemon.drain_timeout", drainTimeout), ("plugin.start_seconds", startSeconds), ("plugin.stop_timeout", stopTimeout),
+            ("plugin.message_timeout", messageTimeout), ("retries.delay", retryDelay), ("retries.max_delay", retryMaxDelay),
+            ("daemon.status_interval", statusInterval),
+        ] {
+            values[key] = value.map { .number($0) }
+        }
+        for (key, value) in [("retries.mode", retrier), ("daemon.control_socket", controlSocket), ("daemon.control_group", controlGroup)] {
+            values[key] = value.map { .string($0) }
+        }
+        if !command.isEmpty { values["plugin.command"] = .strings(command) }
+        return values
+    }
+
     func run() async throws {
-        common.bootstrapLogging()
+        let sources = common.sources(commandLineValues, needsPlugin: true)
+        if demo {
+            try await runDemo(sources)
+            return
+        }
+        let settings = resolvedOrExit(sources)
+        if checkConfig {
+            do { try settings.checkKafkaProperties() } catch { exitForBadSetting(error.message) }
+            print(settings.effectiveDescription)
+            return
+        }
+        bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "sluiced")
-        let environment = ProcessEnvironment.variables
         try await reportingFailures(logger: logger) {
-            if demo {
-                let plugin = command.isEmpty ? ["\(ProcessEnvironment.executableDirectory)/measurement-validator"] : command
-                try await Demo(
-                    pluginCommand: try PluginCommand(plugin, path: environment["PATH"]), ratePerSecond: demoRate,
-                    controlSocket: controlSocket ?? Demo.defaultControlSocket, tune: apply, environment: environment, logger: logger
-                ).run()
-                return
-            }
-            var settings = try Settings.fromEnvironment(
-                environment,
-                // The retrier alone runs no plugin.
-                command: retrier == RetrierMode.only.rawValue && command.isEmpty
-                    ? .none : try PluginCommand(command, path: environment["PATH"]))
-            try apply(to: &settings)
-            let pipeline = try Pipeline(settings: settings, environment: environment, logger: logger)
-            if let path = controlSocket {
+            let pipeline = try Pipeline(settings: settings, environment: sources.environment, logger: logger)
+            pipeline.enableReload(from: sources)
+            if let path = settings.controlSocket {
                 try pipeline.openControlSocket(at: path)
-            } else if let path = ControlSocketPath.forDaemon(environment: environment) {
+            } else if let path = ControlSocketPath.forDaemon(environment: sources.environment) {
                 do { try pipeline.openControlSocket(at: path) } catch { logger.warning("no control socket: \(error)") }
             } else {
                 logger.warning("no control socket: give --control-socket PATH (sluicectl --socket PATH) to use sluicectl")
@@ -106,35 +141,17 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Applies the command-line options on top of the environment's settings.
-    func apply(to settings: inout Settings) throws(SettingsError) {
-        settings.workers = workers
-        settings.maxInFlight = maxInFlight
-        settings.maxBufferedMessages = maxBuffered
-        guard maxFrameBytes >= 1024 else { throw SettingsError("--max-frame-bytes: must be at least 1024") }
-        settings.maxFrameBytes = maxFrameBytes
-        guard drainTimeout >= 0 else { throw SettingsError("--drain-timeout: must not be negative") }
-        guard statusInterval > 0 else { throw SettingsError("--status-interval: must be positive") }
-        settings.drainTimeout = .seconds(drainTimeout)
-        guard messageTimeout > 0 else { throw SettingsError("--message-timeout: must be positive") }
-        guard poisonThreshold >= 1 else { throw SettingsError("--poison-threshold: must be at least 1") }
-        guard maxAttempts >= 1 else { throw SettingsError("--max-attempts: must be at least 1") }
-        guard retryDelay > 0, retryMaxDelay >= retryDelay else {
-            throw SettingsError("--retry-delay, --retry-max-delay: need 0 < retry-delay <= retry-max-delay")
+    /// `--demo`: the embedded cluster, with these options applied to the demo's settings.
+    private func runDemo(_ sources: SettingsSources) async throws {
+        bootstrapLogging(level: common.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info)
+        let logger = Logger(label: "sluiced")
+        try await reportingFailures(logger: logger) {
+            let plugin = command.isEmpty ? ["\(ProcessEnvironment.executableDirectory)/measurement-validator"] : command
+            try await Demo(
+                pluginCommand: try PluginCommand(plugin, path: sources.environment["PATH"]), ratePerSecond: demoRate,
+                controlSocket: controlSocket ?? Demo.defaultControlSocket, tune: sources.applyCommandLine,
+                environment: sources.environment, logger: logger
+            ).run()
         }
-        guard let mode = RetrierMode(rawValue: retrier) else {
-            throw SettingsError("--retrier: \"\(retrier)\" is not one of on, off, only")
-        }
-        settings.retrier = mode
-        settings.messageTimeout = .seconds(messageTimeout)
-        settings.poisonThreshold = poisonThreshold
-        guard startRetries >= 0 else { throw SettingsError("--start-retries: must not be negative") }
-        settings.startRetries = startRetries
-        settings.retry.maxAttempts = maxAttempts
-        settings.retry.base = .milliseconds(Int64(retryDelay * 1000))
-        settings.retry.maximum = .milliseconds(Int64(retryMaxDelay * 1000))
-        settings.kafkaProperties = try common.parsedKafkaProperties()
-        settings.statusInterval = .seconds(statusInterval)
-        try settings.validate()
     }
 }

@@ -141,14 +141,23 @@ final class LogBuffer: Sendable {
     let text = Mutex("")
 }
 
-/// Runs `sluicectl` with `arguments` (as another user with `asUser`, through setpriv):
-/// exit status, standard output and standard error.
-func sluicectl(_ arguments: [String], asUser uid: Int? = nil) throws -> (status: Int32, output: String, error: String) {
+/// Runs `sluicectl` with `arguments` (as another user and group with `asUser` and `group`,
+/// the group id defaulting to the user id, through setpriv): exit status, standard output
+/// and standard error.
+func sluicectl(_ arguments: [String], asUser uid: Int? = nil, group gid: Int? = nil) throws -> (status: Int32, output: String, error: String) {
+    try runBuilt("sluicectl", arguments, asUser: uid, group: gid)
+}
+
+/// Runs one of the built programs to its end: exit status, standard output and error.
+func runBuilt(
+    _ program: String, _ arguments: [String], environment: [String: String]? = nil, asUser uid: Int? = nil, group gid: Int? = nil
+) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
-    let binary = "\(ProcessEnvironment.executableDirectory)/sluicectl"
+    let binary = "\(ProcessEnvironment.executableDirectory)/\(program)"
+    process.environment = environment
     if let uid {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary] + arguments
+        process.arguments = ["--reuid=\(uid)", "--regid=\(gid ?? uid)", "--clear-groups", binary] + arguments
     } else {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

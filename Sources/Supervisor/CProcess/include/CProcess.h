@@ -25,6 +25,14 @@ int sluice_accept(int listener);
 /// The uid and gid of a Unix socket's peer (SO_PEERCRED); 0 on success.
 int sluice_peer_credentials(int fd, uid_t *uid, gid_t *gid);
 
+/// The supplementary groups of a Unix socket's peer (SO_PEERGROUPS), at most `capacity`;
+/// returns how many, or -1.
+int sluice_peer_groups(int fd, gid_t *groups, int capacity);
+
+/// Makes `signal` write one byte to `fd` instead of its default action (SA_RESTART), so an
+/// event loop can see it in epoll. One descriptor per process for all such signals.
+int sluice_signal_to_fd(int signal, int fd);
+
 /// Raises a pipe's capacity with F_SETPIPE_SZ; returns the new size or -1.
 int sluice_set_pipe_size(int fd, int size);
 

@@ -35,12 +35,4 @@ final class ControlListener {
         defer { close(probe) }
         return withUnixSocketAddress(path) { connect(probe, $0, $1) } == 0
     }
-
-    /// The uid and gid of a connected peer (SO_PEERCRED).
-    static func peerCredentials(_ fd: Int32) -> (uid: uid_t, gid: gid_t)? {
-        var uid: uid_t = 0
-        var gid: gid_t = 0
-        guard sluice_peer_credentials(fd, &uid, &gid) == 0 else { return nil }
-        return (uid, gid)
-    }
 }

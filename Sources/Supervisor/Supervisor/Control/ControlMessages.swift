@@ -1,16 +1,23 @@
 /// A request on the control socket: one JSON object per line.
 public struct ControlRequest: Codable, Sendable, Equatable {
-    /// `status`, `scale`, `restart`, `stop`, `start`, `pause`, `resume` or `version`.
+    /// `status`, `stats`, `scale`, `restart`, `stop`, `start`, `pause`, `resume`, `reload`,
+    /// `replay` or `version`.
     public var command: String
     /// For `scale`: the pool size wanted.
     public var workers: Int?
     /// For `restart`, `stop`, `start`: the worker id (`restart` without one: all).
     public var worker: Int?
+    /// For `replay`: which dead letters.
+    public var filter: ReplayFilter?
+    /// For `replay`: count only.
+    public var dryRun: Bool?
 
-    public init(command: String, workers: Int? = nil, worker: Int? = nil) {
+    public init(command: String, workers: Int? = nil, worker: Int? = nil, filter: ReplayFilter? = nil, dryRun: Bool? = nil) {
         self.command = command
         self.workers = workers
         self.worker = worker
+        self.filter = filter
+        self.dryRun = dryRun
     }
 }
 
@@ -26,14 +33,31 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var status: StatusReport?
     /// For `stats`.
     public var stats: StatsReport?
+    /// For `reload`.
+    public var reload: ReloadReport?
+    /// For `replay`.
+    public var replay: ReplayProgress?
 
-    public init(ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil, stats: StatsReport? = nil) {
+    public init(
+        ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil, stats: StatsReport? = nil,
+        reload: ReloadReport? = nil, replay: ReplayProgress? = nil
+    ) {
         self.ok = ok
         self.error = error
         self.message = message
         self.status = status
         self.stats = stats
+        self.reload = reload
+        self.replay = replay
     }
+}
+
+/// What `sluicectl reload` changed.
+public struct ReloadReport: Codable, Sendable, Equatable {
+    /// `key old -> new` for each setting applied live.
+    public var applied: [String]
+    /// Keys that changed but take effect only after a restart.
+    public var needsRestart: [String]
 }
 
 /// What `sluicectl status` shows.

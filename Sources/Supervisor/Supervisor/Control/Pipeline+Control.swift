@@ -6,7 +6,9 @@ import PluginProtocol
 extension Pipeline {
     /// Listens for `sluicectl` at `path`. Call before `run`.
     public func openControlSocket(at path: String) throws(SettingsError) {
-        controlListener = try ControlListener(path: path)
+        let listener = try ControlListener(path: path)
+        try controlAccess.grant(path: path)
+        controlListener = listener
         logger.info("control socket at \(path)")
     }
 
@@ -15,15 +17,14 @@ extension Pipeline {
         poller.add(listener.fd, events: UInt32(EPOLLIN.rawValue), token: EventToken(.controlListener))
     }
 
-    /// Accepts waiting connections; a peer that is neither this user, root, nor in this
-    /// process's group gets "permission denied" and is closed.
+    /// Accepts waiting connections; a peer that is neither this user, root, nor in the
+    /// allowed group gets "permission denied" and is closed.
     func acceptControlClients() {
         guard let listener = controlListener else { return }
         while true {
             let fd = sluice_accept(listener.fd)
             guard fd >= 0 else { return }
-            guard let peer = ControlListener.peerCredentials(fd), peer.uid == 0 || peer.uid == getuid() || peer.gid == getgid()
-            else {
+            guard controlAccess.allows(fd) else {
                 send(ControlResponse(ok: false, error: "permission denied"), to: fd)
                 close(fd)
                 continue
@@ -43,7 +44,7 @@ extension Pipeline {
                 send(ControlResponse(ok: false, error: "request too long"), to: client.fd)
                 return true
             }
-            send(answer(Data(line)), to: client.fd)
+            if let response = answer(Data(line), client: id) { send(response, to: client.fd) }
             return true
         }
         if ended { closeControlClient(id) }
@@ -62,7 +63,8 @@ extension Pipeline {
         controlListener = nil
     }
 
-    private func answer(_ line: Data) -> ControlResponse {
+    /// The answer to one request; nil when it comes later (a replay).
+    private func answer(_ line: Data, client: Int) -> ControlResponse? {
         guard let request = try? JSONDecoder().decode(ControlRequest.self, from: line) else {
             return ControlResponse(ok: false, error: "not a control request: expected {\"command\": …}")
         }
@@ -71,6 +73,10 @@ extension Pipeline {
             return ControlResponse(ok: true, status: statusReport())
         case "stats":
             return ControlResponse(ok: true, stats: statsReport())
+        case "replay":
+            return startReplay(filter: request.filter ?? ReplayFilter(), dryRun: request.dryRun ?? false, client: client)
+        case "reload":
+            return reload(requestedBy: "sluicectl")
         case "version":
             return ControlResponse(ok: true, message: SluiceVersion.current)
         case "scale":
@@ -111,7 +117,7 @@ extension Pipeline {
         ControlResponse(ok: false, error: "no worker \(id.map(String.init) ?? "given"): ids are 1 to \(workers.count)")
     }
 
-    private func send(_ response: ControlResponse, to fd: Int32) {
+    func send(_ response: ControlResponse, to fd: Int32) {
         guard var data = try? JSONEncoder().encode(response) else { return }
         data.append(0x0A)
         data.withUnsafeBytes { bytes in

@@ -27,6 +27,7 @@ extension Pipeline {
         retryConsumer?.enableWakeups(fd: retryBell.writeFD)
         producer.enableWakeups(fd: producerBell.writeFD)
         registerControlSocket()
+        installSignalHandlers()
         try retryConsumer?.subscribe(topics: [settings.transientTopic])
         if settings.retrier == .only {
             consuming = false  // the retrier alone: no input, no plugins
@@ -117,6 +118,7 @@ extension Pipeline {
         switch token.kind {
         case .wakeup:
             wakeup.drain()
+            answerFinishedReplay()
         case .consumer:
             consumerBell.drain()
             consumerHasEvents = true
@@ -130,6 +132,8 @@ extension Pipeline {
             acceptControlClients()
         case .controlClient:
             serveControlClient(token.worker)
+        case .signal:
+            handleSignals()
         case .workerStdout, .workerStdin, .workerStderr, .workerExit:
             guard token.worker < workers.count else { return }
             let worker = workers[token.worker]

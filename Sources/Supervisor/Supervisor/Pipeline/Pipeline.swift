@@ -11,8 +11,11 @@ import Synchronization
 /// thread that sleeps in epoll. All mutable state below is confined to that thread; other
 /// threads talk to it only through `requestStop()` and `statistics`.
 public final class Pipeline: @unchecked Sendable {
-    let settings: Settings
-    let logger: Logger
+    /// Changed only by `reload`, on the pipeline thread.
+    var settings: Settings
+    var logger: Logger
+    var reloadSources: SettingsSources?
+    let signalBell = NotificationPipe()
     let consumer: KafkaConsumer
     let producer: KafkaProducer
     /// The retrier's consumer of the transient-failure topic, in a group of its own; nil
@@ -33,6 +36,7 @@ public final class Pipeline: @unchecked Sendable {
     /// The pool size asked for (by settings, then `scale`).
     var targetWorkers: Int
     var controlListener: ControlListener?
+    var controlAccess: ControlAccess
     var controlClients: [Int: ControlClient] = [:]
     var nextControlClient = 0
     /// Set when the pool is being stopped for good (shutdown).
@@ -78,7 +82,9 @@ public final class Pipeline: @unchecked Sendable {
     var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
     var events = [epoll_event](repeating: epoll_event(), count: 256)
 
-    private let shared = SharedState()
+    let shared = SharedState()
+    /// The control client waiting for a running replay's answer.
+    var replayClient: Int?
 
     /// What other threads read or set, behind a lock.
     final class SharedState: Sendable {
@@ -86,6 +92,7 @@ public final class Pipeline: @unchecked Sendable {
             var stopRequested = false
             var fatalError: String?
             var statistics = PipelineStatistics()
+            var finishedReplay: Result<ReplayProgress, KafkaError>?
         }
         let values = Mutex(Values())
 
@@ -103,7 +110,10 @@ public final class Pipeline: @unchecked Sendable {
     /// librdkafka property with librdkafka's own message.
     public init(settings: Settings, environment: [String: String], logger: Logger) throws(KafkaError) {
         self.settings = settings
+        var logger = logger
+        logger.logLevel = settings.logLevel
         self.logger = logger
+        controlAccess = ControlAccess(groupName: settings.controlGroup)
         let stateBox = shared
         let wakeup = self.wakeup
         let onFatal: @Sendable (String) -> Void = { reason in
@@ -114,7 +124,7 @@ public final class Pipeline: @unchecked Sendable {
         consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(
                 common + Self.groupConsumerProperties(group: settings.groupID) + [("queued.max.messages.kbytes", "16384")]
-                    + settings.kafkaProperties),
+                    + settings.kafkaProperties + settings.consumerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         retrying = settings.retrier != .off
         targetWorkers = settings.workers
@@ -123,7 +133,8 @@ public final class Pipeline: @unchecked Sendable {
         } else {
             retryConsumer = try KafkaConsumer(
                 configuration: KafkaConfiguration(
-                    common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties),
+                    common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
+                        + settings.consumerProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         }
         producer = try KafkaProducer(
@@ -132,7 +143,7 @@ public final class Pipeline: @unchecked Sendable {
                     ("enable.idempotence", "true"),
                     ("acks", "all"),
                     ("linger.ms", "5"),
-                ] + settings.kafkaProperties),
+                ] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         var environment = environment
         environment["SLUICE_PROTOCOL"] = "json"

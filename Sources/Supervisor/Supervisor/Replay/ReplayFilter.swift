@@ -1,5 +1,7 @@
+import Foundation
+
 /// Which dead letters a replay takes: by failure time, reason and source.
-public struct ReplayFilter: Sendable, Hashable, CustomStringConvertible {
+public struct ReplayFilter: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Earliest `sluice.failure.time` (ms since the epoch), inclusive.
     public var from: Int64?
     /// Latest `sluice.failure.time` (ms since the epoch), inclusive.
@@ -14,6 +16,15 @@ public struct ReplayFilter: Sendable, Hashable, CustomStringConvertible {
         self.to = to
         self.reasonContains = reasonContains
         self.source = source
+    }
+
+    /// A time given as milliseconds since the epoch or in ISO 8601 (2026-11-27T08:00:00Z).
+    public static func time(_ text: String, option: String) throws(SettingsError) -> Int64 {
+        if let value = Int64(text) { return value }
+        guard let date = ISO8601DateFormatter().date(from: text) else {
+            throw SettingsError("\(option): \"\(text)\" is neither milliseconds since the epoch nor an ISO 8601 time")
+        }
+        return Int64(date.timeIntervalSince1970 * 1000)
     }
 
     /// Whether a dead letter with these header values matches.

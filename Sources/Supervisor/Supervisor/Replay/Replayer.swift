@@ -28,10 +28,11 @@ public final class Replayer: @unchecked Sendable {
                     ("group.id", "\(settings.groupID)-replay-\(filter.stableName)"),
                     ("enable.auto.offset.store", "false"), ("enable.auto.commit", "false"),
                     ("auto.offset.reset", "earliest"),
-                ] + settings.kafkaProperties),
+                ] + settings.kafkaProperties + settings.consumerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer = try KafkaProducer(
-            configuration: KafkaConfiguration(common + [("enable.idempotence", "true")] + settings.kafkaProperties),
+            configuration: KafkaConfiguration(
+                common + [("enable.idempotence", "true")] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer.client.context.onDelivery = { [unowned self] report in
             if report.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -138,9 +139,10 @@ public final class Replayer: @unchecked Sendable {
         }
     }
 
-    /// Waits for every publish so far, then commits the positions read (at least once).
+    /// Waits for every publish so far, then commits the positions read (at least once). A
+    /// dry run commits nothing, so the real replay with the same filter starts where it did.
     private func commit(_ positions: [Int32: Int64]) throws(KafkaError) {
-        guard !positions.isEmpty else { return }
+        guard !positions.isEmpty, !dryRun else { return }
         guard producer.flush(timeoutMilliseconds: 60_000), failures.isEmpty else {
             throw KafkaError(.produce, "replay: publishing failed (\(failures.first ?? "timed out")); run it again to resume")
         }

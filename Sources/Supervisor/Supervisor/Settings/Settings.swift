@@ -1,6 +1,8 @@
-/// Everything the daemon needs to run one pipeline. Built from the command line and the
-/// environment (the original demo's variables); a config file can later fill the same
-/// fields, so each field has one home here.
+import Logging
+
+/// Everything the daemon needs to run one pipeline. `SettingsSources` fills it from the
+/// command line, the environment (the original demo's variables) and the config file;
+/// `Settings.definitions` lists each setting once with its key, option and variable.
 public struct Settings: Sendable {
     /// `bootstrap.servers` (KAFKA_BROKER).
     public var brokers: String
@@ -48,6 +50,21 @@ public struct Settings: Sendable {
     public var poisonThreshold: Int = 2
     /// Extra librdkafka properties for both clients, applied after Sluice's own.
     public var kafkaProperties: [(String, String)] = []
+    /// librdkafka properties for the consumers only, applied last.
+    public var consumerProperties: [(String, String)] = []
+    /// librdkafka properties for the producer only, applied last.
+    public var producerProperties: [(String, String)] = []
+    /// The control socket; nil picks `ControlSocketPath.forDaemon`.
+    public var controlSocket: String?
+    /// A group whose members may use the control socket besides the daemon's user and
+    /// root; nil allows the daemon's own group.
+    public var controlGroup: String?
+    /// The level of sluiced's own log lines.
+    public var logLevel: Logger.Level = .info
+    /// The daemon's PATH, where a plugin program named without a slash is looked up.
+    public var programSearchPath: String?
+    /// Where each setting given (not defaulted) came from, by key, for `--check-config`.
+    public var origins: [String: SettingValue.Origin] = [:]
 
     /// Creates settings; `validate()` checks them.
     public init(
