@@ -43,10 +43,16 @@ let package = Package(
             ],
             path: "Sources/Supervisor/Supervisor"
         ),
+        .target(
+            name: "SluiceCLI",
+            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Supervisor/SluiceCLI"
+        ),
         .executableTarget(
             name: "sluiced",
             dependencies: [
                 "Supervisor",
+                "SluiceCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -54,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "sluicectl",
-            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Supervisor", "SluiceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Supervisor/sluicectl"
         ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),

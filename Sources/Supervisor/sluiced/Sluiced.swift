@@ -8,10 +8,13 @@ struct Sluiced: AsyncParsableCommand {
         commandName: "sluiced",
         abstract: "Run Kafka stream-processing plugins, written in any language, as a supervised pool.",
         discussion: """
-            Settings come from the environment: KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC,
-            PERMANENT_FAILURE_TOPIC, TRANSIENT_FAILURE_TOPIC, GROUP_ID.
+            Settings come from, in order of precedence: the command line, the environment
+            (KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC, PERMANENT_FAILURE_TOPIC,
+            TRANSIENT_FAILURE_TOPIC, GROUP_ID), the --config file (TOML, see
+            config/sluice.toml), the defaults. --check-config prints the result.
 
-            Exit status: 0 after a clean stop, 78 for a bad setting, 1 for a runtime failure.
+            Exit status: 0 after a clean stop, 78 for a bad setting, 64 for bad usage, 1 for a
+            runtime failure.
             """,
         subcommands: [RunCommand.self, ReplayCommand.self],
         defaultSubcommand: RunCommand.self)
