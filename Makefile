@@ -4,7 +4,19 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null || echo .build/debug)
 
-.PHONY: deps build demo test clean
+# make install: PREFIX (default /usr/local), DESTDIR for staging; BUILT=DIR installs
+# binaries built already instead of making a release build.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DATADIR ?= $(PREFIX)/share/sluice
+DOCDIR ?= $(PREFIX)/share/doc/sluice
+PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
+UNITS = sluice.service sluice@.service
+DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md
+
+.PHONY: deps build demo test clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -23,6 +35,32 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build -c release
+
+install: $(if $(BUILT),,release)
+	@built="$(BUILT)"; built=$${built:-$$($(SWIFT) build -c release --show-bin-path)}; \
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/sluice" \
+		"$(DESTDIR)$(DATADIR)/examples/plugins" "$(DESTDIR)$(DOCDIR)"; \
+	for program in $(PROGRAMS); do install -m 0755 "$$built/$$program" "$(DESTDIR)$(BINDIR)/$$program"; done; \
+	for unit in $(UNITS); do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+			"systemd/$$unit" > "$(DESTDIR)$(UNITDIR)/$$unit"; chmod 0644 "$(DESTDIR)$(UNITDIR)/$$unit"; done; \
+	install -m 0644 config/sluice.toml "$(DESTDIR)$(DATADIR)/sluice.toml.example"; \
+	[ -e "$(DESTDIR)$(SYSCONFDIR)/sluice/sluice.toml" ] || \
+		sed -e 's|/usr/local/share/sluice|$(DATADIR)|g' config/sluice.toml > "$(DESTDIR)$(SYSCONFDIR)/sluice/sluice.toml"; \
+	install -m 0644 examples/plugins/*.py "$(DESTDIR)$(DATADIR)/examples/plugins/"; \
+	install -m 0644 $(DOCS) "$(DESTDIR)$(DOCDIR)/"; \
+	echo "installed under $(DESTDIR)$(PREFIX); config in $(DESTDIR)$(SYSCONFDIR)/sluice (kept if present)"
+
+# Keeps $(SYSCONFDIR)/sluice/*.toml: they are the operator's.
+uninstall:
+	rm -f $(foreach program,$(PROGRAMS),"$(DESTDIR)$(BINDIR)/$(program)") \
+		$(foreach unit,$(UNITS),"$(DESTDIR)$(UNITDIR)/$(unit)") \
+		$(foreach doc,$(DOCS),"$(DESTDIR)$(DOCDIR)/$(notdir $(doc))") \
+		"$(DESTDIR)$(DATADIR)/sluice.toml.example" "$(DESTDIR)$(DATADIR)"/examples/plugins/*.py
+	rmdir "$(DESTDIR)$(DATADIR)/examples/plugins" "$(DESTDIR)$(DATADIR)/examples" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(DOCDIR)" 2>/dev/null || true
 
 clean:
 	$(SWIFT) package clean

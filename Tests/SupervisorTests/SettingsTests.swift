@@ -16,7 +16,7 @@ import Testing
         var path: String?
         if let file {
             path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(UUID().uuidString).toml").path
-            FileManager.default.createFile(atPath: path!, contents: Data(file.utf8))
+            _ = FileManager.default.createFile(atPath: path!, contents: Data(file.utf8))
         }
         defer { path.map { try? FileManager.default.removeItem(atPath: $0) } }
         return try SettingsSources(configFile: path, environment: environment, commandLine: commandLine, commandLineKafka: kafka).resolve()

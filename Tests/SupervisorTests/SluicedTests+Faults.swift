@@ -201,8 +201,11 @@ func isAlive(_ pid: Int32) -> Bool {
 extension SluicedTests {
     /// A second sluiced joins the group mid-stream (the multi-host case): partitions move
     /// to it after the first finished what it had started in them, so every message is
-    /// processed exactly once across the two.
-    @Test func secondMemberJoiningMidStreamRepeatsNothing() async throws {
+    /// processed exactly once across the two, unless the broker refused the first member's
+    /// commits during the rebalance (the mock cluster refuses every commit while the group
+    /// is joining, which happens under load): then nothing may be missing, and only
+    /// messages of the partitions that moved may repeat.
+    @Test func secondMemberTakesOverMidStream() async throws {
         let cluster = try TestCluster(inputPartitions: 6)
         let sent = simpleMessages(3000, prefix: "share")
         try cluster.produce(sent)
@@ -213,9 +216,18 @@ extension SluicedTests {
         let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "3"])
         defer { second.killIfRunning() }
         #expect(try await second.waitForLog("partitions assigned"))
-        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
-        accounting.expectExactlyOnce(sent, cluster: cluster)
+        let accounting = Accounting(try cluster.collectOutputs(covering: sent))
         #expect(first.output.contains("partitions revoked"), "the first member gave partitions away")
+        if first.output.contains("Group rebalance in progress") {
+            #expect(accounting.missing(sent).isEmpty, "\(accounting.missing(sent).count) missing")
+            let moved = try #require(first.output.split(separator: "\n").first { $0.contains("partitions revoked:") })
+            let partitionOf = Dictionary(
+                try cluster.collectInput(expected: sent.count, partitions: 6).map { ($0.id ?? "", $0.partition) }) { first, _ in first }
+            let repeatedPartitions = Set(accounting.duplicated.compactMap { partitionOf[$0] })
+            #expect(repeatedPartitions.allSatisfy { moved.contains("\(cluster.input)[\($0)]") }, "\(repeatedPartitions) within \(moved)")
+        } else {
+            accounting.expectExactlyOnce(sent, cluster: cluster)
+        }
         #expect(try await second.waitForDelivered(atLeast: 1, timeout: .seconds(5)), "the second member did work")
         for member in [first, second] {
             member.signal(SIGTERM)
@@ -243,7 +255,7 @@ extension SluicedTests {
         #expect(try await sluiced.waitForLog("paused=true"))
         Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
         try await Task.sleep(for: .milliseconds(1500))  // one more status line
-        #expect(sluiced.lastStatus?.hasSuffix("paused=false") == true, "resumed: \(sluiced.lastStatus ?? "")")
+        #expect(sluiced.lastStatus?.contains("paused=false") == true, "resumed: \(sluiced.lastStatus ?? "")")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }

@@ -18,23 +18,23 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info).")
     var logLevel: String?
 
+    @Option(help: "Log lines as logfmt (the default) or json.")
+    var logFormat: String?
+
     /// The settings sources with `values` from the command's own options.
     func sources(_ values: [String: SettingValue.Raw], needsPlugin: Bool) -> SettingsSources {
         var values = values
         values["log.level"] = logLevel.map { .string($0) }
+        values["log.format"] = logFormat.map { .string($0) }
         return SettingsSources(
             configFile: config, environment: ProcessEnvironment.variables, commandLine: values,
             commandLineKafka: kafkaProperties, needsPlugin: needsPlugin)
     }
 }
 
-/// Sets up logging to stderr at `level`.
-func bootstrapLogging(level: Logger.Level) {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
+/// Sets up logging to stderr, one line per event.
+func bootstrapLogging(_ settings: Settings) {
+    LoggingSystem.bootstrap { _ in LineLogHandler(format: settings.logFormat, level: settings.logLevel) }
     ProcessEnvironment.ignoreBrokenPipes()
 }
 

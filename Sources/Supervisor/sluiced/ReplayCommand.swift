@@ -24,7 +24,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let filter = try filters.filter()
         let dryRun = filters.dryRun
         let settings = resolvedOrExit(common.sources([:], needsPlugin: false))
-        bootstrapLogging(level: settings.logLevel)
+        bootstrapLogging(settings)
         let logger = Logger(label: "sluiced")
         try await reportingFailures(logger: logger) {
             let replayer = try Replayer(settings: settings, filter: filter, dryRun: dryRun, logger: logger)

@@ -68,6 +68,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A group whose members may use the control socket, besides sluiced's user and root (default: sluiced's group).")
     var controlGroup: String?
 
+    @Option(help: "host:port for Prometheus metrics, /healthz and /readyz, or off (default 127.0.0.1:9464).")
+    var metricsAddress: String?
+
     @Option(help: "Seconds between status lines in the log (default 30).")
     var statusInterval: Double?
 
@@ -102,7 +105,10 @@ struct RunCommand: AsyncParsableCommand {
         ] {
             values[key] = value.map { .number($0) }
         }
-        for (key, value) in [("retries.mode", retrier), ("daemon.control_socket", controlSocket), ("daemon.control_group", controlGroup)] {
+        for (key, value) in [
+            ("retries.mode", retrier), ("daemon.control_socket", controlSocket), ("daemon.control_group", controlGroup),
+            ("metrics.address", metricsAddress),
+        ] {
             values[key] = value.map { .string($0) }
         }
         if !command.isEmpty { values["plugin.command"] = .strings(command) }
@@ -121,11 +127,22 @@ struct RunCommand: AsyncParsableCommand {
             print(settings.effectiveDescription)
             return
         }
-        bootstrapLogging(level: settings.logLevel)
+        bootstrapLogging(settings)
         let logger = Logger(label: "sluiced")
         try await reportingFailures(logger: logger) {
+            let registry = settings.metricsAddress.map { _ in PrometheusBootstrap.bootstrap() }
             let pipeline = try Pipeline(settings: settings, environment: sources.environment, logger: logger)
             pipeline.enableReload(from: sources)
+            var services: [any Service] = []
+            if let registry, let address = settings.metricsAddress {
+                do {
+                    services.append(
+                        try MetricsServer(
+                            host: address.host, port: address.port, registry: registry, health: { pipeline.health }, logger: logger))
+                } catch where settings.origins["metrics.address"] == nil {
+                    logger.warning("no metrics: \(error) (set metrics.address, or off)")
+                }
+            }
             if let path = settings.controlSocket {
                 try pipeline.openControlSocket(at: path)
             } else if let path = ControlSocketPath.forDaemon(environment: sources.environment) {
@@ -135,7 +152,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [PipelineService(pipeline: pipeline)], gracefulShutdownSignals: [.sigterm, .sigint],
+                    // Stopped in reverse order: the pipeline drains while metrics still answer.
+                    services: services + [PipelineService(pipeline: pipeline)], gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()
         }
@@ -143,13 +161,19 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--demo`: the embedded cluster, with these options applied to the demo's settings.
     private func runDemo(_ sources: SettingsSources) async throws {
-        bootstrapLogging(level: common.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info)
+        let plugin = command.isEmpty ? ["\(ProcessEnvironment.executableDirectory)/measurement-validator"] : command
+        var settings: Settings
+        do {
+            settings = Demo.settings(command: try PluginCommand(plugin, path: sources.environment["PATH"]))
+            try sources.applyCommandLine(to: &settings)
+        } catch {
+            exitForBadSetting(error.message)
+        }
+        bootstrapLogging(settings)
         let logger = Logger(label: "sluiced")
         try await reportingFailures(logger: logger) {
-            let plugin = command.isEmpty ? ["\(ProcessEnvironment.executableDirectory)/measurement-validator"] : command
             try await Demo(
-                pluginCommand: try PluginCommand(plugin, path: sources.environment["PATH"]), ratePerSecond: demoRate,
-                controlSocket: controlSocket ?? Demo.defaultControlSocket, tune: sources.applyCommandLine,
+                settings: settings, ratePerSecond: demoRate, controlSocket: controlSocket ?? Demo.defaultControlSocket,
                 environment: sources.environment, logger: logger
             ).run()
         }

@@ -35,7 +35,9 @@ final class SluicedProcess: @unchecked Sendable {
         // member leaves; a short one keeps restart tests quick.
         let kafka = ["-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500"]
         let mode = arguments.contains("--retrier") ? [] : ["--retrier", retrier ? "on" : "off"]
-        process.arguments = ["--status-interval", "1"] + kafka + mode + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
+        // Several daemons run at once in some tests: no metrics port unless a test asks.
+        let metrics = arguments.contains("--metrics-address") ? [] : ["--metrics-address", "off"]
+        process.arguments = ["--status-interval", "1"] + kafka + mode + metrics + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }
         process.environment = environment
@@ -77,7 +79,7 @@ final class SluicedProcess: @unchecked Sendable {
 
     /// The last status line logged.
     var lastStatus: Substring? {
-        output.split(separator: "\n").last { $0.contains(" status consumed=") }
+        output.split(separator: "\n").last { $0.contains("status consumed=") }
     }
 
     /// Verdicts delivered according to the last status line.

@@ -83,12 +83,23 @@ final class TestCluster: @unchecked Sendable {
         try collect(topics: outputs.map { ($0, 3) }, expected: expected, timeout: timeout)
     }
 
+    /// Reads the output topics until every message of `sent` is there at least once (with
+    /// repeats, however many), then a little longer.
+    func collectOutputs(covering sent: [TestMessage], timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
+        let wanted = Set(sent.map(\.id))
+        return try collect(topics: outputs.map { ($0, 3) }, expected: .max, timeout: timeout) { collected in
+            wanted.isSubset(of: collected.compactMap(\.id))
+        }
+    }
+
     /// Reads the input topic from the beginning (originals and the retrier's copies).
     func collectInput(expected: Int, partitions: Int32 = 4, timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
         try collect(topics: [(input, partitions)], expected: expected, timeout: timeout)
     }
 
-    func collect(topics: [(String, Int32)], expected: Int, timeout: Duration) throws -> [OutputMessage] {
+    func collect(
+        topics: [(String, Int32)], expected: Int, timeout: Duration, complete: ([OutputMessage]) -> Bool = { _ in false }
+    ) throws -> [OutputMessage] {
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration([
                 ("bootstrap.servers", brokers), ("group.id", "\(group)-collector"), ("enable.auto.commit", "false"),
@@ -103,7 +114,7 @@ final class TestCluster: @unchecked Sendable {
             defer { rd_kafka_message_destroy(message) }
             guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
             collected.append(OutputMessage(message))
-            if collected.count >= expected && settleUntil == nil { settleUntil = .now + .seconds(2) }
+            if (collected.count >= expected || complete(collected)) && settleUntil == nil { settleUntil = .now + .seconds(2) }
         }
         _ = consumer.close()
         return collected

@@ -11,25 +11,28 @@ public struct Demo {
         permanent: "measurements-permanent"
     )
 
-    let pluginCommand: PluginCommand
+    let settings: Settings
     let ratePerSecond: Int
     let controlSocket: String
-    let tune: (inout Settings) throws(SettingsError) -> Void
     let environment: [String: String]
     let logger: Logger
 
     /// Where the demo's sluicectl socket goes unless `--control-socket` says otherwise.
     public static let defaultControlSocket = "/tmp/sluice-demo.sock"
 
-    /// Describes a demo run; `tune` applies command-line options to its settings.
-    public init(
-        pluginCommand: PluginCommand, ratePerSecond: Int, controlSocket: String,
-        tune: @escaping (inout Settings) throws(SettingsError) -> Void, environment: [String: String], logger: Logger
-    ) {
-        self.pluginCommand = pluginCommand
+    /// The demo's topics and group, for the caller to adjust with command-line options; the
+    /// brokers are replaced by the embedded cluster's.
+    public static func settings(command: PluginCommand) -> Settings {
+        Settings(
+            brokers: "127.0.0.1:9092", inputTopic: topics.input, successTopic: topics.success, transientTopic: topics.transient,
+            permanentTopic: topics.permanent, groupID: "sluice-demo", command: command)
+    }
+
+    /// Describes a demo run with `settings` from `settings(command:)`.
+    public init(settings: Settings, ratePerSecond: Int, controlSocket: String, environment: [String: String], logger: Logger) {
+        self.settings = settings
         self.ratePerSecond = ratePerSecond
         self.controlSocket = controlSocket
-        self.tune = tune
         self.environment = environment
         self.logger = logger
     }
@@ -41,13 +44,10 @@ public struct Demo {
         for topic in [Self.topics.success, Self.topics.transient, Self.topics.permanent] {
             try cluster.createTopic(topic, partitions: 3)
         }
-        var settings = Settings(
-            brokers: cluster.bootstrapServers, inputTopic: Self.topics.input, successTopic: Self.topics.success,
-            transientTopic: Self.topics.transient, permanentTopic: Self.topics.permanent, groupID: "sluice-demo",
-            command: pluginCommand)
-        try tune(&settings)
+        var settings = self.settings
+        settings.brokers = cluster.bootstrapServers
         settings.statusInterval = .seconds(3600)  // the demo prints its own summary
-        logger.info("demo: embedded Kafka at \(cluster.bootstrapServers); plugin: \(pluginCommand)")
+        logger.info("demo: embedded Kafka at \(cluster.bootstrapServers); plugin: \(settings.command)")
         var childEnvironment = environment
         for (name, value) in [
             ("KAFKA_BROKER", settings.brokers), ("INPUT_TOPIC", settings.inputTopic),

@@ -107,7 +107,8 @@ extension Pipeline {
             }
             let holdBack = isRetry ? retryPaused || !retrying : partitionsPaused
             if holdBack { (isRetry ? retryConsumer! : consumer).pause(entries.map { ($0.topic, $0.partition) }) }
-            logger.info("\(owner)partitions assigned: \(names)")
+            logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
+            if isRetry == (settings.retrier == .only) { joinedGroup = true }
         default:
             let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
             let revoked = entries.compactMap { partitions[PartitionKey(topic: $0.topic, partition: $0.partition)] }

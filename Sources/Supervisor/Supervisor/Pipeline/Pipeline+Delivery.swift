@@ -33,6 +33,7 @@ extension Pipeline {
                 return
             }
             if error != RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                counters.produceErrors += 1
                 logger.error("cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s")
             }
             produceRetries.append((slot, .now + .seconds(1)))
@@ -56,6 +57,7 @@ extension Pipeline {
         guard table.contains(slot) else { return }
         let error = report.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            counters.produceErrors += 1
             if Self.isPermanentProduceError(error) {
                 outputRefused(slot, topic: String(cString: rd_kafka_topic_name(report.pointee.rkt)), error: error)
                 return
@@ -75,7 +77,9 @@ extension Pipeline {
                 counters.permanent += 1
                 if output.source == .retriesExhausted { counters.retriesExhausted += 1 }
             }
-            processingLatency.record(eventTime - table[slot].consumedAt)
+            let processing = eventTime - table[slot].consumedAt
+            processingLatency.record(processing)
+            metrics.processing.recordNanoseconds(processing.components.seconds &* 1_000_000_000 &+ processing.components.attoseconds / 1_000_000_000)
         case .republishing:
             counters.retried += 1
         case .queued, .dispatched, .waitingForRetry:

@@ -67,7 +67,9 @@ extension Pipeline {
                 pauseWhileNoWorkerCanRun()
                 publishStatistics()
                 throughput.sample(counters, at: now)
+                metrics.update(counters, workerStates: workers.map(\.stateName), partitions: partitionReports())
                 ticks += 1
+                reportToSystemd(tick: ticks)
                 if ticks % 10 == 0 {
                     pluginLatency.rotate()
                     processingLatency.rotate()

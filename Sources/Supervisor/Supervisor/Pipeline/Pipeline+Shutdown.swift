@@ -2,6 +2,7 @@ extension Pipeline {
     /// The ordered stop: consumer (stop fetching, drain, flush, commit, leave the group),
     /// then the pool, then the producer.
     func shutDown() {
+        reportStoppingToSystemd()
         closeControlSocket()
         consuming = false
         retrying = false

@@ -58,8 +58,7 @@ extension Pipeline {
         ]
         if worker.state == .stopping && worker.restartRequested {
             worker.restartRequested = false
-            worker.restarts += 1
-            counters.workerRestarts += 1
+            countRestart(worker, reason: "operator")
             logger.info("worker drained for a restart: \(termination)", metadata: metadata)
             startWorker(worker)
             return
@@ -81,6 +80,7 @@ extension Pipeline {
             return
         }
         logger.warning("worker exited: \(termination); restarting", metadata: metadata)
+        countRestart(worker, reason: worker.killCause?.source.rawValue ?? "exited")
         scheduleRestart(worker)
     }
 
@@ -145,8 +145,6 @@ extension Pipeline {
     /// Restarts after 100 ms, doubling with each failed start in a row, up to 5 s.
     private func scheduleRestart(_ worker: Worker) {
         let delay = min(Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6))), .seconds(5))
-        counters.workerRestarts += 1
-        worker.restarts += 1
         worker.state = .backoff(until: .now + delay)
     }
 
@@ -167,5 +165,11 @@ extension Pipeline {
             logger.warning("workers still running after \(settings.stopTimeout); sending \(String(cString: strsignal(signal)))")
             runLoop(until: allStopped, deadline: .now + settings.stopTimeout)
         }
+    }
+
+    private func countRestart(_ worker: Worker, reason: String) {
+        worker.restarts += 1
+        counters.workerRestarts += 1
+        counters.restartsByReason[reason, default: 0] += 1
     }
 }

@@ -15,6 +15,10 @@ public final class Pipeline: @unchecked Sendable {
     var settings: Settings
     var logger: Logger
     var reloadSources: SettingsSources?
+    let notifier: SystemdNotifier
+    /// Set at the first assignment (the group is joined); READY=1 waits for it.
+    var joinedGroup = false
+    var notifiedReady = false
     let signalBell = NotificationPipe()
     let consumer: KafkaConsumer
     let producer: KafkaProducer
@@ -60,6 +64,7 @@ public final class Pipeline: @unchecked Sendable {
     var pluginLatency = LatencyRecorder()
     var processingLatency = LatencyRecorder()
     var throughput = ThroughputHistory()
+    let metrics = PipelineMetrics()
     /// When the last epoll wait returned: the time stamp of the events it brought.
     var eventTime = ContinuousClock.now
     var consumerHasEvents = true
@@ -92,6 +97,7 @@ public final class Pipeline: @unchecked Sendable {
             var stopRequested = false
             var fatalError: String?
             var statistics = PipelineStatistics()
+            var health = PipelineHealth()
             var finishedReplay: Result<ReplayProgress, KafkaError>?
         }
         let values = Mutex(Values())
@@ -114,6 +120,7 @@ public final class Pipeline: @unchecked Sendable {
         logger.logLevel = settings.logLevel
         self.logger = logger
         controlAccess = ControlAccess(groupName: settings.controlGroup)
+        notifier = SystemdNotifier(environment: environment)
         let stateBox = shared
         let wakeup = self.wakeup
         let onFatal: @Sendable (String) -> Void = { reason in
@@ -148,7 +155,8 @@ public final class Pipeline: @unchecked Sendable {
         var environment = environment
         environment["SLUICE_PROTOCOL"] = "json"
         environment["SLUICE_PROTOCOL_VERSION"] = "1"
-        childEnvironment = environment.filter { $0.key != "SLUICE_WORKER_ID" }.map { "\($0.key)=\($0.value)" }
+        let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
+        childEnvironment = environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
         workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
         consumer.client.context.onRebalance = { [unowned self] handle, error, list in
             self.handleRebalance(handle, error: error, partitions: list, isRetry: false)
@@ -178,6 +186,11 @@ public final class Pipeline: @unchecked Sendable {
         shared.withLock { $0.statistics }
     }
 
+    /// Whether the event loop runs and the pipeline is ready, for /healthz and /readyz.
+    public var health: PipelineHealth {
+        shared.withLock { $0.health }
+    }
+
     /// Asks the pipeline to stop gracefully; safe from any thread.
     public func requestStop() {
         shared.withLock { $0.stopRequested = true }
@@ -193,6 +206,12 @@ public final class Pipeline: @unchecked Sendable {
         counters.assignedPartitions = partitions.count
         counters.paused = fetchPaused
         let snapshot = counters
-        shared.withLock { $0.statistics = snapshot }
+        let health = PipelineHealth(
+            lastTick: .now, ready: notifiedReady && !shuttingDown,
+            notReadyReason: shuttingDown ? "stopping" : notifiedReady ? nil : "not yet in the group with its workers running")
+        shared.withLock {
+            $0.statistics = snapshot
+            $0.health = health
+        }
     }
 }

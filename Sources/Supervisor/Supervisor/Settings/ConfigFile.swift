@@ -7,13 +7,15 @@ import TOMLKit
 struct ConfigFile {
     let path: String
     private(set) var values: [String: SettingValue] = [:]
+    /// Variables `{ env = "NAME" }` secrets were read from.
+    private(set) var secretVariables: [String] = []
     /// `[kafka]`, then `[kafka.consumer]` and `[kafka.producer]`: (name, value, line).
     private(set) var kafka: [KafkaProperties.Scope: [(name: String, value: String, line: Int?)]] = [:]
     private let lines: [Substring]
     /// Where `{ env = "NAME" }` secrets are read.
     private let environment: [String: String]
 
-    static let tables = ["pipeline", "plugin", "retries", "daemon", "log", "kafka"]
+    static let tables = ["pipeline", "plugin", "retries", "daemon", "log", "metrics", "kafka"]
 
     init(path: String, environment: [String: String]) throws(SettingsError) {
         self.path = path
@@ -78,6 +80,7 @@ struct ConfigFile {
         let text: String
         if let secret = value?.table {
             text = try KafkaProperties.secret(secret, label: label, environment: environment)
+            if let variable = secret["env"]?.string { secretVariables.append(variable) }
         } else if let raw = Self.raw(value), !(raw.isArray) {
             switch raw {
             case .string(let string): text = string

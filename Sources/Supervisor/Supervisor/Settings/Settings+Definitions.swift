@@ -2,8 +2,8 @@ import Logging
 
 extension Settings {
     /// Every setting of the daemon, in the order `--check-config` prints them. Tables of the
-    /// config file: [pipeline], [plugin], [retries], [daemon], [log]; [kafka] holds
-    /// librdkafka properties (see `KafkaProperties`).
+    /// config file: [pipeline], [plugin], [retries], [daemon], [log], [metrics]; [kafka]
+    /// holds librdkafka properties (see `KafkaProperties`).
     static let definitions: [SettingDefinition] = [
         .text("pipeline.brokers", variable: "KAFKA_BROKER", live: false, \.brokers, check: validateBrokers),
         .text("pipeline.group", variable: "GROUP_ID", live: false, \.groupID) { group throws(SettingsError) in
@@ -57,6 +57,20 @@ extension Settings {
                 return name
             }, show: { $0.map { "\"\($0)\"" } ?? "(the daemon's own group)" }),
         .choice("log.level", option: "--log-level", live: true, \.logLevel),
+        .choice("log.format", option: "--log-format", live: false, \.logFormat),
+        .field(
+            "metrics.address", option: "--metrics-address", live: false, \.metricsAddress,
+            parse: { value throws(SettingsError) in
+                let text = try value.string("metrics.address").trimmingWhitespace
+                if text == "off" { return nil }
+                // Port 0 picks a free port (logged at start).
+                guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+                    let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+                else {
+                    throw value.fail("metrics.address", "\"\(text)\" is not host:port (e.g. 127.0.0.1:9464) or off")
+                }
+                return (String(text[..<colon].filter { $0 != "[" && $0 != "]" }), port)
+            }, show: { $0.map { "\"\($0.host):\($0.port)\"" } ?? "\"off\"" }),
     ]
 
     /// The setting whose key is `key`.

@@ -61,6 +61,12 @@ public struct Settings: Sendable {
     public var controlGroup: String?
     /// The level of sluiced's own log lines.
     public var logLevel: Logger.Level = .info
+    /// How log lines are written.
+    public var logFormat: LogFormat = .logfmt
+    /// Where /metrics, /healthz and /readyz are served; nil: nowhere.
+    public var metricsAddress: (host: String, port: Int)? = ("127.0.0.1", 9464)
+    /// Environment variables secrets were read from; plugins do not inherit them.
+    public var secretVariables: [String] = []
     /// The daemon's PATH, where a plugin program named without a slash is looked up.
     public var programSearchPath: String?
     /// Where each setting given (not defaulted) came from, by key, for `--check-config`.

@@ -40,7 +40,7 @@ public struct SettingsSources: Sendable {
         for definition in Settings.definitions where definition.key.hasPrefix("pipeline.") && given[definition.key] == nil {
             let variable = definition.variable ?? definition.key
             throw SettingsError(
-                "\(variable): not set (it is required: set it in the environment, or \(definition.key.dropFirst(9)) in [pipeline] of the config file)")
+                "\(variable): not set (it is required: set it in the environment, or \(definition.key.dropFirst(9)) in [pipeline] of \(configFile ?? "a config file given with --config"))")
         }
         var settings = Settings(
             brokers: "", inputTopic: "", successTopic: "", transientTopic: "", permanentTopic: "", groupID: "", command: .none)
@@ -56,6 +56,7 @@ public struct SettingsSources: Sendable {
         settings.kafkaProperties = fromFile(.common) + cli
         settings.consumerProperties = fromFile(.consumer)
         settings.producerProperties = fromFile(.producer)
+        settings.secretVariables = file?.secretVariables ?? []
         try settings.validate()
         return settings
     }

@@ -17,6 +17,12 @@ public struct PipelineStatistics: Codable, Sendable, Equatable {
     public var retriesExhausted = 0
     /// Worker processes started again after an exit.
     public var workerRestarts = 0
+    /// Restarts by why the child ended: exited, crash-free `timeout` or `protocol-error`
+    /// kills, or `operator` (a rolling restart).
+    public var restartsByReason: [String: Int] = [:]
+    /// Outputs librdkafka refused to enqueue or failed to deliver (each is retried or
+    /// dead-lettered).
+    public var produceErrors = 0
     /// Protocol errors from plugins.
     public var protocolErrors = 0
     /// Workers running now.

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+extension SluicedTests {
+    /// /metrics scraped while messages flow: the counters end at the counted messages, the
+    /// latency histogram counts every verdict, workers and lag per partition are there;
+    /// /healthz and /readyz answer.
+    @Test func metricsMatchTheCountedMessages() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(600, prefix: "metrics")
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--metrics-address", "127.0.0.1:0"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["DELAY_MS": "1"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("/metrics"))
+        let announced = sluiced.output.split(separator: "\n").first { $0.contains("metrics at http://") }
+        let port = try #require(announced.flatMap { line in
+            line.range(of: "127.0.0.1:").map { Int(line[$0.upperBound...].prefix { $0.isNumber }) ?? 0 }
+        })
+        let during = try httpGet(port: port, path: "/metrics")
+        #expect(during.status == 200 && during.body.contains("# TYPE sluice_messages_consumed_total counter"), "\(during)")
+
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        var exposition = ""
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {  // updated once a second
+            exposition = try httpGet(port: port, path: "/metrics").body
+            if prometheusValue(exposition, "sluice_processing_seconds_count") == 600 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let perRoute = Double(sent.count / 3)
+        #expect(prometheusValue(exposition, "sluice_messages_consumed_total") == 600, "\(exposition)")
+        #expect(prometheusValue(exposition, #"sluice_verdicts_total{verdict="success"}"#) == perRoute)
+        #expect(prometheusValue(exposition, #"sluice_verdicts_total{verdict="transient"}"#) == perRoute)
+        #expect(prometheusValue(exposition, #"sluice_verdicts_total{verdict="permanent"}"#) == perRoute)
+        #expect(prometheusValue(exposition, "sluice_retries_scheduled_total") == perRoute)
+        #expect(prometheusValue(exposition, "sluice_processing_seconds_count") == 600)
+        #expect(prometheusValue(exposition, #"sluice_workers{state="running"}"#) == 2)
+        #expect(prometheusValue(exposition, "sluice_in_flight_messages") == 0)
+        for partition in 0..<4 {
+            #expect(prometheusValue(exposition, #"sluice_consumer_lag_messages{topic="\#(cluster.input)",partition="\#(partition)"}"#) == 0)
+        }
+        #expect(try httpGet(port: port, path: "/healthz").status == 200)
+        let ready = try httpGet(port: port, path: "/readyz")
+        #expect(ready.status == 200 && ready.body == "ready\n", "\(ready)")
+        #expect(try httpGet(port: port, path: "/other").status == 404)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}
