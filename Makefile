@@ -14,7 +14,7 @@ DATADIR ?= $(PREFIX)/share/sluice
 DOCDIR ?= $(PREFIX)/share/doc/sluice
 PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
-DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md
+DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
 .PHONY: deps build demo test clean install uninstall release
 
@@ -50,7 +50,7 @@ install: $(if $(BUILT),,release)
 	install -m 0644 config/sluice.toml "$(DESTDIR)$(DATADIR)/sluice.toml.example"; \
 	[ -e "$(DESTDIR)$(SYSCONFDIR)/sluice/sluice.toml" ] || \
 		sed -e 's|/usr/local/share/sluice|$(DATADIR)|g' config/sluice.toml > "$(DESTDIR)$(SYSCONFDIR)/sluice/sluice.toml"; \
-	install -m 0644 examples/plugins/*.py "$(DESTDIR)$(DATADIR)/examples/plugins/"; \
+	install -m 0644 examples/plugins/* "$(DESTDIR)$(DATADIR)/examples/plugins/"; \
 	install -m 0644 $(DOCS) "$(DESTDIR)$(DOCDIR)/"; \
 	echo "installed under $(DESTDIR)$(PREFIX); config in $(DESTDIR)$(SYSCONFDIR)/sluice (kept if present)"
 
@@ -59,7 +59,7 @@ uninstall:
 	rm -f $(foreach program,$(PROGRAMS),"$(DESTDIR)$(BINDIR)/$(program)") \
 		$(foreach unit,$(UNITS),"$(DESTDIR)$(UNITDIR)/$(unit)") \
 		$(foreach doc,$(DOCS),"$(DESTDIR)$(DOCDIR)/$(notdir $(doc))") \
-		"$(DESTDIR)$(DATADIR)/sluice.toml.example" "$(DESTDIR)$(DATADIR)"/examples/plugins/*.py
+		"$(DESTDIR)$(DATADIR)/sluice.toml.example" "$(DESTDIR)$(DATADIR)"/examples/plugins/*
 	rmdir "$(DESTDIR)$(DATADIR)/examples/plugins" "$(DESTDIR)$(DATADIR)/examples" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(DOCDIR)" 2>/dev/null || true
 
 clean:

@@ -27,6 +27,8 @@ import Testing
             "usr/lib/systemd/system/sluice.service", "usr/lib/systemd/system/sluice@.service", "etc/sluice/sluice.toml",
             "usr/share/sluice/sluice.toml.example", "usr/share/sluice/examples/plugins/validator.py",
             "usr/share/doc/sluice/OPERATIONS.md", "usr/share/doc/sluice/PROTOCOL.md", "usr/share/doc/sluice/README.md",
+            "usr/share/doc/sluice/PLUGINS.md", "usr/share/sluice/examples/plugins/sluice_plugin.py",
+            "usr/share/sluice/examples/plugins/uppercase.awk",
         ]
         for file in expected {
             #expect(FileManager.default.fileExists(atPath: "\(stage)/\(file)"), "\(file) installed")

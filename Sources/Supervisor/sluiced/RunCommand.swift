@@ -20,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
             Exit status: 0 after a clean stop, 78 for a bad setting, 1 for a runtime failure.
             """)
 
+    @Option(help: "How sluiced talks to the plugin: json (docs/PROTOCOL.md, the default) or lines (a value per line, for sed, awk, jq).")
+    var `protocol`: String?
+
     @Option(help: "Plugin processes in the pool (1-1024; default 2).")
     var workers: Int?
 
@@ -106,7 +109,8 @@ struct RunCommand: AsyncParsableCommand {
             values[key] = value.map { .number($0) }
         }
         for (key, value) in [
-            ("retries.mode", retrier), ("daemon.control_socket", controlSocket), ("daemon.control_group", controlGroup),
+            ("plugin.protocol", `protocol`), ("retries.mode", retrier), ("daemon.control_socket", controlSocket),
+            ("daemon.control_group", controlGroup),
             ("metrics.address", metricsAddress),
         ] {
             values[key] = value.map { .string($0) }

@@ -14,4 +14,6 @@ enum FailureSource: String {
     case tooLarge = "too-large"
     /// The broker refused the output.
     case unproducible
+    /// The plugin's protocol cannot carry the value (`lines`: a newline, not UTF-8, null).
+    case unsupportedValue = "unsupported-value"
 }

@@ -29,10 +29,21 @@ extension Pipeline {
         let progress = table[slot].progress
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
         let start = worker.output.count
-        appendRequest(for: table[slot], id: requestID, to: &worker.output)
+        switch settings.protocolKind {
+        case .json:
+            appendRequest(for: table[slot], id: requestID, to: &worker.output)
+        case .lines:
+            if let reason = LineFrames.unsupportedReason(table[slot].value) {
+                deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .unsupportedValue))
+                return
+            }
+            LineFrames.appendRequest(table[slot].value!, to: &worker.output)
+            worker.answerOrder.append(requestID)
+        }
         let frameBytes = worker.output.count - start
         guard frameBytes <= settings.maxFrameBytes else {
             worker.output.removeLast(frameBytes)
+            if settings.protocolKind == .lines { worker.answerOrder.removeLast() }
             let reason = "value of \(table[slot].value?.count ?? 0) bytes makes a request frame of \(frameBytes) bytes, "
                 + "over the frame limit of \(settings.maxFrameBytes) bytes"
             deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooLarge))

@@ -32,13 +32,21 @@ extension Pipeline {
     /// Applies one response; false after a protocol error (the worker is being restarted).
     private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker) -> Bool {
         let response: ResponseFrame
+        let requestID: UInt64?
         do {
-            response = try ResponseFrame(decoding: line)
+            switch settings.protocolKind {
+            case .json:
+                response = try ResponseFrame(decoding: line)
+                requestID = UInt64(decimalBytes: response.id)
+            case .lines:
+                response = try LineFrames.decodeAnswer(line)
+                requestID = worker.answerOrder.popFirst()  // answers come in request order
+            }
         } catch {
             protocolError(worker, "invalid response: \(error)", line: line)
             return false
         }
-        guard let requestID = UInt64(decimalBytes: response.id), let slot = worker.inFlight.removeValue(forKey: requestID) else {
+        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else {
             protocolError(worker, "response to an unknown or already answered id", line: line)
             return false
         }

@@ -52,6 +52,7 @@ extension Pipeline {
         let unanswered = worker.inFlight.count
         blameInFlight(of: worker, termination: termination)
         worker.inFlight.removeAll()
+        worker.answerOrder.removeAll()
         worker.isIsolating = false
         let metadata: Logger.Metadata = [
             "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",

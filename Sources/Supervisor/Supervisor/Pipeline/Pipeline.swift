@@ -153,7 +153,7 @@ public final class Pipeline: @unchecked Sendable {
                 ] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         var environment = environment
-        environment["SLUICE_PROTOCOL"] = "json"
+        environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
         environment["SLUICE_PROTOCOL_VERSION"] = "1"
         let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
         childEnvironment = environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }

@@ -1,3 +1,4 @@
+import DequeModule
 import PluginProtocol
 
 /// One slot of the plugin pool: the current child process (if any), its pending output and
@@ -37,6 +38,9 @@ final class Worker {
     let stderrLines: LineBuffer
     /// Unanswered requests: request id to message slot.
     var inFlight: [UInt64: Int] = [:]
+    /// Protocol `lines`: the request ids in the order written, which is the order of the
+    /// answers.
+    var answerOrder: Deque<UInt64> = []
     /// Removed by `scale`: finishing what it holds, then gone.
     var retiring = false
     /// Stopped by `sluicectl stop`: stays down until `start`.

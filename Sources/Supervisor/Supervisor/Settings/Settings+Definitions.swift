@@ -25,6 +25,7 @@ extension Settings {
                     throw value.fail("plugin.command", error.message.replacingAll("plugin command: ", with: ""))
                 }
             }, show: { SettingValue.Raw.strings($0.command.arguments).description }, copy: { $0.command = $1.command }),
+        .choice("plugin.protocol", option: "--protocol", live: false, \.protocolKind),
         .integer("plugin.workers", option: "--workers", live: true, range: 1...1024, \.workers),
         .integer("plugin.max_in_flight", option: "--max-in-flight", live: true, range: 1...100_000, \.maxInFlight),
         .seconds("plugin.message_timeout", option: "--message-timeout", live: true, range: 0.1...86_400, \.messageTimeout),

@@ -18,6 +18,8 @@ public struct Settings: Sendable {
     public var groupID: String
     /// The plugin program.
     public var command: PluginCommand
+    /// How requests and answers are written.
+    public var protocolKind: ProtocolKind = .json
     /// Plugin processes in the pool.
     public var workers: Int = 2
     /// Requests written ahead to one worker before its answers.

@@ -1,0 +1,7 @@
+/// How sluiced talks to its plugins.
+public enum ProtocolKind: String, Sendable, CaseIterable {
+    /// JSON lines with ids, verdicts, headers (docs/PROTOCOL.md).
+    case json
+    /// The value on a line in, the new value (or `!transient`/`!permanent`) on a line out.
+    case lines
+}

@@ -1,0 +1,120 @@
+"""Write a Sluice plugin in Python as one decorated function (standard library only).
+
+Copy this file next to your plugin (or put it on PYTHONPATH) and write:
+
+    from sluice_plugin import plugin, Permanent, Transient
+
+    @plugin
+    def handle(message):
+        if not isinstance(message.value, dict):
+            raise Permanent("not a JSON object")        # -> the permanent topic (dead letter)
+        if reference_service_down():
+            raise Transient("reference service down")   # -> retried later, with a delay
+        return {**message.value, "checked": True}       # -> success, with this new value
+
+The function gets a `Message`; what it returns decides the verdict:
+  None                      success, the original value unchanged
+  dict/list/int/float/bool  success, this JSON value replaces the value
+  str                       success, this text replaces the value (not JSON)
+  bytes                     success, these bytes replace the value (binary)
+  Success(...)              success with a value (or none) and extra output headers
+Raise Transient(reason, retry_after_ms=None) or Permanent(reason) to fail a message.
+Any other exception is a permanent failure whose reason names it, and its traceback goes
+to stderr (sluiced's log), so a bug dead-letters the message instead of stopping the
+pipeline; replay the dead letters after the fix (sluicectl dlq replay).
+
+The protocol underneath is docs/PROTOCOL.md: one JSON request per line on stdin, one JSON
+response per line on stdout. Never print to stdout yourself: use stderr for logs.
+"""
+import base64
+import json
+import sys
+import traceback
+
+__all__ = ["plugin", "Message", "Success", "Transient", "Permanent"]
+
+
+class Transient(Exception):
+    """The message could not be handled now; sluiced retries it after a delay."""
+
+    def __init__(self, reason, retry_after_ms=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after_ms = retry_after_ms
+
+
+class Permanent(Exception):
+    """The message can never be handled; it goes to the permanent-failure topic."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Success:
+    """Success with extra output headers; `value`, `text` or `data` replaces the value."""
+
+    _unset = object()
+
+    def __init__(self, value=_unset, text=None, data=None, headers=None):
+        self.value, self.text, self.data, self.headers = value, text, data, headers or {}
+
+
+class Message:
+    """One Kafka message as sluiced hands it over."""
+
+    def __init__(self, request):
+        self.request = request
+        self.id = request["id"]
+        self.topic = request.get("topic")
+        self.partition = request.get("partition")
+        self.offset = request.get("offset")
+        self.timestamp = request.get("timestamp")
+        self.attempt = request.get("attempt", 1)
+        self.key = request.get("key")
+        self.headers = request.get("headers", {})
+        self.is_json = "value" in request
+        # The value: parsed JSON when the message was JSON, else None (see text and data).
+        self.value = request.get("value")
+        self.text = request.get("text")
+        self.data = base64.b64decode(request["base64"]) if "base64" in request else None
+
+
+def _response(message_id, outcome):
+    response = {"id": message_id, "verdict": "success"}
+    if isinstance(outcome, Success):
+        if outcome.value is not Success._unset:
+            response["value"] = outcome.value
+        elif outcome.text is not None:
+            response["text"] = outcome.text
+        elif outcome.data is not None:
+            response["base64"] = base64.b64encode(outcome.data).decode("ascii")
+        if outcome.headers:
+            response["headers"] = outcome.headers
+    elif isinstance(outcome, (bytes, bytearray)):
+        response["base64"] = base64.b64encode(outcome).decode("ascii")
+    elif isinstance(outcome, str):
+        response["text"] = outcome
+    elif outcome is not None:
+        response["value"] = outcome
+    return response
+
+
+def plugin(handle):
+    """Runs `handle` on every message sluiced sends, until stdin closes."""
+    for line in sys.stdin:  # splits on "\n" only, as the protocol requires
+        request = json.loads(line)
+        try:
+            response = _response(request["id"], handle(Message(request)))
+        except Transient as failure:
+            response = {"id": request["id"], "verdict": "transient", "reason": failure.reason}
+            if failure.retry_after_ms is not None:
+                response["retry_after_ms"] = int(failure.retry_after_ms)
+        except Permanent as failure:
+            response = {"id": request["id"], "verdict": "permanent", "reason": failure.reason}
+        except Exception as error:  # a bug: dead-letter the message, keep running
+            traceback.print_exc(file=sys.stderr)
+            response = {"id": request["id"], "verdict": "permanent", "reason": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(response) + "\n")
+        sys.stdout.flush()
+    return handle
