@@ -134,7 +134,7 @@ import Testing
     @Test(arguments: [
         ("[plugin]\nworkers = \"four\"\n", "line 2: plugin.workers: expected a whole number, got \"four\""),
         ("[plugin]\nworkers = 0\n", "line 2: plugin.workers: 0 is not between 1 and 1024"),
-        ("\n[plugin]\nworkerz = 4\n", "line 3: plugin.workerz: unknown key (in [plugin]: command, workers,"),
+        ("\n[plugin]\nworkerz = 4\n", "line 3: plugin.workerz: unknown key (in [plugin]: command, protocol, workers,"),
         ("[plugins]\nworkers = 4\n", "line 1: unknown table plugins"),
         ("workers = 4\n", "line 1: unknown key workers"),
         ("[plugin]\ncommand = \"python3 x.py\"\n", "line 2: plugin.command: expected an array of strings"),

@@ -7,14 +7,14 @@ import Supervisor
 struct Sluicectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluicectl",
-        abstract: "Manage a running sluiced: status, stats, top, scale, restart, stop, start, pause, resume, reload, dlq replay.",
+        abstract: "Manage a running sluiced (status, stats, top, scale, restart, stop, start, pause, resume, reload, dlq replay) and check plugins.",
         discussion: """
             Exit status: 0 done, 1 sluiced refused or failed the command, 64 bad usage,
             3 sluiced is not running at the socket, 4 permission denied.
             """,
         subcommands: [
             Status.self, Stats.self, Top.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self,
-            Reload.self, Dlq.self, Version.self,
+            Reload.self, Dlq.self, CheckPlugin.self, Version.self,
         ])
 }
 
