@@ -24,8 +24,8 @@ struct CheckPlugin: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        guard let kind = ProtocolKind(rawValue: `protocol`) else {
-            throw ValidationError("--protocol: \"\(`protocol`)\" is not json or lines")
+        guard let kind = PluginChecker.CheckedProtocol(rawValue: `protocol`) else {
+            throw ValidationError("--protocol: \"\(`protocol`)\" is not json or lines (exec plugins are checked by hand: echo VALUE | COMMAND; echo $?)")
         }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout: must be between 0 and 3600 seconds") }
         let environment = ProcessInfo.processInfo.environment

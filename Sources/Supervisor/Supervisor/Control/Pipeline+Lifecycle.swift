@@ -54,7 +54,7 @@ extension Pipeline {
     /// Pauses fetching while no worker can run (all fatal or stopped) and says so; resumes
     /// when one can again.
     func pauseWhileNoWorkerCanRun() {
-        guard settings.retrier != .only else { return }
+        guard settings.retrier != .only, settings.protocolKind != .exec else { return }
         let canRun = workers.contains { $0.state != .fatal && $0.state != .stopped }
         guard poolPaused == canRun else { return }
         poolPaused = !canRun

@@ -5,6 +5,10 @@ extension Pipeline {
     func scale(to target: Int) -> String {
         let before = targetWorkers
         targetWorkers = target
+        if settings.protocolKind == .exec {
+            logger.info("running up to \(target) plugin processes at once (was \(before))")
+            return "exec: up to \(before) -> \(target) processes at once"
+        }
         for (index, worker) in workers.enumerated() {
             if index < target {
                 if worker.retiring {

@@ -8,6 +8,7 @@ extension Pipeline {
     /// `maxInFlight` each. Frames are only appended here; `flushWorkerOutput` writes each
     /// worker's batch with one call.
     func dispatch() {
+        if settings.protocolKind == .exec { return dispatchExec() }
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
         while !suspects.isEmpty, let worker = leastBusyWorker(idleOnly: true) {
             send(suspects.removeFirst(), to: worker)
@@ -32,6 +33,8 @@ extension Pipeline {
         switch settings.protocolKind {
         case .json:
             appendRequest(for: table[slot], id: requestID, to: &worker.output)
+        case .exec:
+            return  // dispatchExec
         case .lines:
             if let reason = LineFrames.unsupportedReason(table[slot].value) {
                 deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .unsupportedValue))

@@ -38,7 +38,7 @@ extension Pipeline {
             case .json:
                 response = try ResponseFrame(decoding: line)
                 requestID = UInt64(decimalBytes: response.id)
-            case .lines:
+            case .lines, .exec:  // exec has no workers: its answers are exit statuses
                 response = try LineFrames.decodeAnswer(line)
                 requestID = worker.answerOrder.popFirst()  // answers come in request order
             }
@@ -86,7 +86,7 @@ extension Pipeline {
             switch event {
             case .line(let line):
                 let text = String(decoding: line, as: UTF8.self)
-                worker.rememberStderr(text)
+                worker.stderrTail.append(text)
                 logger.info("plugin: \(text)", metadata: metadata)
             case .overlong(let prefix):
                 logger.info("plugin: \(String(decoding: prefix, as: UTF8.self))… (line truncated)", metadata: metadata)

@@ -63,6 +63,7 @@ extension Pipeline {
                 consumerHasEvents = true  // poll at least once a second: max.poll.interval.ms
                 retryConsumerHasEvents = true
                 killHungWorkers(now: now)
+                killHungExecRuns(now: now)
                 advanceRollingRestart()
                 pauseWhileNoWorkerCanRun()
                 publishStatistics()
@@ -136,6 +137,14 @@ extension Pipeline {
             serveControlClient(token.worker)
         case .signal:
             handleSignals()
+        case .execStdin, .execStdout, .execStderr, .execExit:
+            guard let run = execRuns[token.worker] else { return }
+            switch token.kind {
+            case .execStdin: writeExecInput(run)
+            case .execStdout: readExecOutput(run)
+            case .execStderr: readExecStderr(run)
+            default: handleExecExit(run)
+            }
         case .workerStdout, .workerStdin, .workerStderr, .workerExit:
             guard token.worker < workers.count else { return }
             let worker = workers[token.worker]

@@ -25,6 +25,7 @@ extension Pipeline {
             if let error = client.close() { logger.warning("\(error)") }
         }
         stopWorkers()
+        killExecRuns()
         if !producer.flush(timeoutMilliseconds: 10_000) {
             logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
         }

@@ -3,13 +3,18 @@ import Glibc
 import Logging
 
 extension Pipeline {
+    /// Starts the plugin command with the child environment and `SLUICE_WORKER_ID`.
+    func spawnPlugin(workerID: Int) throws(SpawnError) -> ChildProcess {
+        try ChildProcess.spawn(
+            executable: settings.command.executable, arguments: settings.command.arguments,
+            environment: childEnvironment + ["SLUICE_WORKER_ID=\(workerID)"])
+    }
+
     /// Starts a child for `worker`; a failure to start backs off like a crash.
     func startWorker(_ worker: Worker) {
         let process: ChildProcess
         do {
-            process = try ChildProcess.spawn(
-                executable: settings.command.executable, arguments: settings.command.arguments,
-                environment: childEnvironment + ["SLUICE_WORKER_ID=\(worker.id)"])
+            process = try spawnPlugin(workerID: worker.id)
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
             worker.consecutiveFailures += 1
@@ -25,7 +30,7 @@ extension Pipeline {
         worker.killCause = nil
         worker.stdoutClosedAt = nil
         worker.provedHealthy = false
-        worker.stderrTail = []
+        worker.stderrTail = StderrTail()
         worker.state = .starting
         worker.startedAt = .now
         let index = worker.id - 1
@@ -95,7 +100,7 @@ extension Pipeline {
         let strike = VerdictOutput(
             verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
             termination: termination.description,
-            stderrTail: worker.stderrTail.isEmpty ? nil : worker.stderrTail.joined(separator: "\n"))
+            stderrTail: worker.stderrTail.text)
         let failed = worker.state != .stopping && worker.state != .stopped
         for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
             table[slot].stage = .queued

@@ -37,6 +37,9 @@ public final class Pipeline: @unchecked Sendable {
     let childEnvironment: [String]
 
     var workers: [Worker] = []
+    /// Protocol `exec`: the processes running now, by run id.
+    var execRuns: [Int: ExecRun] = [:]
+    var nextExecRun = 0
     /// The pool size asked for (by settings, then `scale`).
     var targetWorkers: Int
     var controlListener: ControlListener?
@@ -157,7 +160,10 @@ public final class Pipeline: @unchecked Sendable {
         environment["SLUICE_PROTOCOL_VERSION"] = "1"
         let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
         childEnvironment = environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
-        workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
+        // Protocol exec starts a process per message instead of keeping a pool.
+        if settings.protocolKind != .exec {
+            workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
+        }
         consumer.client.context.onRebalance = { [unowned self] handle, error, list in
             self.handleRebalance(handle, error: error, partitions: list, isRetry: false)
         }

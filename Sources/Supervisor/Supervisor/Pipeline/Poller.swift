@@ -38,7 +38,7 @@ struct Poller: ~Copyable {
 struct EventToken: Equatable {
     enum Kind: UInt64 {
         case wakeup, consumer, retryConsumer, producer, workerStdout, workerStdin, workerStderr, workerExit
-        case controlListener, controlClient, signal
+        case controlListener, controlClient, signal, execStdin, execStdout, execStderr, execExit
     }
 
     let kind: Kind

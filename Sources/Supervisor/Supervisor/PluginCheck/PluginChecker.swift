@@ -4,13 +4,19 @@ import PluginProtocol
 /// variables, its own process group) and runs a battery of checks, each in a fresh
 /// process, so a plugin author learns what would go wrong before deploying.
 public struct PluginChecker {
+    /// The protocols of long-running plugins, which the battery checks.
+    public enum CheckedProtocol: String, Sendable, CaseIterable {
+        case json
+        case lines
+    }
+
     let command: PluginCommand
-    let protocolKind: ProtocolKind
+    let protocolKind: CheckedProtocol
     let environment: [String]
     /// How long a check waits for answers.
     let timeout: Duration
 
-    public init(command: PluginCommand, protocolKind: ProtocolKind, environment: [String: String], timeout: Duration) {
+    public init(command: PluginCommand, protocolKind: CheckedProtocol, environment: [String: String], timeout: Duration) {
         self.command = command
         self.protocolKind = protocolKind
         var variables = environment

@@ -56,7 +56,7 @@ final class Worker {
     /// messages it held.
     var killCause: (source: FailureSource, reason: String)?
     /// The child's last stderr lines, for the dead letter of a message that crashed it.
-    var stderrTail: [String] = []
+    var stderrTail = StderrTail()
     /// Restarts of this slot.
     var restarts = 0
     /// Requests answered by this slot's children.
@@ -95,14 +95,4 @@ final class Worker {
 
     /// Whether output is waiting to be written.
     var hasPendingOutput: Bool { outputOffset < output.count }
-}
-
-extension Worker {
-    /// Keeps the last lines of the child's stderr, at most about 2 KB.
-    func rememberStderr(_ line: String) {
-        stderrTail.append(String(line.prefix(512)))
-        while stderrTail.count > 8 || stderrTail.reduce(0, { $0 + $1.utf8.count }) > 2048 {
-            stderrTail.removeFirst()
-        }
-    }
 }

@@ -4,4 +4,7 @@ public enum ProtocolKind: String, Sendable, CaseIterable {
     case json
     /// The value on a line in, the new value (or `!transient`/`!permanent`) on a line out.
     case lines
+    /// One process per message: the value on stdin, the new value on stdout, the verdict
+    /// in the exit status (0 success, 75 transient, other permanent).
+    case exec
 }

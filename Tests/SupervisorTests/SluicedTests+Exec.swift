@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+extension SluicedTests {
+    /// Protocol `exec`: a process per message, the value on stdin, stdout as the new value;
+    /// exit 0 success, 75 transient, others permanent with stderr as the reason; a run past
+    /// the message timeout is killed and fails as transient.
+    @Test func execRunsOneProcessPerMessage() async throws {
+        let cluster = try TestCluster()
+        func message(_ id: String, _ value: String, route: String) -> TestMessage {
+            TestMessage(id: id, key: Array("k-\(id)".utf8), value: Array(value.utf8), headers: [("route", Array(route.utf8))])
+        }
+        let sent = (0..<60).map { message("ok\($0)", "ok \($0)", route: "success") }
+            + (0..<10).map { message("retry\($0)", "retry \($0)", route: "transient") }
+            + (0..<10).map { message("bad\($0)", "bad \($0)", route: "permanent") }
+            + (0..<2).map { message("slow\($0)", "slow \($0)", route: "transient") }
+        try cluster.produce(sent)
+        let script = """
+            value=$(cat)
+            case "$value" in
+              ok*) printf '%s' "$value" | tr a-z A-Z ;;
+              retry*) echo "service busy" >&2; exit 75 ;;
+              bad*) echo "cannot parse $value" >&2; exit 2 ;;
+              slow*) sleep 30 ;;
+            esac
+            """
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--protocol", "exec", "--workers", "3", "--message-timeout", "1"],
+            plugin: ["sh", "-c", script])
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count)
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        let byID = Dictionary(grouping: outputs, by: { $0.id ?? "" }).mapValues { $0[0] }
+        #expect(byID["ok7"]?.value == Array("OK 7".utf8), "stdout, byte for byte, is the new value")
+        #expect(byID["retry3"]?.header("sluice.reason") == "exit status 75 (temporary failure): service busy")
+        #expect(byID["bad3"]?.header("sluice.reason") == "exit status 2: cannot parse bad 3")
+        #expect(byID["bad3"]?.header("sluice.stderr") == "cannot parse bad 3")
+        #expect(byID["slow1"]?.header("sluice.source") == "timeout")
+        #expect(byID["slow1"]?.header("sluice.reason")?.hasPrefix("timed out") == true)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// examples/plugins/to_celsius.jq under `exec`: jq run once per message, its output the
+    /// new value, its errors the reason of the dead letter.
+    @Test func execWithTheJqExample() async throws {
+        let cluster = try TestCluster()
+        let cases: [(String, String)] = [(#"{"fahrenheit":212}"#, "success"), ("not json", "permanent"), (#"{"kelvin":3}"#, "permanent")]
+        let sent = (0..<30).map { index in
+            TestMessage(
+                id: "jq\(index)", key: nil, value: Array(cases[index % 3].0.utf8), headers: [("route", Array(cases[index % 3].1.utf8))])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--protocol", "exec", "--workers", "4"],
+            plugin: ["jq", "-c", "-f", "\(SluicedProcess.repositoryRoot)/examples/plugins/to_celsius.jq"])
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count)
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        let byID = Dictionary(grouping: outputs, by: { $0.id ?? "" }).mapValues { $0[0] }
+        #expect(byID["jq0"]?.value == Array("{\"fahrenheit\":212,\"celsius\":100}\n".utf8))
+        #expect(byID["jq1"]?.header("sluice.reason")?.contains("parse error") == true, "\(String(describing: byID["jq1"]?.header("sluice.reason")))")
+        #expect(byID["jq2"]?.header("sluice.reason")?.contains("no fahrenheit field") == true)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}
