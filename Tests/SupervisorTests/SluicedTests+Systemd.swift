@@ -6,19 +6,21 @@ import Testing
 extension SluicedTests {
     /// Under systemd (Type=notify): READY=1 once in the group with the workers running,
     /// STATUS= with the rates, WATCHDOG=1 while the loop runs, STOPPING=1 on SIGTERM; the
-    /// plugins inherit neither NOTIFY_SOCKET nor a variable a secret was read from.
+    /// plugins inherit neither NOTIFY_SOCKET nor a variable a secret was read from, and get
+    /// the demo's variables with the values in effect (here GROUP_ID from the file).
     @Test func notifiesSystemd() async throws {
         let cluster = try TestCluster()
         let sent = simpleMessages(300, prefix: "notify")
         try cluster.produce(sent)
         let notify = try NotifySocket()
         let config = "\(try makeTemporaryDirectory("sluice-secret"))/sluice.toml"
-        try "[kafka]\n\"sasl.password\" = { env = \"SLUICE_TEST_SECRET\" }\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let plugin = "echo inherited=${NOTIFY_SOCKET:-none},${SLUICE_TEST_SECRET:-none} >&2; exec python3 \"$0\""
+        try "[pipeline]\ngroup = \"\(cluster.group)\"\n[kafka]\n\"sasl.password\" = { env = \"SLUICE_TEST_SECRET\" }\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let plugin = "echo inherited=${NOTIFY_SOCKET:-none},${SLUICE_TEST_SECRET:-none},group=${GROUP_ID:-none} >&2; exec python3 \"$0\""
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--config", config],
             plugin: ["sh", "-c", plugin, SluicedProcess.pythonPlugin("route_plugin.py")[1]],
-            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000", "SLUICE_TEST_SECRET": "hunter2"])
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000", "SLUICE_TEST_SECRET": "hunter2", "GROUP_ID": ""])
         defer { sluiced.killIfRunning() }
         #expect(try await notify.waitFor("READY=1") != nil)
         #expect(sluiced.output.contains("partitions assigned"), "READY comes after joining the group")
@@ -32,7 +34,7 @@ extension SluicedTests {
         let ready = notify.messages.firstIndex { $0.contains("READY=1") } ?? .max
         let stopping = notify.messages.firstIndex { $0.contains("STOPPING=1") } ?? -1
         #expect(ready < stopping)
-        #expect(sluiced.output.contains("inherited=none,none"), "\(sluiced.output.suffix(1000))")
+        #expect(sluiced.output.contains("inherited=none,none,group=\(cluster.group)"), "\(sluiced.output.suffix(1000))")
         #expect(!sluiced.output.contains("hunter2"))
     }
 }

@@ -48,15 +48,7 @@ public struct Demo {
         settings.brokers = cluster.bootstrapServers
         settings.statusInterval = .seconds(3600)  // the demo prints its own summary
         logger.info("demo: embedded Kafka at \(cluster.bootstrapServers); plugin: \(settings.command)")
-        var childEnvironment = environment
-        for (name, value) in [
-            ("KAFKA_BROKER", settings.brokers), ("INPUT_TOPIC", settings.inputTopic),
-            ("SUCCESS_TOPIC", settings.successTopic), ("TRANSIENT_FAILURE_TOPIC", settings.transientTopic),
-            ("PERMANENT_FAILURE_TOPIC", settings.permanentTopic), ("GROUP_ID", settings.groupID),
-        ] {
-            childEnvironment[name] = value
-        }
-        let pipeline = try Pipeline(settings: settings, environment: childEnvironment, logger: logger)
+        let pipeline = try Pipeline(settings: settings, environment: environment, logger: logger)
         do {
             try pipeline.openControlSocket(at: controlSocket)
             logger.info("demo: try `sluicectl --socket \(controlSocket) top` (or status, stats, scale 4) in another terminal")

@@ -155,7 +155,9 @@ public final class Pipeline: @unchecked Sendable {
                     ("linger.ms", "5"),
                 ] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
-        var environment = environment
+        // Plugins get the original demo's variables with the values in effect, wherever
+        // they were set (command line, environment or config file).
+        var environment = environment.merging(settings.demoVariables) { $1 }
         environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
         environment["SLUICE_PROTOCOL_VERSION"] = "1"
         let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)

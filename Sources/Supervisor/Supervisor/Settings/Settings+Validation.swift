@@ -2,6 +2,14 @@ extension Settings {
     /// The environment variables of the original demo, in the order they are reported.
     public static let environmentVariables = definitions.compactMap(\.variable)
 
+    /// The original demo's variables with these settings' values.
+    var demoVariables: [String: String] {
+        [
+            "KAFKA_BROKER": brokers, "GROUP_ID": groupID, "INPUT_TOPIC": inputTopic, "SUCCESS_TOPIC": successTopic,
+            "TRANSIENT_FAILURE_TOPIC": transientTopic, "PERMANENT_FAILURE_TOPIC": permanentTopic,
+        ]
+    }
+
     /// Checks what involves several settings (each one alone was checked as it was read);
     /// the error names the first setting at fault where it was given.
     public func validate() throws(SettingsError) {
