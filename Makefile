@@ -16,7 +16,7 @@ PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps build demo test clean install uninstall release
+.PHONY: deps python-deps build demo test clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -26,13 +26,18 @@ deps:
 		echo "installing $$tool (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$tool; }; done
 
+# The kafka-native example plugin (and its test) use confluent-kafka.
+python-deps:
+	@python3 -c 'import confluent_kafka' 2>/dev/null || { \
+		echo "installing confluent-kafka (pip)"; python3 -m pip install -q confluent-kafka; }
+
 build: deps
 	$(SWIFT) build
 
 demo: build
 	$(BIN)/sluiced --demo $(DEMO_ARGS)
 
-test: deps
+test: deps python-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -25,7 +25,8 @@ struct CheckPlugin: ParsableCommand {
 
     func run() throws {
         guard let kind = PluginChecker.CheckedProtocol(rawValue: `protocol`) else {
-            throw ValidationError("--protocol: \"\(`protocol`)\" is not json or lines (exec plugins are checked by hand: echo VALUE | COMMAND; echo $?)")
+            throw ValidationError(
+                "--protocol: \"\(`protocol`)\" is not json or lines (an exec tool is checked by hand: printf %s VALUE | COMMAND; echo $?; a kafka-native plugin needs Kafka: try it on sluiced --demo)")
         }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout: must be between 0 and 3600 seconds") }
         let environment = ProcessInfo.processInfo.environment

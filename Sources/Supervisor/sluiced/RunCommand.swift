@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
             Exit status: 0 after a clean stop, 78 for a bad setting, 1 for a runtime failure.
             """)
 
-    @Option(help: "How sluiced talks to the plugin: json (docs/PROTOCOL.md, the default), lines (a value per line, for sed, awk, jq) or exec (a process per message). See docs/PLUGINS.md.")
+    @Option(help: "How sluiced talks to the plugin: json (docs/PROTOCOL.md, the default), lines (a value per line, for sed, awk, jq), exec (a process per message) or kafka-native (plugins doing their own Kafka I/O). See docs/PLUGINS.md.")
     var `protocol`: String?
 
     @Option(help: "Plugin processes in the pool (1-1024; default 2).")

@@ -1,11 +1,34 @@
+import Glibc
+
 extension Pipeline {
     /// Asks `worker` to finish what it holds and exit: no new requests, stdin closed.
     func drain(_ worker: Worker) {
         guard worker.process != nil else { return }
         worker.state = .stopping
+        worker.stoppingSince = .now
+        worker.stopSignals = 0
         flushOutput(worker)
         stopWaitingForWritable(worker)
         worker.process?.closeStdin()
+        if settings.protocolKind == .kafkaNative {
+            // It reads no stdin: SIGTERM is its stop request (the original demo's contract).
+            worker.process?.signalGroup(SIGTERM)
+            worker.stopSignals = 1
+        }
+    }
+
+    /// A draining child still running `stopTimeout` after it was asked to stop gets
+    /// SIGTERM, and SIGKILL after another `stopTimeout`.
+    func enforceStopTimeout(now: ContinuousClock.Instant) {
+        for worker in workers where worker.state == .stopping && worker.process != nil {
+            guard let since = worker.stoppingSince, now - since >= settings.stopTimeout * (worker.stopSignals + 1) else { continue }
+            let signal = worker.stopSignals == 0 ? SIGTERM : SIGKILL
+            logger.warning(
+                "worker still running \(now - since) after it was asked to stop; sending \(String(cString: strsignal(signal)))",
+                metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
+            worker.process?.signalGroup(signal)
+            worker.stopSignals += 1
+        }
     }
 
     /// `sluicectl stop ID`: drains the worker and keeps it down.

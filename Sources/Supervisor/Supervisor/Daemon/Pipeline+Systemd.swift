@@ -3,7 +3,9 @@ extension Pipeline {
     /// WATCHDOG=1 while this loop keeps ticking (when systemd asks for it), and a STATUS=
     /// line with the rates every 5 seconds.
     func reportToSystemd(tick: Int) {
-        if !notifiedReady && joinedGroup && (settings.retrier == .only || workers.allSatisfy { $0.state == .running || $0.retiring }) {
+        // Kafka-native instances join their group themselves: their running is enough.
+        let inGroup = joinedGroup || settings.protocolKind == .kafkaNative
+        if !notifiedReady && inGroup && (settings.retrier == .only || workers.allSatisfy { $0.state == .running || $0.retiring }) {
             notifiedReady = true
             notifier.notify("READY=1\nSTATUS=\(systemdStatus)")
             logger.info("ready: in the group with \(workers.count) workers running")

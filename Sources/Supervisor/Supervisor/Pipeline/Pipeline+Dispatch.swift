@@ -33,8 +33,8 @@ extension Pipeline {
         switch settings.protocolKind {
         case .json:
             appendRequest(for: table[slot], id: requestID, to: &worker.output)
-        case .exec:
-            return  // dispatchExec
+        case .exec, .kafkaNative:
+            return  // dispatchExec; kafka-native plugins get no requests
         case .lines:
             if let reason = LineFrames.unsupportedReason(table[slot].value) {
                 deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .unsupportedValue))

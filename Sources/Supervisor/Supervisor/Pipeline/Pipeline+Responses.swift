@@ -31,6 +31,11 @@ extension Pipeline {
 
     /// Applies one response; false after a protocol error (the worker is being restarted).
     private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker) -> Bool {
+        guard settings.protocolKind != .kafkaNative else {
+            // It answers through Kafka; what it prints is a log line.
+            logger.info("plugin: \(String(decoding: line, as: UTF8.self))", metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
+            return true
+        }
         let response: ResponseFrame
         let requestID: UInt64?
         do {
@@ -38,7 +43,7 @@ extension Pipeline {
             case .json:
                 response = try ResponseFrame(decoding: line)
                 requestID = UInt64(decimalBytes: response.id)
-            case .lines, .exec:  // exec has no workers: its answers are exit statuses
+            case .lines, .exec, .kafkaNative:  // exec's answers are exit statuses; kafka-native's go to Kafka
                 response = try LineFrames.decodeAnswer(line)
                 requestID = worker.answerOrder.popFirst()  // answers come in request order
             }

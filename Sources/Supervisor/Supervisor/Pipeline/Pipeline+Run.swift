@@ -31,6 +31,9 @@ extension Pipeline {
         try retryConsumer?.subscribe(topics: [settings.transientTopic])
         if settings.retrier == .only {
             consuming = false  // the retrier alone: no input, no plugins
+        } else if settings.protocolKind == .kafkaNative {
+            consuming = false  // the instances consume the input themselves
+            for worker in workers { startWorker(worker) }
         } else {
             try consumer.subscribe(topics: [settings.inputTopic])
             for worker in workers { startWorker(worker) }
@@ -64,6 +67,7 @@ extension Pipeline {
                 retryConsumerHasEvents = true
                 killHungWorkers(now: now)
                 killHungExecRuns(now: now)
+                enforceStopTimeout(now: now)
                 advanceRollingRestart()
                 pauseWhileNoWorkerCanRun()
                 publishStatistics()

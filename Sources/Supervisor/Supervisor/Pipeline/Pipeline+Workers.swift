@@ -33,6 +33,8 @@ extension Pipeline {
         worker.stderrTail = StderrTail()
         worker.state = .starting
         worker.startedAt = .now
+        worker.stoppingSince = nil
+        worker.stopSignals = 0
         let index = worker.id - 1
         let readable = UInt32(EPOLLIN.rawValue)
         poller.add(process.stdoutFD, events: readable, token: EventToken(.workerStdout, worker: index, generation: worker.generation))

@@ -57,6 +57,9 @@ final class Worker {
     var killCause: (source: FailureSource, reason: String)?
     /// The child's last stderr lines, for the dead letter of a message that crashed it.
     var stderrTail = StderrTail()
+    /// When the current child was asked to stop, and how many signals it got since.
+    var stoppingSince: ContinuousClock.Instant?
+    var stopSignals = 0
     /// Restarts of this slot.
     var restarts = 0
     /// Requests answered by this slot's children.

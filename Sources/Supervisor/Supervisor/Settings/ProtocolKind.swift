@@ -7,4 +7,7 @@ public enum ProtocolKind: String, Sendable, CaseIterable {
     /// One process per message: the value on stdin, the new value on stdout, the verdict
     /// in the exit status (0 success, 75 transient, other permanent).
     case exec
+    /// The original demo's plugin containers: each instance does its own Kafka I/O with
+    /// the demo's variables; sluiced only supervises the instances.
+    case kafkaNative = "kafka-native"
 }
