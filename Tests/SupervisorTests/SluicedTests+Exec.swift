@@ -26,8 +26,9 @@ extension SluicedTests {
               slow*) sleep 30 ;;
             esac
             """
+        let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
-            cluster: cluster, arguments: ["--protocol", "exec", "--workers", "3", "--message-timeout", "1"],
+            cluster: cluster, arguments: ["--protocol", "exec", "--workers", "3", "--message-timeout", "1", "--control-socket", socket],
             plugin: ["sh", "-c", script])
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count)
@@ -39,6 +40,9 @@ extension SluicedTests {
         #expect(byID["bad3"]?.header("sluice.stderr") == "cannot parse bad 3")
         #expect(byID["slow1"]?.header("sluice.source") == "timeout")
         #expect(byID["slow1"]?.header("sluice.reason")?.hasPrefix("timed out") == true)
+        let status = try statusReport(socket)
+        #expect(status?.protocolKind == "exec" && status?.execRunning == 0 && status?.targetWorkers == 3, "\(String(describing: status))")
+        #expect(try sluicectl(["status", "--socket", socket]).output.contains("processes: 0 running (at most 3 at once)"))
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }

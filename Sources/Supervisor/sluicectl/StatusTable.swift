@@ -12,7 +12,9 @@ enum StatusTable {
         return [
             "sluiced \(status.version) pid \(status.pid) up \(status.uptimeSeconds)s group \(status.group) input \(status.inputTopic)",
             "partitions: \(status.partitions.isEmpty ? "none" : status.partitions.joined(separator: " "))   lag: \(status.lag.map(String.init) ?? "unknown")",
-            "fetching: \(status.paused ? "paused" : "running")   workers: \(status.workers.count) (target \(status.targetWorkers))",
+            "fetching: \(status.paused ? "paused" : "running")   protocol: \(status.protocolKind)   "
+                + (status.execRunning.map { "processes: \($0) running (at most \(status.targetWorkers) at once)" }
+                    ?? "workers: \(status.workers.count) (target \(status.targetWorkers))"),
             "consumed \(counts.consumed)  success \(counts.success)  transient \(counts.transient)  permanent \(counts.permanent)  retried \(counts.retried)  in flight \(counts.inFlight)",
         ]
     }

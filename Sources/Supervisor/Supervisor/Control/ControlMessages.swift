@@ -72,6 +72,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// Messages not yet finished in those partitions, once every one has been fetched.
     public var lag: Int64?
     public var paused: Bool
+    /// How sluiced talks to its plugins: json, lines, exec or kafka-native.
+    public var protocolKind: String
+    /// Protocol exec: the plugin processes running now (one per message).
+    public var execRunning: Int?
     public var targetWorkers: Int
     public var statistics: PipelineStatistics
     public var workers: [WorkerReport]

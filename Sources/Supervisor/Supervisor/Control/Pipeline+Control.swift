@@ -138,6 +138,7 @@ extension Pipeline {
             group: settings.groupID, inputTopic: settings.inputTopic,
             partitions: partitions.values.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
             lag: PartitionReport.totalLag(of: partitionReports()), paused: fetchPaused,
+            protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? execRuns.count : nil,
             targetWorkers: targetWorkers, statistics: counters,
             workers: workers.map { worker in
                 WorkerReport(
