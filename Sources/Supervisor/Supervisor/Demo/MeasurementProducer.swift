@@ -32,8 +32,7 @@ final class MeasurementProducer: Service, @unchecked Sendable {
     private func produceUntilStopped() {
         let start = ContinuousClock.now
         while !stop.isSet {
-            let due = Int(Double((ContinuousClock.now - start).components.seconds) * Double(ratePerSecond))
-                + Int(Double((ContinuousClock.now - start).components.attoseconds) / 1e18 * Double(ratePerSecond))
+            let due = Int((ContinuousClock.now - start).inSeconds * Double(ratePerSecond))
             while produced < due && !stop.isSet {
                 let (key, value) = nextMeasurement()
                 let error = key.withUnsafeBytes { keyBytes in

@@ -13,8 +13,7 @@ extension Pipeline {
             settled.reason = "retries exhausted after \(attempt) attempts: \(output.reason ?? "plugin gave no reason")"
         } else {
             let delay = settings.retry.delay(afterAttempt: attempt, requestedMilliseconds: output.retryAfterMilliseconds)
-            settled.retryDue = WallClock.milliseconds + delay.components.seconds * 1000
-                + delay.components.attoseconds / 1_000_000_000_000_000
+            settled.retryDue = WallClock.milliseconds + delay.inMilliseconds
         }
         return settled
     }

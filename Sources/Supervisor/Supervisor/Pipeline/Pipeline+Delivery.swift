@@ -79,7 +79,7 @@ extension Pipeline {
             }
             let processing = eventTime - table[slot].consumedAt
             processingLatency.record(processing)
-            metrics.processing.recordNanoseconds(processing.components.seconds &* 1_000_000_000 &+ processing.components.attoseconds / 1_000_000_000)
+            metrics.processing.recordNanoseconds(processing.inNanoseconds)
         case .republishing:
             counters.retried += 1
         case .queued, .dispatched, .waitingForRetry:

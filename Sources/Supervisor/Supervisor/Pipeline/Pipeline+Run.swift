@@ -116,8 +116,7 @@ extension Pipeline {
             next = min(next, lastConsumerPoll + Self.longestUnpolled)
         }
         if let deadline { next = min(next, deadline) }
-        let milliseconds = (next - now).components.seconds * 1000 + (next - now).components.attoseconds / 1_000_000_000_000_000
-        return Int32(max(0, min(1000, milliseconds)))
+        return Int32(max(0, min(1000, (next - now).inMilliseconds)))
     }
 
     private func handle(_ event: epoll_event) {

@@ -111,7 +111,8 @@ extension PluginChecker {
     }
 
     private func stderrNote(_ session: PluginSession) -> String {
-        session.stderrTail.isEmpty ? "" : "; its stderr ended with: \(session.stderrTail.joined(separator: " | "))"
+        let last = session.stderrTail.lines.suffix(3)
+        return last.isEmpty ? "" : "; its stderr ended with: \(last.joined(separator: " | "))"
     }
 
     private func quote(_ bytes: [UInt8]) -> String {

@@ -41,7 +41,7 @@ public struct PluginChecker {
         report.checks.append(check("answers many requests written ahead (\(Self.pipelined) at once)") { session throws(Failure) in
             let started = ContinuousClock.now
             try exchange(Array(repeating: Array(#"{"n":1}"#.utf8), count: Self.pipelined), in: session)
-            throughput = Double(Self.pipelined) / max(Self.milliseconds(ContinuousClock.now - started) / 1000, 1e-6)
+            throughput = Double(Self.pipelined) / max((ContinuousClock.now - started).inSeconds, 1e-6)
             return nil
         })
         var latencies: [Double] = []
@@ -49,7 +49,7 @@ public struct PluginChecker {
             for _ in 0..<Self.sequential {
                 let started = ContinuousClock.now
                 try exchange([Array("ping".utf8)], in: session)
-                latencies.append(Self.milliseconds(ContinuousClock.now - started))
+                latencies.append((ContinuousClock.now - started).inSeconds * 1000)
             }
             return nil
         })
@@ -60,10 +60,6 @@ public struct PluginChecker {
             report.latency = (latencies[latencies.count / 2], latencies[latencies.count * 99 / 100])
         }
         return report
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     static let pipelined = 1000

@@ -11,7 +11,7 @@ final class PluginSession {
     /// Answer lines in arrival order, with their arrival time.
     private(set) var answers: [(line: [UInt8], at: ContinuousClock.Instant)] = []
     private(set) var stderrCount = 0
-    private(set) var stderrTail: [String] = []
+    private(set) var stderrTail = StderrTail()
     /// Set once the child has exited.
     private(set) var termination: ChildProcess.Termination?
 
@@ -55,8 +55,7 @@ final class PluginSession {
                 pollfd(fd: process.pidFD, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: pending.isEmpty ? -1 : process.stdinFD, events: Int16(POLLOUT), revents: 0),
             ]
-            let milliseconds = (deadline - now).components.seconds * 1000 + (deadline - now).components.attoseconds / 1_000_000_000_000_000
-            _ = poll(&fds, nfds_t(fds.count), Int32(min(max(milliseconds, 1), 1000)))
+            _ = poll(&fds, nfds_t(fds.count), Int32(min(max((deadline - now).inMilliseconds, 1), 1000)))
             if fds[3].revents != 0 { flush() }
             readOutput()
             if fds[2].revents != 0 {
@@ -82,9 +81,7 @@ final class PluginSession {
         _ = stderrLines.readAvailable(from: process.stderrFD, maximumReads: untilEnd ? Int.max : 16)
         stderrLines.drainLines { event in
             stderrCount += 1
-            if case .line(let line) = event {
-                stderrTail = Array((stderrTail + [String(decoding: line, as: UTF8.self)]).suffix(3))
-            }
+            if case .line(let line) = event { stderrTail.append(String(decoding: line, as: UTF8.self)) }
             return true
         }
     }

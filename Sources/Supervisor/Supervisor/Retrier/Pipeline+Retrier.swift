@@ -37,9 +37,7 @@ extension Pipeline {
                 message: message, progress: progress, offset: message.pointee.offset, keyHash: nil,
                 attempt: OutputHeaders.attempt(of: message), consumedAt: .now, stage: .waitingForRetry))
         // Without a due time (a kafka-native plugin's transient output), the first delay.
-        let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message)
-            ?? WallClock.milliseconds + settings.retry.base.components.seconds * 1000
-            + settings.retry.base.components.attoseconds / 1_000_000_000_000_000
+        let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message) ?? WallClock.milliseconds + settings.retry.base.inMilliseconds
         retryTimers.insert(RetryTimer(due: due, slot: slot))
     }
 

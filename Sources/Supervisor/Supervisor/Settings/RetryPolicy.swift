@@ -22,8 +22,8 @@ public struct RetryPolicy: Sendable, Equatable {
     public func delay(afterAttempt attempt: Int, requestedMilliseconds requested: Int64?) -> Duration {
         if let requested { return min(.milliseconds(requested), maximum) }
         let exponent = Double(max(0, attempt - 1))
-        let seconds = Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18
-        let maximumSeconds = Double(maximum.components.seconds) + Double(maximum.components.attoseconds) / 1e18
+        let seconds = base.inSeconds
+        let maximumSeconds = maximum.inSeconds
         let full = min(seconds * pow(factor, exponent), maximumSeconds)
         let jittered = full * (1 - jitter * Double.random(in: 0..<1))
         return .milliseconds(Int64(jittered * 1000))

@@ -55,7 +55,7 @@ struct SettingDefinition: Sendable {
     ) -> SettingDefinition {
         field(
             key, option: option, live: live, path, parse: { value throws(SettingsError) in try value.seconds(key, in: range) },
-            show: { String(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) })
+            show: { String($0.inSeconds) })
     }
 
     /// One of a fixed set of names.

@@ -15,8 +15,7 @@ struct LatencyRecorder {
     }
 
     mutating func record(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let microseconds = min(UInt64(max(0, seconds)) &* 1_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000_000), Self.highest)
+        let microseconds = min(UInt64(max(0, duration.inMicroseconds)), Self.highest)
         total.record(microseconds)
         slices[current].record(microseconds)
     }

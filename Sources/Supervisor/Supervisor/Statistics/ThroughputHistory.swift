@@ -21,7 +21,7 @@ struct ThroughputHistory {
         return windows.compactMap { window in
             guard samples.count > 1 else { return nil }
             let first = samples[max(0, samples.count - 1 - window)]
-            let seconds = Double((last.at - first.at).components.attoseconds) / 1e18 + Double((last.at - first.at).components.seconds)
+            let seconds = (last.at - first.at).inSeconds
             guard seconds > 0 else { return nil }
             return RateReport(
                 windowSeconds: window, consumedPerSecond: Double(last.consumed - first.consumed) / seconds,

@@ -1,0 +1,21 @@
+extension Duration {
+    /// The duration as a number of seconds.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
+    /// Whole milliseconds, truncated.
+    var inMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Whole microseconds, truncated.
+    var inMicroseconds: Int64 {
+        components.seconds &* 1_000_000 &+ components.attoseconds / 1_000_000_000_000
+    }
+
+    /// Whole nanoseconds, truncated.
+    var inNanoseconds: Int64 {
+        components.seconds &* 1_000_000_000 &+ components.attoseconds / 1_000_000_000
+    }
+}
