@@ -16,7 +16,7 @@ PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test clean install uninstall release
+.PHONY: deps python-deps build demo test bench clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -43,6 +43,12 @@ test: deps python-deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# Measures sluiced against a raw relay and the original demo's design on the embedded mock
+# cluster (release build), prints the table and writes it into docs/BENCHMARKS.md.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--messages 200000 --only raw".
+bench: deps python-deps release
+	$$($(SWIFT) build -c release --show-bin-path)/sluice-bench --document docs/BENCHMARKS.md $(BENCH_ARGS)
 
 install: $(if $(BUILT),,release)
 	@built="$(BUILT)"; built=$${built:-$$($(SWIFT) build -c release --show-bin-path)}; \

@@ -72,6 +72,15 @@ let package = Package(
             dependencies: ["Supervisor", "SluiceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Supervisor/sluicectl"
         ),
+        .executableTarget(
+            name: "sluice-bench",
+            dependencies: [
+                "Supervisor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Supervisor/sluice-bench"
+        ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
         .executableTarget(
             name: "measurement-validator",

@@ -22,6 +22,14 @@ func decodeResponse(_ line: String) throws -> ResponseFrame {
         #expect(response.retryAfterMilliseconds == 1500)
     }
 
+    /// Names and verdicts are read in place when plain; escaped ones are decoded.
+    @Test func escapedNamesAndVerdicts() throws {
+        let response = try decodeResponse(#"{"\u0069d":"3","verdict":"perm\u0061nent","re\"ason":"x"}"#)
+        #expect(response == ResponseFrame(id: Array("3".utf8), verdict: .permanent))
+        #expect(throws: FrameError.self) { try decodeResponse(#"{"id":"3","verdict":"succe\ss"}"#) }
+        #expect(throws: FrameError.self) { try decodeResponse(#"{"id":"3","verdict":"maybe"}"#) }
+    }
+
     @Test func replacementPayloads() throws {
         #expect(try decodeResponse(#"{"id":"1","verdict":"success","value":{"a": [1, 2]}}"#).payload == .json(Array(#"{"a": [1, 2]}"#.utf8)))
         #expect(try decodeResponse(#"{"id":"1","verdict":"success","text":"a\nb"}"#).payload == .text(Array("a\nb".utf8)))

@@ -7,18 +7,22 @@ run unchanged under sluiced's supervision (protocol kafka-native):
 
 It reads the demo's variables (KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC,
 PERMANENT_FAILURE_TOPIC, TRANSIENT_FAILURE_TOPIC, GROUP_ID), consumes the input as a
-member of the group, writes each message to the topic its verdict names (key and headers
-kept), and commits an offset only after the outputs before it are delivered. SIGTERM stops
-it cleanly: it finishes the batch in hand, commits, and leaves the group.
+member of the group, validates each message with validator.py's rules (next to it),
+writes it to the topic its verdict names (key and headers kept), and commits an offset
+only after the outputs before it are delivered. BATCH_SIZE (default 500) messages are
+handled per flush and commit. SIGTERM stops it cleanly: it finishes the batch in hand,
+commits, and leaves the group. `make bench` runs it as the original demo's design, next
+to sluiced with validator.py.
 """
 import json
 import os
 import signal
 import sys
 
-from confluent_kafka import Consumer, KafkaError, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
 
-RANGES = {"temperature": (-50, 60), "humidity": (0, 100), "pressure": (870, 1085)}
+from validator import validate
+
 running = True
 
 
@@ -27,16 +31,17 @@ def stop(*_):
     running = False
 
 
-def verdict(value):
+def route(value):
+    """The verdict and the value to write, by validator.py's rules (the same checks as the
+    json-protocol example, including its simulated TRANSIENT_RATE)."""
     try:
-        measurement = json.loads(value)
+        request = {"value": json.loads(value)}
     except (TypeError, ValueError):
-        return "permanent"
-    if not isinstance(measurement, dict) or measurement.get("type") not in RANGES:
-        return "permanent"
-    low, high = RANGES[measurement["type"]]
-    number = measurement.get("value")
-    return "success" if isinstance(number, (int, float)) and low <= number <= high else "permanent"
+        request = {"text": ""}
+    response = validate(request)
+    if response["verdict"] == "success":
+        return "success", json.dumps(response["value"]).encode()
+    return response["verdict"], value
 
 
 def main():
@@ -51,19 +56,24 @@ def main():
     producer = Producer({"bootstrap.servers": env["KAFKA_BROKER"], "enable.idempotence": True})
     consumer.subscribe([env["INPUT_TOPIC"]])
     print(f"instance {env.get('SLUICE_WORKER_ID', '?')} consuming {env['INPUT_TOPIC']}", file=sys.stderr, flush=True)
+    batch_size = int(env.get("BATCH_SIZE", "500"))
     while running:
-        batch = consumer.consume(num_messages=500, timeout=0.5)
+        batch = consumer.consume(num_messages=batch_size, timeout=0.5)
         for message in batch:
             if message.error():
                 if message.error().code() != KafkaError._PARTITION_EOF:
                     print(f"consumer: {message.error()}", file=sys.stderr, flush=True)
                 continue
-            topic = topics[verdict(message.value())]
-            producer.produce(topic, value=message.value(), key=message.key(), headers=message.headers())
+            verdict, value = route(message.value())
+            producer.produce(topics[verdict], value=value, key=message.key(), headers=message.headers())
         if batch:
             producer.flush()  # delivered before the offsets move: at least once
-            consumer.commit(asynchronous=False)
+            consumer.commit(asynchronous=True)
     producer.flush()
+    try:
+        consumer.commit(asynchronous=False)  # the last batch's offsets, before leaving
+    except KafkaException:
+        pass  # nothing new to commit
     consumer.close()
     print("stopped cleanly", file=sys.stderr, flush=True)
 

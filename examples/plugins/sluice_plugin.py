@@ -28,6 +28,7 @@ response per line on stdout. Never print to stdout yourself: use stderr for logs
 """
 import base64
 import json
+import os
 import sys
 import traceback
 
@@ -101,20 +102,26 @@ def _response(message_id, outcome):
 
 
 def plugin(handle):
-    """Runs `handle` on every message sluiced sends, until stdin closes."""
-    for line in sys.stdin:  # splits on "\n" only, as the protocol requires
-        request = json.loads(line)
-        try:
-            response = _response(request["id"], handle(Message(request)))
-        except Transient as failure:
-            response = {"id": request["id"], "verdict": "transient", "reason": failure.reason}
-            if failure.retry_after_ms is not None:
-                response["retry_after_ms"] = int(failure.retry_after_ms)
-        except Permanent as failure:
-            response = {"id": request["id"], "verdict": "permanent", "reason": failure.reason}
-        except Exception as error:  # a bug: dead-letter the message, keep running
-            traceback.print_exc(file=sys.stderr)
-            response = {"id": request["id"], "verdict": "permanent", "reason": f"{type(error).__name__}: {error}"}
-        sys.stdout.write(json.dumps(response) + "\n")
+    """Runs `handle` on every message sluiced sends, until stdin closes. What arrives
+    together is answered with one write: sluiced writes requests ahead."""
+    pending = b""
+    while chunk := os.read(0, 1 << 16):
+        *lines, pending = (pending + chunk).split(b"\n")  # "\n" only, as the protocol requires
+        sys.stdout.write("".join(json.dumps(_answer(handle, json.loads(line))) + "\n" for line in lines))
         sys.stdout.flush()
     return handle
+
+
+def _answer(handle, request):
+    try:
+        return _response(request["id"], handle(Message(request)))
+    except Transient as failure:
+        response = {"id": request["id"], "verdict": "transient", "reason": failure.reason}
+        if failure.retry_after_ms is not None:
+            response["retry_after_ms"] = int(failure.retry_after_ms)
+        return response
+    except Permanent as failure:
+        return {"id": request["id"], "verdict": "permanent", "reason": failure.reason}
+    except Exception as error:  # a bug: dead-letter the message, keep running
+        traceback.print_exc(file=sys.stderr)
+        return {"id": request["id"], "verdict": "permanent", "reason": f"{type(error).__name__}: {error}"}

@@ -14,7 +14,12 @@ extension ResponseFrame {
             case "id":
                 id = try scanner.decodeString(field: "id")
             case "verdict":
-                let word = String(decoding: try scanner.decodeString(field: "verdict"), as: UTF8.self)
+                let word: String
+                if let plain = scanner.unescapedString() {
+                    word = String(decoding: plain, as: UTF8.self)
+                } else {
+                    word = String(decoding: try scanner.decodeString(field: "verdict"), as: UTF8.self)
+                }
                 guard let known = Verdict(rawValue: word) else {
                     throw FrameError("field \"verdict\": unknown value \"\(word.prefix(40))\"")
                 }

@@ -2,23 +2,33 @@ extension JSONScanner {
     /// Walks the members of the object at the cursor. For each member, `body` gets the
     /// member's name (decoded) with the cursor on its value, and must consume that value.
     public mutating func forEachMember(
-        _ body: (_ name: [UInt8], _ scanner: inout JSONScanner) throws(FrameError) -> Void
+        _ body: (_ name: UnsafeRawBufferPointer, _ scanner: inout JSONScanner) throws(FrameError) -> Void
     ) throws(FrameError) {
         guard consume(UInt8(ascii: "{")) else { throw FrameError("not a JSON object") }
         if consume(UInt8(ascii: "}")) { return }
         repeat {
             skipWhitespace()
-            guard let name = decodeString() else { throw FrameError("invalid member name") }
+            // Names are nearly always plain: they are passed in place, without a copy.
+            if let name = unescapedString() {
+                guard consume(UInt8(ascii: ":")) else { throw FrameError("expected ':' after a member name") }
+                skipWhitespace()
+                try body(name, &self)
+                continue
+            }
+            guard let decoded = decodeString() else { throw FrameError("invalid member name") }
             guard consume(UInt8(ascii: ":")) else { throw FrameError("expected ':' after a member name") }
             skipWhitespace()
-            try body(name, &self)
+            let name = UnsafeMutableRawBufferPointer.allocate(byteCount: decoded.count, alignment: 1)
+            defer { name.deallocate() }
+            name.copyBytes(from: decoded)
+            try body(UnsafeRawBufferPointer(name), &self)
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "}")) else { throw FrameError("expected ',' or '}' in an object") }
     }
 
     /// Walks a whole frame: one object and nothing after it but white space.
     public mutating func forEachMemberOfFrame(
-        _ body: (_ name: [UInt8], _ scanner: inout JSONScanner) throws(FrameError) -> Void
+        _ body: (_ name: UnsafeRawBufferPointer, _ scanner: inout JSONScanner) throws(FrameError) -> Void
     ) throws(FrameError) {
         try forEachMember(body)
         skipWhitespace()
@@ -51,16 +61,16 @@ extension JSONScanner {
         try forEachMember { name, scanner throws(FrameError) in
             if scanner.peek == UInt8(ascii: "n") {
                 guard scanner.skipLiteral("null") else { throw FrameError("field \"\(field)\": invalid value") }
-                members.append((name, nil))
+                members.append((Array(name), nil))
             } else {
-                members.append((name, try scanner.decodeString(field: field)))
+                members.append((Array(name), try scanner.decodeString(field: field)))
             }
         }
         return members
     }
 
     /// Skips the value of a member nobody asked for, so newer frames stay readable.
-    public mutating func skipUnknown(field: [UInt8]) throws(FrameError) {
+    public mutating func skipUnknown(field: UnsafeRawBufferPointer) throws(FrameError) {
         guard skipValue(depth: 0) else {
             throw FrameError("field \"\(String(decoding: field, as: UTF8.self))\": invalid JSON value")
         }

@@ -115,6 +115,24 @@ public struct JSONScanner {
         return scanString(decoding: false, into: &unused)
     }
 
+    /// The bytes between the quotes of the string at the cursor when it has no escapes (no
+    /// copy: they point into the scanned bytes); nil, with the cursor unmoved, when it is not
+    /// a valid string or has escapes (then `decodeString` is needed).
+    public mutating func unescapedString() -> UnsafeRawBufferPointer? {
+        skipWhitespace()
+        let start = index
+        guard skipString() else {
+            index = start
+            return nil
+        }
+        let contents = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
+        guard !contents.contains(UInt8(ascii: "\\")) else {
+            index = start
+            return nil
+        }
+        return contents
+    }
+
     /// Decodes the string at the cursor into its UTF-8 bytes, or nil if it is not a valid
     /// JSON string.
     public mutating func decodeString() -> [UInt8]? {

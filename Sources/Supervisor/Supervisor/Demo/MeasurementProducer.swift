@@ -3,14 +3,13 @@ import Glibc
 import Logging
 import ServiceLifecycle
 
-/// The demo's measurement producer: random sensor readings keyed by sensor, mostly valid,
-/// some out of range or incomplete, some not JSON at all.
+/// The demo's measurement producer: `MeasurementGenerator`'s readings at a steady rate.
 final class MeasurementProducer: Service, @unchecked Sendable {
     let producer: KafkaProducer
     let topic: String
     let ratePerSecond: Int
     let stop = StopFlag()
-    private var generator = SystemRandomNumberGenerator()
+    private var generator = MeasurementGenerator()
     private(set) var produced = 0
 
     init(brokers: String, topic: String, ratePerSecond: Int, logger: Logger) throws(KafkaError) {
@@ -34,7 +33,7 @@ final class MeasurementProducer: Service, @unchecked Sendable {
         while !stop.isSet {
             let due = Int((ContinuousClock.now - start).inSeconds * Double(ratePerSecond))
             while produced < due && !stop.isSet {
-                let (key, value) = nextMeasurement()
+                let (key, value) = generator.next(sequence: produced)
                 let error = key.withUnsafeBytes { keyBytes in
                     value.withUnsafeBytes { valueBytes in
                         producer.produce(topic: topic, key: keyBytes, value: valueBytes, headers: nil, token: 1)
@@ -47,26 +46,5 @@ final class MeasurementProducer: Service, @unchecked Sendable {
             usleep(20_000)
         }
         _ = producer.flush(timeoutMilliseconds: 5000)
-    }
-
-    /// One sensor reading as (key, value).
-    func nextMeasurement() -> ([UInt8], [UInt8]) {
-        let sensor = Int.random(in: 1...12, using: &generator)
-        let key = Array("sensor-\(sensor)".utf8)
-        let timestamp = Int(ContinuousClock.now.hashValue & 0xFFFF) + produced
-        let roll = Int.random(in: 0..<100, using: &generator)
-        let reading = (Double(Int.random(in: -100...400, using: &generator)) / 10)
-        let value: String
-        switch roll {
-        case 0..<5:
-            value = "sensor-\(sensor) says hello (not JSON)"
-        case 5..<10:
-            value = #"{"sensor_id":"sensor-\#(sensor)","type":"temperature","value":\#(reading + 900),"unit":"C","seq":\#(timestamp)}"#
-        case 10..<13:
-            value = #"{"sensor_id":"sensor-\#(sensor)","type":"temperature","unit":"C","seq":\#(timestamp)}"#
-        default:
-            value = #"{"sensor_id":"sensor-\#(sensor)","type":"temperature","value":\#(reading),"unit":"C","seq":\#(timestamp)}"#
-        }
-        return (key, Array(value.utf8))
     }
 }

@@ -23,4 +23,13 @@ struct KafkaConfiguration: Sendable {
         }
         return conf
     }
+
+    /// Whether the librdkafka loaded at run time knows `property` (newer releases add some).
+    static func supports(_ property: String) -> Bool {
+        let conf = rd_kafka_conf_new()!
+        defer { rd_kafka_conf_destroy(conf) }
+        var value = [CChar](repeating: 0, count: 256)
+        var size = value.count
+        return rd_kafka_conf_get(conf, property, &value, &size) != RD_KAFKA_CONF_UNKNOWN
+    }
 }

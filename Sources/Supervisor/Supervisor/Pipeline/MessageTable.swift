@@ -16,9 +16,11 @@ struct MessageTable {
         return records.count - 1
     }
 
+    /// Reads and changes happen in place: a copy of the record on every field access
+    /// would cost retains and releases on the hot path.
     subscript(slot: Int) -> MessageRecord {
-        get { records[slot]! }
-        set { records[slot] = newValue }
+        _read { yield records[slot]! }
+        _modify { yield &records[slot]! }
     }
 
     func contains(_ slot: Int) -> Bool {

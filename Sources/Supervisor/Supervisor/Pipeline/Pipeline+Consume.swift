@@ -60,7 +60,8 @@ extension Pipeline {
             rd_kafka_message_destroy(message)
             return
         }
-        let key = PartitionKey(topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)), partition: message.pointee.partition)
+        // The input consumer is subscribed to the input topic alone.
+        let key = PartitionKey(topic: settings.inputTopic, partition: message.pointee.partition)
         guard let progress = partitions[key], !progress.isRevoked else {
             rd_kafka_message_destroy(message)  // a late message of a revoked partition
             return

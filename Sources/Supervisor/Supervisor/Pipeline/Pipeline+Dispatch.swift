@@ -9,9 +9,10 @@ extension Pipeline {
     /// worker's batch with one call.
     func dispatch() {
         if settings.protocolKind == .exec { return dispatchExec() }
+        let now = ContinuousClock.now  // one clock read for the whole batch
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
         while !suspects.isEmpty, let worker = leastBusyWorker(idleOnly: true) {
-            send(suspects.removeFirst(), to: worker)
+            send(suspects.removeFirst(), to: worker, at: now)
             worker.isIsolating = true
         }
         while !scheduler.ready.isEmpty, let worker = leastBusyWorker(idleOnly: false) {
@@ -20,11 +21,11 @@ extension Pipeline {
                 suspects.append(slot)
                 continue
             }
-            send(slot, to: worker)
+            send(slot, to: worker, at: now)
         }
     }
 
-    private func send(_ slot: Int, to worker: Worker) {
+    private func send(_ slot: Int, to worker: Worker, at now: ContinuousClock.Instant) {
         let requestID = nextRequestID
         nextRequestID += 1
         let progress = table[slot].progress
@@ -53,7 +54,7 @@ extension Pipeline {
             return
         }
         worker.inFlight[requestID] = slot
-        table[slot].stage = .dispatched(at: .now)
+        table[slot].stage = .dispatched(at: now)
     }
 
     private func leastBusyWorker(idleOnly: Bool) -> Worker? {

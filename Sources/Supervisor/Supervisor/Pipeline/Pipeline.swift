@@ -113,6 +113,12 @@ public final class Pipeline: @unchecked Sendable {
     struct PartitionKey: Hashable {
         let topic: String
         let partition: Int32
+
+        /// Hashes the partition only: there are one or two topics, and hashing the name for
+        /// every message would cost more than the rare collision.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(partition)
+        }
     }
 
     /// Creates the Kafka clients (nothing connects until `run`). Fails on an invalid
@@ -130,10 +136,10 @@ public final class Pipeline: @unchecked Sendable {
             stateBox.withLock { $0.fatalError = $0.fatalError ?? reason }
             wakeup.ring()
         }
-        let common = [("bootstrap.servers", settings.brokers), ("client.id", "sluiced")]
+        let common = Self.clientProperties(brokers: settings.brokers)
         consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(
-                common + Self.groupConsumerProperties(group: settings.groupID) + [("queued.max.messages.kbytes", "16384")]
+                Self.inputConsumerProperties(brokers: settings.brokers, group: settings.groupID)
                     + settings.kafkaProperties + settings.consumerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         retrying = settings.retrier != .off
@@ -149,11 +155,7 @@ public final class Pipeline: @unchecked Sendable {
         }
         producer = try KafkaProducer(
             configuration: KafkaConfiguration(
-                common + [
-                    ("enable.idempotence", "true"),
-                    ("acks", "all"),
-                    ("linger.ms", "5"),
-                ] + settings.kafkaProperties + settings.producerProperties),
+                Self.producerProperties(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: onFatal))
         // Plugins get the original demo's variables with the values in effect, wherever
         // they were set (command line, environment or config file).
@@ -175,6 +177,30 @@ public final class Pipeline: @unchecked Sendable {
         producer.client.context.onDelivery = { [unowned self] message in
             self.handleDelivery(message)
         }
+    }
+
+    static func clientProperties(brokers: String) -> [(String, String)] {
+        [("bootstrap.servers", brokers), ("client.id", "sluiced")]
+    }
+
+    /// The input consumer's properties before the operator's (the raw relay of `make bench`
+    /// uses them too). The prefetch is bounded in bytes (16 MiB queued, 4 MiB a fetch) so
+    /// memory stays flat however long the backlog. librdkafka keeps ~0.4 KiB per queued
+    /// message besides the message, so where it can re-check a full queue quickly
+    /// (`fetch.queue.backoff.ms`, 2.1 and later) the queue is also bounded to 20,000
+    /// messages; older versions re-check only about once a second and need the default
+    /// 100,000 to keep up (see docs/BENCHMARKS.md).
+    static func inputConsumerProperties(brokers: String, group: String) -> [(String, String)] {
+        let prefetch = [("queued.max.messages.kbytes", "16384"), ("fetch.max.bytes", "4194304")]
+        let shortQueue = KafkaConfiguration.supports("fetch.queue.backoff.ms")
+            ? [("queued.min.messages", "20000"), ("fetch.queue.backoff.ms", "10")] : []
+        return clientProperties(brokers: brokers) + groupConsumerProperties(group: group) + prefetch + shortQueue
+    }
+
+    /// The output producer's properties before the operator's: idempotent, so retries keep
+    /// order and add no duplicates.
+    static func producerProperties(brokers: String) -> [(String, String)] {
+        clientProperties(brokers: brokers) + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5")]
     }
 
     /// At least once: offsets are stored only for finished work, then auto-committed.

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+/// `make bench` in miniature: the harness itself must account for every message, or its
+/// figures mean nothing. Only counts are asserted; timing goals live in `make bench`.
+extension SluicedTests {
+    @Test func benchAccountsForEveryMessage() throws {
+        let logs = try makeTemporaryDirectory("bench")
+        let document = "\(logs)/BENCHMARKS.md"
+        try "# Benchmarks\n\nWritten by hand.\n".write(toFile: document, atomically: true, encoding: .utf8)
+        let result = try runBuilt(
+            "sluice-bench",
+            [
+                "--messages", "3000", "--partitions", "4", "--latency-rate", "200", "--latency-seconds", "1", "--logs", logs,
+                "--examples", "\(SluicedProcess.repositoryRoot)/examples/plugins", "--document", document,
+                "--only", "raw relay (", "--only", "sluiced + echo, 2", "--only", "sluiced + validator.py", "--only", "demo design",
+                "--only", "latency",
+            ],
+            environment: ProcessInfo.processInfo.environment)
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        let lines = result.output.split(separator: "\n")
+        let rows = lines.filter { ($0.hasPrefix("raw relay (") || $0.hasPrefix("sluiced +") || $0.hasPrefix("demo design")) && $0.contains(" / ") }
+        #expect(rows.count >= 5, "\(result.output)")
+        for row in rows {
+            // Columns from the right: dups, missing, then the outputs per topic.
+            let cells = row.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(cells.suffix(2) == ["0", "0"], "missing or repeated: \(row)")
+            let outputs = row.components(separatedBy: "  ").filter { $0.contains(" / ") }.first ?? ""
+            let total = outputs.split(separator: "/").compactMap { Int($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")) }
+            #expect(total.reduce(0, +) == 3000, "every id once: \(row)")
+        }
+        let latencyRows = lines.filter { $0.hasPrefix("raw relay at 200 msg/s") || $0.hasPrefix("sluiced + echo, 2 workers at 200 msg/s") }
+        #expect(latencyRows.count == 2, "\(result.output)")
+        for row in latencyRows {
+            let cells = row.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(cells[cells.count - 2] == "0", "every message offered while measuring arrived: \(row)")
+        }
+        let written = try String(contentsOfFile: document, encoding: .utf8)
+        #expect(written.hasPrefix("# Benchmarks\n\nWritten by hand.\n"), "the hand-written part stays")
+        #expect(written.contains("| raw relay (ceiling) |") && written.contains(BenchReport.beginMarker))
+    }
+}
