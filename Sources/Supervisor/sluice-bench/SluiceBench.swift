@@ -51,7 +51,6 @@ struct RunBench: ParsableCommand {
     }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)  // progress lines as they happen, also into a file
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             // Rows report their own failures; librdkafka's complaints as the mock cluster
@@ -69,7 +68,10 @@ struct RunBench: ParsableCommand {
         options.logDirectory = logs
         options.only = only
         let benchmark = try Benchmark(options: options, logger: Logger(label: "sluice.bench"))
-        let report = try benchmark.run { print($0) }
+        let report = try benchmark.run { line in
+            print(line)
+            fflush(nil)  // progress as it happens, also when the output is a file
+        }
         print("")
         for line in report.machine.lines { print(line) }
         print("")
