@@ -2,21 +2,21 @@ import Foundation
 
 extension Benchmark {
     /// The latency rows: the relay and sluiced + echo with two workers, each offered
-    /// `latencyRate` messages a second on a topic of its own.
-    /// Both consumers wait at most `fetchWait` for data: a real broker answers a fetch as
-    /// soon as data arrives, the mock only when the wait (500 ms by default) is over.
+    /// `latencyRate` messages a second on a topic of its own. Both consumers wait at most 5 ms for
+    /// data (`fetch.wait.max.ms`): a real broker answers a fetch as soon as data arrives, the
+    /// mock only when the wait (500 ms by default) is over.
     var latencyCases: [BenchCase] {
-        let fetchWait = "fetch.wait.max.ms=5"
-        let config = "\(options.logDirectory)/latency.toml"
-        FileManager.default.createFile(atPath: config, contents: Data("[kafka.consumer]\n\"fetch.wait.max.ms\" = 5\n".utf8))
-        return [
+        [
             BenchCase(
-                name: "raw relay", commands: [[relayExecutable, "relay", "--consumer-property", fetchWait]]),
+                name: "raw relay", commands: [[relayExecutable, "relay", "--consumer-property", "fetch.wait.max.ms=5"]]),
             BenchCase(
                 name: "sluiced + echo, 2 workers",
-                commands: [daemonCommand(workers: 2, plugin: ["\(options.binDirectory)/echo-plugin"], config: config)]),
+                commands: [daemonCommand(workers: 2, plugin: ["\(options.binDirectory)/echo-plugin"], config: latencyConfig)]),
         ]
     }
+
+    /// sluiced's config file for the latency rows, written by `measureLatency`.
+    private var latencyConfig: String { "\(options.logDirectory)/latency.toml" }
 
     /// Offers a steady rate and times each message from produce to its arrival on the output.
     func measureLatency(_ benchCase: BenchCase, slug: String) -> BenchRow {
@@ -24,6 +24,7 @@ extension Benchmark {
         let input = "bench-\(slug)-input"
         let variables = environment(for: slug, input: input)
         do {
+            try Data("[kafka.consumer]\n\"fetch.wait.max.ms\" = 5\n".utf8).write(to: URL(fileURLWithPath: latencyConfig))
             try cluster.createTopics(
                 [input] + ["SUCCESS_TOPIC", "TRANSIENT_FAILURE_TOPIC", "PERMANENT_FAILURE_TOPIC"].map { variables[$0]! },
                 partitions: 8)
