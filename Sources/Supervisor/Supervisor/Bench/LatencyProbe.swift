@@ -7,12 +7,10 @@ import Histogram
 final class LatencyProbe {
     static let sentHeader = "bench-sent"
 
-    let cluster: BenchCluster
     private let producer: KafkaProducer
     private let consumer: KafkaConsumer
 
     init(cluster: BenchCluster, outputTopic: String, partitions: Int32) throws(KafkaError) {
-        self.cluster = cluster
         // The mock broker scans a partition's message sets linearly on every fetch and returns
         // one set per partition: a set per message would make it the bottleneck. A 5 ms
         // linger keeps sets few; the delay is the same for every subject.
