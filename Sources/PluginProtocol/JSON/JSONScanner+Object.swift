@@ -9,19 +9,21 @@ extension JSONScanner {
         repeat {
             skipWhitespace()
             // Names are nearly always plain: they are passed in place, without a copy.
-            if let name = unescapedString() {
-                guard consume(UInt8(ascii: ":")) else { throw FrameError("expected ':' after a member name") }
-                skipWhitespace()
-                try body(name, &self)
-                continue
-            }
-            guard let decoded = decodeString() else { throw FrameError("invalid member name") }
+            let plain = unescapedString()
+            let decoded = plain == nil ? decodeString() : nil
+            guard plain != nil || decoded != nil else { throw FrameError("invalid member name") }
             guard consume(UInt8(ascii: ":")) else { throw FrameError("expected ':' after a member name") }
             skipWhitespace()
-            let name = UnsafeMutableRawBufferPointer.allocate(byteCount: decoded.count, alignment: 1)
-            defer { name.deallocate() }
-            name.copyBytes(from: decoded)
-            try body(UnsafeRawBufferPointer(name), &self)
+            if let plain {
+                try body(plain, &self)
+            } else if let decoded {
+                // An escaped name: its decoded bytes in a buffer of their own (Array's
+                // withUnsafeBytes cannot pass on a typed error).
+                let name = UnsafeMutableRawBufferPointer.allocate(byteCount: decoded.count, alignment: 1)
+                defer { name.deallocate() }
+                name.copyBytes(from: decoded)
+                try body(UnsafeRawBufferPointer(name), &self)
+            }
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "}")) else { throw FrameError("expected ',' or '}' in an object") }
     }

@@ -48,11 +48,7 @@ final class BenchCluster {
             let headers = rd_kafka_headers_new(1)!
             OutputHeaders.add(headers, Self.idHeader, String(id))
             while true {
-                let error = key.withUnsafeBytes { keyBytes in
-                    value.withUnsafeBytes { valueBytes in
-                        producer.produce(topic: topic, key: keyBytes, value: valueBytes, headers: headers, token: 1)
-                    }
-                }
+                let error = producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
                 if error == RD_KAFKA_RESP_ERR_NO_ERROR { break }
                 guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
                     rd_kafka_headers_destroy(headers)

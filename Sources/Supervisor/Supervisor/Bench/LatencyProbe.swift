@@ -80,9 +80,7 @@ final class LatencyProbe {
         OutputHeaders.add(headers, Self.sentHeader, String(Self.monotonicNanoseconds()))
         let value = Array(#"{"sensor_id":"sensor-1","type":"temperature","value":21.5,"unit":"C","seq":\#(id)}"#.utf8)
         let key = Array("sensor-\(id % 12)".utf8)
-        let error = key.withUnsafeBytes { keyBytes in
-            value.withUnsafeBytes { producer.produce(topic: topic, key: keyBytes, value: $0, headers: headers, token: 1) }
-        }
+        let error = producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
         if error != RD_KAFKA_RESP_ERR_NO_ERROR { rd_kafka_headers_destroy(headers) }
     }
 

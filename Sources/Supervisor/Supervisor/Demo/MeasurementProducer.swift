@@ -34,11 +34,7 @@ final class MeasurementProducer: Service, @unchecked Sendable {
             let due = Int((ContinuousClock.now - start).inSeconds * Double(ratePerSecond))
             while produced < due && !stop.isSet {
                 let (key, value) = generator.next(sequence: produced)
-                let error = key.withUnsafeBytes { keyBytes in
-                    value.withUnsafeBytes { valueBytes in
-                        producer.produce(topic: topic, key: keyBytes, value: valueBytes, headers: nil, token: 1)
-                    }
-                }
+                let error = producer.produce(topic: topic, key: key, value: value, headers: nil, token: 1)
                 if error != RD_KAFKA_RESP_ERR_NO_ERROR { break }
                 produced += 1
             }

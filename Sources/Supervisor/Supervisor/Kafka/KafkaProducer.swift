@@ -61,6 +61,13 @@ final class KafkaProducer {
         }
     }
 
+    /// `produce` for a key and value held in arrays.
+    func produce(topic: String, key: [UInt8], value: [UInt8], headers: OpaquePointer?, token: UInt) -> rd_kafka_resp_err_t {
+        key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { produce(topic: topic, key: keyBytes, value: $0, headers: headers, token: token) }
+        }
+    }
+
     /// Serves every waiting delivery report, without blocking.
     func serveDeliveryReports() {
         while rd_kafka_poll(client.handle, 0) > 0 {}
