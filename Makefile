@@ -16,7 +16,7 @@ PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test bench clean install uninstall release
+.PHONY: deps python-deps build demo test bench chaos soak clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -49,6 +49,18 @@ release: deps
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--messages 200000 --only raw".
 bench: deps python-deps release
 	$$($(SWIFT) build -c release --show-bin-path)/sluice-bench --document docs/BENCHMARKS.md $(BENCH_ARGS)
+
+# Injects faults while messages flow on the embedded mock cluster (broker outages, request
+# errors, latency, sluiced and plugins killed or stalled), then accounts for every message;
+# prints the figures and writes them into docs/RELIABILITY.md. `make test` runs a short form.
+# CHAOS_ARGS passes options, e.g. CHAOS_ARGS="--messages 50000 --only 'broker'".
+chaos: deps release
+	$$($(SWIFT) build -c release --show-bin-path)/sluice-chaos --document docs/RELIABILITY.md $(CHAOS_ARGS)
+
+# Ten minutes of a steady stream through two sluiced with a fault at random every few
+# seconds, then every message accounted for. SOAK_ARGS passes options (--minutes, --rate).
+soak: deps release
+	$$($(SWIFT) build -c release --show-bin-path)/sluice-chaos soak --document docs/RELIABILITY.md $(SOAK_ARGS)
 
 install: $(if $(BUILT),,release)
 	@built="$(BUILT)"; built=$${built:-$$($(SWIFT) build -c release --show-bin-path)}; \

@@ -81,6 +81,15 @@ let package = Package(
             ],
             path: "Sources/Supervisor/sluice-bench"
         ),
+        .executableTarget(
+            name: "sluice-chaos",
+            dependencies: [
+                "Supervisor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Supervisor/sluice-chaos"
+        ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
         .executableTarget(
             name: "measurement-validator",

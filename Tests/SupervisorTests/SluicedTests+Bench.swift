@@ -39,6 +39,6 @@ extension SluicedTests {
         }
         let written = try String(contentsOfFile: document, encoding: .utf8)
         #expect(written.hasPrefix("# Benchmarks\n\nWritten by hand.\n"), "the hand-written part stays")
-        #expect(written.contains("| raw relay (ceiling) |") && written.contains(BenchReport.beginMarker))
+        #expect(written.contains("| raw relay (ceiling) |") && written.contains(BenchReport.section.beginMarker))
     }
 }

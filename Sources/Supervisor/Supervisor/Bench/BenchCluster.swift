@@ -2,9 +2,9 @@ import CRdKafka
 import Glibc
 import Logging
 
-/// The embedded mock cluster `make bench` runs on, with what the bench does to it directly:
-/// preload the input, read how far the output topics have grown, and count the outputs by
-/// message id afterwards.
+/// The embedded mock cluster `make bench` and `make chaos` run on, with what they do to it
+/// directly: preload the input, read how far the output topics have grown, and read the
+/// outputs back afterwards to count them by message id.
 final class BenchCluster {
     /// The header that carries each bench message's id (decimal).
     static let idHeader = "bench-id"
@@ -18,9 +18,9 @@ final class BenchCluster {
 
     var brokers: String { mock.bootstrapServers }
 
-    init(logger: Logger) throws(KafkaError) {
+    init(brokers: Int = 1, logger: Logger) throws(KafkaError) {
         self.logger = logger
-        mock = try MockCluster(brokers: 1, logger: logger)
+        mock = try MockCluster(brokers: brokers, logger: logger)
         producer = try KafkaProducer(
             configuration: KafkaConfiguration([
                 ("bootstrap.servers", mock.bootstrapServers), ("linger.ms", "20"), ("batch.num.messages", "1000"),
@@ -75,14 +75,32 @@ final class BenchCluster {
     }
 
     /// The sum over the partitions of their first (`RD_KAFKA_OFFSET_BEGINNING`) or next
-    /// (`RD_KAFKA_OFFSET_END`) offsets, in one ListOffsets request.
+    /// (`RD_KAFKA_OFFSET_END`) offsets.
     private func offsetSum(topics: [String], partitions: Int32, at position: Int64) throws(KafkaError) -> Int {
-        let list = TopicPartitionList(capacity: topics.count * Int(partitions))
-        for topic in topics {
-            for partition in 0..<partitions { list.add(topic: topic, partition: partition, offset: position) }
+        try offsets(topics: topics, partitions: partitions, at: position).reduce(0) { $0 + max(0, Int($1.offset)) }
+    }
+
+    /// Every partition's first (`RD_KAFKA_OFFSET_BEGINNING`) or next (`RD_KAFKA_OFFSET_END`)
+    /// offset, in one ListOffsets request. A partition whose leader is not known yet or just
+    /// moved answers with an error: asked again, for up to ten seconds, rather than taken
+    /// as empty.
+    func offsets(topics: [String], partitions: Int32, at position: Int64) throws(KafkaError) -> [(topic: String, partition: Int32, offset: Int64)] {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let list = TopicPartitionList(capacity: topics.count * Int(partitions))
+            for topic in topics {
+                for partition in 0..<partitions { list.add(topic: topic, partition: partition, offset: position) }
+            }
+            var error = rd_kafka_offsets_for_times(reader.client.handle, list.pointer, 10_000)
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let entries = list.pointer.entries
+                guard let failed = entries.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) else {
+                    return entries.map { ($0.topic, $0.partition, $0.offset) }
+                }
+                error = failed.error
+            }
+            guard ContinuousClock.now < deadline else { throw KafkaError(.offsets, "cannot read offsets", error: error) }
+            usleep(100_000)
         }
-        let error = rd_kafka_offsets_for_times(reader.client.handle, list.pointer, 10_000)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.offsets, "cannot read offsets", error: error) }
-        return list.pointer.entries.reduce(0) { $0 + max(0, Int($1.offset)) }
     }
 }

@@ -5,16 +5,16 @@ extension BenchReport {
     public func render(markdown: Bool) -> String {
         var sections: [String] = []
         sections.append(
-            table(
+            ReportTable.render(
                 ["Throughput (\(options.messages.formatted) messages, \(options.partitions) partitions)", "msg/s", "x relay",
                  "CPU s/100k: own + plugins", "peak RSS MiB", "success / transient / permanent", "missing", "dups"],
                 throughput.map(cells), markdown: markdown))
         sections.append(
-            table(
+            ReportTable.render(
                 ["Latency, produce to output", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "missing", "peak RSS MiB"],
                 latency.map(latencyCells), markdown: markdown))
         sections.append(
-            table(
+            ReportTable.render(
                 ["Target", "measured", "met"],
                 targets.map { [$0.goal, $0.measured, $0.met.map { $0 ? "yes" : "NO" } ?? "-"] }, markdown: markdown))
         var notes = [
@@ -51,21 +51,5 @@ extension BenchReport {
         guard let latency = row.latency else { return [row.name, "-", "-", "-", "-", "-", "-"] }
         return [row.name] + [latency.p50, latency.p99, latency.p999, latency.max].map { String(format: "%.2f", $0) }
             + [String(latency.missing), row.peakResidentBytes.map(mebibytes) ?? "-"]
-    }
-
-    private func table(_ header: [String], _ rows: [[String]], markdown: Bool) -> String {
-        if markdown {
-            let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
-            return ([line(header), line(header.indices.map { $0 == 0 ? "---" : "---:" })] + rows.map(line)).joined(separator: "\n")
-        }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max()! }
-        let line = { (cells: [String]) in
-            cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-        }
-        return ([line(header), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))] + rows.map(line))
-            .joined(separator: "\n")
     }
 }

@@ -29,7 +29,7 @@ extension Benchmark {
                 [input] + ["SUCCESS_TOPIC", "TRANSIENT_FAILURE_TOPIC", "PERMANENT_FAILURE_TOPIC"].map { variables[$0]! },
                 partitions: 8)
             let probe = try LatencyProbe(cluster: cluster, outputTopic: variables["SUCCESS_TOPIC"]!, partitions: 8)
-            let subject = try BenchSubject(
+            let subject = try SpawnedProcesses(
                 commands: benchCase.commands, environment: variables, logPath: "\(options.logDirectory)/\(slug).log")
             let (latencies, missing) = probe.measure(
                 topic: input, rate: options.latencyRate, warmup: options.latencyWarmup, duration: options.latencyDuration)

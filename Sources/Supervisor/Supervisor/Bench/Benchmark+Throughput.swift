@@ -20,7 +20,7 @@ extension Benchmark {
         let total = options.messages
         do {
             try cluster.createTopics(outputs, partitions: options.partitions)
-            let subject = try BenchSubject(
+            let subject = try SpawnedProcesses(
                 commands: benchCase.commands, environment: variables, logPath: "\(options.logDirectory)/\(slug).log")
             var marks: [ContinuousClock.Instant] = []  // when 5% and 95% of the outputs were there
             var lastCount = 0

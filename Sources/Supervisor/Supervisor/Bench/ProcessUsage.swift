@@ -43,13 +43,18 @@ struct ProcessUsage {
         return kilobytes * 1024
     }
 
-    /// Children are listed per thread: sluiced forks its plugins from the pipeline thread.
     private static func descendants(of pid: pid_t) -> [pid_t] {
+        let direct = children(of: pid)
+        return direct + direct.flatMap { descendants(of: $0) }
+    }
+
+    /// A process's children (sluiced's plugins). They are listed per thread: sluiced forks
+    /// its plugins from the pipeline thread.
+    static func children(of pid: pid_t) -> [pid_t] {
         let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        let children = threads.flatMap { thread in
+        return threads.flatMap { thread in
             ((try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/children", encoding: .utf8)) ?? "")
                 .split(separator: " ").compactMap { pid_t($0) }
         }
-        return children + children.flatMap { descendants(of: $0) }
     }
 }

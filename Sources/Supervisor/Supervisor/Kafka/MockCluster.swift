@@ -5,7 +5,7 @@ import Logging
 /// `sluiced --demo`. Destroyed (and its listeners closed) in `deinit`.
 public final class MockCluster: @unchecked Sendable {
     private let client: KafkaClient
-    private let cluster: OpaquePointer
+    let cluster: OpaquePointer
     /// The `bootstrap.servers` string for clients of this cluster.
     public let bootstrapServers: String
 

@@ -3,19 +3,20 @@ import Foundation
 import Glibc
 
 /// The processes of one bench row (sluiced, the raw relay, or the demo design's Python
-/// instances), started with the demo's variables and logging to a file of their own.
-/// Spawned like sluiced spawns plugins: default signal handling whatever the bench's own
-/// mask, and killed if the bench dies.
-final class BenchSubject {
+/// instances) or one chaos member, started with the demo's variables and logging to a file
+/// of their own. Spawned like sluiced spawns plugins: default signal handling whatever the
+/// caller's own mask, and killed if the caller dies.
+final class SpawnedProcesses {
     private var pids: [pid_t] = []
     /// Wait statuses of the processes that ended.
     private var statuses: [pid_t: Int32] = [:]
     let logPath: String
 
-    /// Starts one process per command (absolute executable first).
-    init(commands: [[String]], environment: [String: String], logPath: String) throws {
+    /// Starts one process per command (absolute executable first); `appendingLog` keeps
+    /// what an earlier run wrote to `logPath`.
+    init(commands: [[String]], environment: [String: String], logPath: String, appendingLog: Bool = false) throws {
         self.logPath = logPath
-        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let log = open(logPath, O_WRONLY | O_CREAT | O_CLOEXEC | (appendingLog ? O_APPEND : O_TRUNC), 0o644)
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer {
             close(log)
@@ -35,6 +36,9 @@ final class BenchSubject {
         }
     }
 
+    /// The processes' ids, in the order of their commands.
+    var processIDs: [pid_t] { pids }
+
     var isRunning: Bool {
         reap()
         return statuses.isEmpty
@@ -45,10 +49,11 @@ final class BenchSubject {
         .combined(pids.map { .sample($0) })
     }
 
-    /// SIGTERM, then SIGKILL after `timeout`; true when every process exited with status 0.
-    func stop(timeout: Duration = .seconds(60)) -> Bool {
+    /// SIGTERM (or `signal`), then SIGKILL after `timeout`; true when every process exited
+    /// with status 0.
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(60)) -> Bool {
         reap()
-        for pid in pids where statuses[pid] == nil { kill(pid, SIGTERM) }
+        for pid in pids where statuses[pid] == nil { kill(pid, signal) }
         let deadline = ContinuousClock.now + timeout
         while statuses.count < pids.count && ContinuousClock.now < deadline {
             usleep(20_000)

@@ -1,0 +1,36 @@
+/// What one scenario did to its messages: the row of the figures table.
+struct ChaosFigure {
+    let scenario: String
+    /// The faults injected, in order.
+    var faults: [String] = []
+    /// Inputs the broker acknowledged: the messages that must come out.
+    var messages = 0
+    /// Inputs whose acknowledgement never came (their fate is not judged).
+    var unacknowledged = 0
+    var outputs = 0
+    /// Acknowledged inputs found in no output topic.
+    var missing = 0
+    /// Outputs beyond the first for an input.
+    var duplicates = 0
+    /// Repeats that neither a kill (finished but not committed at the kill) nor a moved
+    /// partition explains.
+    var unexplainedDuplicates = 0
+    /// Inputs finished but not committed when a member was killed: what may repeat.
+    var exposedByKills = 0
+    /// Outputs in a topic other than their verdict's, beyond what sluiced documents.
+    var wrongTopic = 0
+    /// Inputs sluiced dead-lettered by design (poison after repeated crashes or timeouts,
+    /// an output the broker refused), with the reason in their headers.
+    var deadLettered = 0
+    /// Per key and output topic, inputs that came out before an earlier one.
+    var outOfOrder = 0
+    /// Whether the scenario promises per-key order (else `outOfOrder` is only reported).
+    var keepsOrder = true
+    /// Everything else that went wrong: unclean stops, a stall, a log line missing.
+    var problems: [String] = []
+    var seconds = 0.0
+
+    var passed: Bool {
+        missing == 0 && unexplainedDuplicates == 0 && wrongTopic == 0 && (outOfOrder == 0 || !keepsOrder) && problems.isEmpty
+    }
+}

@@ -1,0 +1,118 @@
+import CRdKafka
+import Foundation
+
+extension ChaosRun {
+    /// After the script: waits for the feeder and for the outputs to stop growing, stops
+    /// every member with SIGTERM, then reads every output back and judges each input.
+    func account(for scenario: ChaosScenario, into figure: inout ChaosFigure) throws {
+        try waitFor("the feeder to finish", timeout: .seconds(600)) { feeder.isFinished }
+        if let failure = feeder.failure { throw ChaosError("the feeder failed: \(failure)") }
+        let positions = feeder.positions
+        figure.messages = positions.count { $0 != nil }
+        figure.unacknowledged = positions.count - figure.messages
+        try drain(expected: figure.messages, figure: &figure)
+        // Judged on the logs before the final stop, which revokes every partition.
+        let logs = members.map(\.log)
+        for member in members {
+            if !member.isRunning { figure.problems.append("\(member.name) was not running at the end") }
+            member.stop()
+            if member.uncleanStops > 0 { figure.problems.append("\(member.name) did not exit 0 on SIGTERM") }
+        }
+        try judgeOutputs(positions: positions, moved: movedPartitions(logs: logs), figure: &figure)
+        for text in scenario.expectedLog where !logs.contains(where: { $0.contains(text) }) {
+            figure.problems.append("no member logged \"\(text)\"")
+        }
+        for text in scenario.forbiddenLog where logs.contains(where: { $0.contains(text) }) {
+            figure.problems.append("a member logged \"\(text)\"")
+        }
+    }
+
+    /// Waits until the outputs hold at least `expected` messages and grew no more for two
+    /// seconds; a minute without growth is a stall.
+    private func drain(expected: Int, figure: inout ChaosFigure) throws {
+        var last = -1
+        var lastGrowth = ContinuousClock.now
+        while true {
+            let count = try cluster.messageCount(topics: outputs, partitions: options.partitions)
+            if count != last {
+                last = count
+                lastGrowth = .now
+            }
+            let quiet = ContinuousClock.now - lastGrowth
+            if count >= expected && quiet >= .seconds(2) { return }
+            if quiet >= .seconds(60) {
+                figure.problems.append("stalled at \(count) outputs of \(expected)")
+                return
+            }
+            pause(0.2)
+        }
+    }
+
+    /// Reads every output and counts, per acknowledged input: missing, repeated (and
+    /// whether a kill or a moved partition explains it), in the wrong topic, out of order.
+    private func judgeOutputs(positions: [ChaosFeeder.Position?], moved: Set<Int32>, figure: inout ChaosFigure) throws {
+        let keys = options.keys
+        var firstTopic = [Int8](repeating: -1, count: positions.count)
+        var unexplained: [String] = []
+        var latestPerKey = [Int](repeating: -1, count: outputs.count * keys)
+        let exposed = exposedByKills(positions: positions)
+        figure.exposedByKills = exposed.count
+        let unreadable = try cluster.readAll(topics: outputs, partitions: options.partitions) { message in
+            figure.outputs += 1
+            guard let id = OutputHeaders.integer(BenchCluster.idHeader, of: message).map(Int.init), positions.indices.contains(id),
+                let topic = outputs.firstIndex(of: String(cString: rd_kafka_topic_name(message.pointee.rkt)))
+            else {
+                figure.problems.append("an output without a valid id")
+                return
+            }
+            guard firstTopic[id] < 0 else {
+                figure.duplicates += 1
+                let partition = positions[id]?.partition
+                if !exposed.contains(id) && !moved.contains(partition ?? -1) {
+                    figure.unexplainedDuplicates += 1
+                    unexplained.append("\(id) (\(input)[\(partition ?? -1)]@\(positions[id]?.offset ?? -1))")
+                }
+                if Int(firstTopic[id]) != topic { figure.wrongTopic += 1 }
+                return
+            }
+            firstTopic[id] = Int8(topic)
+            if topic != ChaosFeeder.expectedTopic(of: id) {
+                let source = OutputHeaders.text(OutputHeaders.source, of: message) ?? ""
+                let byDesign = topic == 2 && [FailureSource.crash, .timeout, .unproducible].map(\.rawValue).contains(source)
+                if byDesign { figure.deadLettered += 1 } else { figure.wrongTopic += 1 }
+            }
+            let slot = topic * keys + id % keys
+            if id < latestPerKey[slot] { figure.outOfOrder += 1 }
+            latestPerKey[slot] = max(latestPerKey[slot], id)
+        }
+        if !unexplained.isEmpty { figure.problems.append("unexplained repeats, e.g. \(unexplained.prefix(5).joined(separator: ", "))") }
+        if unreadable > 0 { figure.problems.append("\(unreadable) outputs dropped by the mock's retention before they were read") }
+        let missing = positions.indices.filter { positions[$0] != nil && firstTopic[$0] < 0 }
+        figure.missing = missing.count
+        if !missing.isEmpty {
+            let examples = missing.prefix(5).map { "\($0) (\(input)[\(positions[$0]!.partition)]@\(positions[$0]!.offset))" }
+            figure.problems.append("missing, e.g. \(examples.joined(separator: ", "))")
+        }
+    }
+
+    /// Ids that were output before a kill from offsets at or beyond the group's committed
+    /// position at that moment: finished but not committed, so the next owner redoes them.
+    private func exposedByKills(positions: [ChaosFeeder.Position?]) -> Set<Int> {
+        var exposed = Set<Int>()
+        for snapshot in killSnapshots {
+            for id in snapshot.output {
+                guard let position = positions.indices.contains(id) ? positions[id] : nil else { continue }
+                if position.offset >= snapshot.committed[position.partition] ?? 0 { exposed.insert(id) }
+            }
+        }
+        return exposed
+    }
+
+    /// Input partitions some member gave away before the end (its log says so). The mock
+    /// broker refuses every offset commit while the group rebalances, so a handover can
+    /// repeat what the old owner finished but could not commit.
+    private func movedPartitions(logs: [String]) -> Set<Int32> {
+        let lines = logs.flatMap { $0.split(separator: "\n").filter { $0.contains("partitions revoked") || $0.contains("partitions lost") } }
+        return Set((0..<options.partitions).filter { partition in lines.contains { $0.contains("\(input)[\(partition)]") } })
+    }
+}
