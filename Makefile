@@ -16,7 +16,7 @@ PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test bench chaos soak clean install uninstall release
+.PHONY: deps python-deps build demo test bench chaos soak fuzz clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -61,6 +61,21 @@ chaos: deps release
 # seconds, then every message accounted for. SOAK_ARGS passes options (--minutes, --rate).
 soak: deps release
 	$$($(SWIFT) build -c release --show-bin-path)/sluice-chaos soak --document docs/RELIABILITY.md $(SOAK_ARGS)
+
+# libFuzzer with AddressSanitizer on the parsers of outside input (plugin responses, Kafka
+# messages made into request frames, the config file), FUZZ_SECONDS each; findings are
+# written to .build-fuzz/. `make test` runs the same targets on a fixed set of mutants.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = response-frame request-frame config-file
+fuzz: build
+	$(SWIFT) build --product sluice-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING \
+		-Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+	@for target in $(FUZZ_TARGETS); do \
+		$(BIN)/sluice-fuzz seeds $$target .build-fuzz/corpus/$$target || exit 1; \
+		echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		SLUICE_FUZZ_TARGET=$$target ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/sluice-fuzz -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -print_final_stats=1 -artifact_prefix=.build-fuzz/$$target- .build-fuzz/corpus/$$target || exit 1; \
+	done
 
 install: $(if $(BUILT),,release)
 	@built="$(BUILT)"; built=$${built:-$$($(SWIFT) build -c release --show-bin-path)}; \

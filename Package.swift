@@ -90,6 +90,11 @@ let package = Package(
             ],
             path: "Sources/Supervisor/sluice-chaos"
         ),
+        .executableTarget(
+            name: "sluice-fuzz",
+            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Supervisor/sluice-fuzz"
+        ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
         .executableTarget(
             name: "measurement-validator",

@@ -145,6 +145,9 @@ import Testing
         ("[daemon]\ncontrol_group = \"no-such-group-xyz\"\n", "line 2: daemon.control_group: no group \"no-such-group-xyz\""),
         ("[daemon]\nmax_buffered = 10\n", "line 2: daemon.max_buffered: 10 is below workers x max-in-flight (64)"),
         ("[plugin]\nworkers =\n", "line 2: not valid TOML"),
+        // toml++ fails an assertion (aborting the daemon) on these two unless they are caught first.
+        ("[plugin]\n[{]\n", "line 2: not valid TOML: a table name cannot start with \"{\""),
+        ("[plugin]\ncommand = [\"sh\", # comment\n}]\n", "line 3: not valid TOML: \"}\" where an array expects a value"),
         ("[kafka]\n\"group.id\" = \"x\"\n", "line 2: kafka.group.id: set group in [pipeline] (or GROUP_ID) instead"),
         ("[kafka]\n\"sasl.password\" = { env = \"NOT_SET_XYZ\" }\n", "line 2: kafka.sasl.password: the environment variable NOT_SET_XYZ is not set"),
         ("[kafka]\n\"sasl.password\" = { file = \"/nonexistent/secret\" }\n", "line 2: kafka.sasl.password: cannot read the secret file"),
@@ -155,6 +158,22 @@ import Testing
         let commandLine: [String: SettingValue.Raw] = file.contains("command") ? [:] : ["plugin.command": .strings(["cat"])]
         let failure = error(complete, file: file, commandLine: commandLine) ?? "accepted"
         #expect(failure.hasSuffix(".toml " + message) || failure.contains(".toml " + message), "\(failure)")
+    }
+
+    /// Every key of the file, given a value of no setting's kind (a table), an empty string
+    /// and a number beyond every range: refused with the file, line and key, never accepted
+    /// or crashing.
+    @Test(arguments: Settings.definitions.map(\.key))
+    func everyKeyRefusesAWrongValue(key: String) {
+        let table = key.prefix { $0 != "." }
+        let name = key.dropFirst(table.count + 1)
+        let commandLine: [String: SettingValue.Raw] = key == "plugin.command" ? [:] : ["plugin.command": .strings(["cat"])]
+        // The file's value is the one in effect: its variable is not set.
+        let environment = complete.filter { $0.key != Settings.definition(key)?.variable }
+        for value in ["{ wrong = [1, 2] }", "\"\"", "1e308"] {
+            let failure = error(environment, file: "[\(table)]\n\(name) = \(value)\n", commandLine: commandLine) ?? "accepted"
+            #expect(failure.contains(".toml line 2: \(key): "), "\(key) = \(value): \(failure)")
+        }
     }
 
     @Test func unreadableFileAndBadKafkaPropertiesAreClear() throws {

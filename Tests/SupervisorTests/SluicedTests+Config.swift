@@ -44,3 +44,24 @@ extension SluicedTests {
         #expect(missing.status == 78 && missing.error.contains("none.toml: cannot read the config file: No such file or directory"))
     }
 }
+
+extension SluicedTests {
+    /// Every option of sluiced given an empty value: an error whose first line names the
+    /// option, exit 78 (or 64 with the usage, for what the argument parser itself refuses),
+    /// never accepted or crashing.
+    @Test func everyOptionRefusesAnEmptyValue() throws {
+        let environment = ProcessInfo.processInfo.environment.merging([
+            "KAFKA_BROKER": "localhost:9092", "INPUT_TOPIC": "in", "SUCCESS_TOPIC": "ok", "TRANSIENT_FAILURE_TOPIC": "retry",
+            "PERMANENT_FAILURE_TOPIC": "dead", "GROUP_ID": "g",
+        ]) { $1 }
+        let options = Settings.definitions.compactMap(\.option).filter { $0.hasPrefix("--") } + ["-X", "--config"]
+        #expect(options.count > 20)
+        for option in options {
+            let result = try runBuilt("sluiced", ["--check-config", option, "", "--", "cat"], environment: environment)
+            #expect(result.status == 78 || result.status == 64, "\(option): \(result)")
+            let firstLine = result.error.prefix { $0 != "\n" }
+            #expect(firstLine.contains(option) && (result.status == 64 || firstLine.hasPrefix("sluiced: ")), "\(option): \(result.error)")
+        }
+    }
+}
+

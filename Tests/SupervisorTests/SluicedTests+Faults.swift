@@ -55,14 +55,25 @@ extension SluicedTests {
         #expect(try await second.waitForExit() == 0)
     }
 
-    /// A plugin that writes garbage, answers an unknown id, crashes or closes its stdout on
-    /// some messages: a clear log line, the worker restarts, the daemon keeps running, and
-    /// the messages are redone by a healthy worker.
+    /// A plugin that writes garbage, answers an unknown id or another worker's, crashes,
+    /// closes its stdout, or writes hostile lines (100 MB without a newline, invalid UTF-8,
+    /// NUL bytes, 200,000 levels of nesting, numbers out of range) on some messages: a clear
+    /// log line, the worker restarts, the daemon keeps running in bounded memory, and the
+    /// messages are redone by a healthy worker. A response naming a topic is ignored: the
+    /// daemon writes to its three topics only.
     @Test(arguments: [
         ("garbage", "plugin protocol error: invalid response: not a JSON object"),
         ("unknown-id", "plugin protocol error: response to an unknown or already answered id"),
         ("crash", "worker exited: exit status 3; restarting"),
         ("close-stdout", "plugin protocol error: closed its stdout while running"),
+        ("huge-line", "plugin protocol error: response line longer than"),
+        ("invalid-utf8", "plugin protocol error: invalid response"),
+        ("nul-bytes", "plugin protocol error: invalid response"),
+        ("deep-json", "plugin protocol error: invalid response"),
+        ("huge-number", "plugin protocol error: invalid response"),
+        ("huge-integer", "plugin protocol error: invalid response"),
+        ("other-worker-id", "plugin protocol error: response to an unknown or already answered id"),
+        ("names-a-topic", "trap names-a-topic on"),
     ])
     func misbehavingPluginLosesNothing(mode: String, logLine: String) async throws {
         let cluster = try TestCluster()
@@ -71,14 +82,19 @@ extension SluicedTests {
         try cluster.produce(sent)
         let trapDirectory = try makeTemporaryDirectory("sluice-trap")
         defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
+        // One message per worker: a trapped message in flight beside another's trap would
+        // earn a strike there and, failing once more on its own trap, count as poison. And
+        // the next id is then another worker's.
         let sluiced = try SluicedProcess(
-            cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            cluster: cluster, arguments: ["--workers", "2", "--max-in-flight", "1"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
             environment: ["TRAP_MODE": mode, "TRAP_DIR": trapDirectory])
         defer { sluiced.killIfRunning() }
         Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
         #expect(sluiced.output.contains(logLine), "log: \(sluiced.output.suffix(2000))")
         #expect(sluiced.output.contains("trap \(mode) on"), "the plugin's stderr is forwarded to the log")
         #expect(sluiced.process.isRunning)
+        #expect(ProcessUsage.sample(sluiced.pid).peakResidentBytes < 256 << 20, "bounded memory")
+        #expect(try cluster.topicNames() == Set([cluster.input] + cluster.outputs), "no topic but the test's")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }

@@ -15,11 +15,7 @@ extension SluicedTests {
             cluster: cluster, arguments: ["--metrics-address", "127.0.0.1:0"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
             environment: ["DELAY_MS": "1"])
         defer { sluiced.killIfRunning() }
-        #expect(try await sluiced.waitForLog("/metrics"))
-        let announced = sluiced.output.split(separator: "\n").first { $0.contains("metrics at http://") }
-        let port = try #require(announced.flatMap { line in
-            line.range(of: "127.0.0.1:").map { Int(line[$0.upperBound...].prefix { $0.isNumber }) ?? 0 }
-        })
+        let port = try #require(try await sluiced.metricsPort())
         let during = try httpGet(port: port, path: "/metrics")
         #expect(during.status == 200 && during.body.contains("# TYPE sluice_messages_consumed_total counter"), "\(during)")
 

@@ -77,6 +77,16 @@ final class SluicedProcess: @unchecked Sendable {
         return false
     }
 
+    /// The port of the metrics endpoint sluiced announced (started with
+    /// `--metrics-address 127.0.0.1:0`), once it has.
+    func metricsPort() async throws -> Int? {
+        guard try await waitForLog("/metrics") else { return nil }
+        let announced = output.split(separator: "\n").first { $0.contains("metrics at http://") }
+        return announced.flatMap { line in
+            line.range(of: "127.0.0.1:").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+        }
+    }
+
     /// The last status line logged.
     var lastStatus: Substring? {
         output.split(separator: "\n").last { $0.contains("status consumed=") }

@@ -45,7 +45,7 @@ final class TestCluster: @unchecked Sendable {
     func produce(_ messages: [TestMessage]) throws {
         let context = KafkaClientContext(logger: logger, onFatalError: { _ in })
         let producer = try KafkaProducer(
-            configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("enable.idempotence", "true")]),
+            configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("enable.idempotence", "true"), ("message.max.bytes", "4000000")]),
             context: context)
         var failures: [String] = []
         context.onDelivery = { report in
@@ -75,6 +75,18 @@ final class TestCluster: @unchecked Sendable {
         guard producer.flush(timeoutMilliseconds: 60_000), failures.isEmpty else {
             throw KafkaError(.produce, "test produce failed: \(failures.prefix(3))")
         }
+    }
+
+    /// Every topic the cluster has (a metadata request for all topics creates none).
+    func topicNames() throws -> Set<String> {
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration([("bootstrap.servers", brokers)]),
+            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(producer.client.handle, 1, nil, &metadata, 10_000)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(.broker, "metadata", error: error) }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        return Set((0..<Int(metadata.pointee.topic_cnt)).map { String(cString: metadata.pointee.topics[$0].topic) })
     }
 
     /// Reads the output topics from the beginning until `expected` messages arrived (then a

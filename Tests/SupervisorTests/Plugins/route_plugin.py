@@ -10,9 +10,11 @@ mismatch is answered permanent, which the tests would see in the wrong topic.
 Misbehaviour for tests, driven by the environment:
   DELAY_MS   sleep this long per message
   TRAP_ALWAYS=1  misbehave on every trapped message, not once
-  TRAP_MODE  garbage | unknown-id | crash | close-stdout | hang: on a message whose `trap`
-             header is set, misbehave once (a marker file in TRAP_DIR remembers it), then
-             behave; `hang` sleeps HANG_MS (default 7000) and then answers normally.
+  TRAP_MODE  garbage | unknown-id | crash | close-stdout | hang, or hostile output:
+             huge-line | invalid-utf8 | nul-bytes | deep-json | huge-number | huge-integer |
+             other-worker-id | names-a-topic: on a message whose `trap` header is set,
+             misbehave once (a marker file in TRAP_DIR remembers it), then behave; `hang`
+             sleeps HANG_MS (default 7000) and then answers normally.
 """
 import json
 import os
@@ -60,6 +62,34 @@ def answer(request):
     return response
 
 
+def huge_line(_request):
+    """100 MB without a newline, then nothing: sluiced must give up at its line limit."""
+    chunk = b"x" * (1 << 20)
+    try:
+        for _ in range(100):
+            sys.stdout.buffer.write(chunk)
+    except BrokenPipeError:
+        pass
+    time.sleep(60)
+
+
+def raw(line):
+    return lambda request: sys.stdout.buffer.write(line.replace(b"ID", request["id"].encode()) + b"\n")
+
+
+# Hostile answers: each must be a protocol error (or, for names-a-topic, an ignored field).
+HOSTILE = {
+    "huge-line": huge_line,
+    "invalid-utf8": raw(b'{"id":"ID","verdict":"success","reason":"\xff\xfe\xc0"}'),
+    "nul-bytes": raw(b'{"id":"ID",\x00"verdict":"success"}'),
+    "deep-json": raw(b'{"id":"ID","verdict":"success","headers":{"a":' + b"[" * 200000 + b"]" * 200000 + b"}}"),
+    "huge-number": raw(b'{"id":"ID","verdict":"transient","retry_after_ms":1e400}'),
+    "huge-integer": raw(b'{"id":"ID","verdict":"transient","retry_after_ms":123456789012345678901234567890}'),
+    "other-worker-id": lambda request: sys.stdout.write(json.dumps({"id": str(int(request["id"]) + 1), "verdict": "success"}) + "\n"),
+    "names-a-topic": lambda request: sys.stdout.write(json.dumps(dict(answer(request), topic="evil-topic", partition=0)) + "\n"),
+}
+
+
 for line in sys.stdin:  # iterates on "\n" only
     request = json.loads(line)
     if DELAY:
@@ -75,6 +105,10 @@ for line in sys.stdin:  # iterates on "\n" only
         elif TRAP_MODE == "close-stdout":
             os.close(1)
             time.sleep(60)
+        elif TRAP_MODE in HOSTILE:
+            sys.stdout.flush()
+            HOSTILE[TRAP_MODE](request)
+            sys.stdout.flush()
         elif TRAP_MODE == "hang":
             time.sleep(int(os.environ.get("HANG_MS", "7000")) / 1000.0)
             sys.stdout.write(json.dumps(answer(request)) + "\n")

@@ -20,6 +20,7 @@ struct ConfigFile {
     init(path: String, environment: [String: String]) throws(SettingsError) {
         self.path = path
         self.environment = environment
+        guard !path.isEmpty else { throw SettingsError("--config: no file name given") }
         guard access(path, R_OK) == 0 else {
             throw SettingsError("\(path): cannot read the config file: \(String(cString: strerror(errno)))")
         }
@@ -27,6 +28,9 @@ struct ConfigFile {
             throw SettingsError("\(path): cannot read the config file: not UTF-8 text")
         }
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let trigger = Self.assertionTrigger(in: text) {
+            throw SettingsError("\(path) line \(trigger.line): not valid TOML: \(trigger.problem)")
+        }
         let document: TOMLTable
         do {
             document = try TOMLTable(string: text)
