@@ -51,14 +51,8 @@ struct RunBench: ParsableCommand {
     }
 
     func run() throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            // Rows report their own failures; librdkafka's complaints as the mock cluster
-            // goes away at the end are noise.
-            handler.logLevel = .critical
-            return handler
-        }
-        let bin = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        QuietLogging.bootstrap()
+        let bin = ProcessEnvironment.executableDirectory
         var options = Benchmark.Options(binDirectory: bin, examplesDirectory: URL(fileURLWithPath: examples).path)
         options.messages = messages
         options.partitions = partitions

@@ -37,14 +37,8 @@ struct ChaosOptions: ParsableArguments {
         guard messages >= 100, (rate ?? defaultRate) >= 1, partitions >= 1, keys >= 1 else {
             throw ValidationError("--messages must be at least 100; --rate, --partitions and --keys at least 1")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            // Scenarios report their own failures; librdkafka's complaints about the faults
-            // injected on purpose are noise.
-            handler.logLevel = .critical
-            return handler
-        }
-        let bin = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        QuietLogging.bootstrap()
+        let bin = ProcessEnvironment.executableDirectory
         var options = Chaos.Options(binDirectory: bin, plugin: ["/usr/bin/env", "python3", URL(fileURLWithPath: plugin).path])
         options.messages = messages
         options.rate = rate ?? defaultRate

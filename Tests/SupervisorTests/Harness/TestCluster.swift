@@ -58,14 +58,12 @@ final class TestCluster: @unchecked Sendable {
             for (name, value) in message.allHeaders {
                 value.withUnsafeBytes { _ = rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
             }
-            var error = RD_KAFKA_RESP_ERR__QUEUE_FULL
-            while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                error = withOptionalBytes(message.key) { key in
+            let error = producer.waitingForQueueSpace {
+                withOptionalBytes(message.key) { key in
                     withOptionalBytes(message.value) { value in
                         producer.produce(topic: input, key: key, value: value, headers: headers, token: 1)
                     }
                 }
-                if error == RD_KAFKA_RESP_ERR__QUEUE_FULL { producer.serveDeliveryReports() }
             }
             if error != RD_KAFKA_RESP_ERR_NO_ERROR {
                 rd_kafka_headers_destroy(headers)

@@ -47,14 +47,12 @@ final class BenchCluster {
             let (key, value) = generator.next(sequence: id)
             let headers = rd_kafka_headers_new(1)!
             OutputHeaders.add(headers, Self.idHeader, String(id))
-            while true {
-                let error = producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
-                if error == RD_KAFKA_RESP_ERR_NO_ERROR { break }
-                guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                    rd_kafka_headers_destroy(headers)
-                    throw KafkaError(.broker, "cannot preload \(topic)", error: error)
-                }
-                _ = rd_kafka_poll(producer.client.handle, 50)
+            let error = producer.waitingForQueueSpace {
+                producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
+            }
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                rd_kafka_headers_destroy(headers)
+                throw KafkaError(.broker, "cannot preload \(topic)", error: error)
             }
         }
         guard producer.flush(timeoutMilliseconds: 120_000), undelivered == 0 else {
@@ -82,8 +80,9 @@ final class BenchCluster {
 
     /// Every partition's first (`RD_KAFKA_OFFSET_BEGINNING`) or next (`RD_KAFKA_OFFSET_END`)
     /// offset, in one ListOffsets request. A partition whose leader is not known yet or just
-    /// moved answers with an error: asked again, for up to ten seconds, rather than taken
-    /// as empty.
+    /// moved answers with an error: asked again after a metadata refresh (this client
+    /// subscribes to nothing, so nothing else refreshes it), for up to ten seconds, rather
+    /// than taken as empty.
     func offsets(topics: [String], partitions: Int32, at position: Int64) throws(KafkaError) -> [(topic: String, partition: Int32, offset: Int64)] {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
@@ -101,6 +100,10 @@ final class BenchCluster {
             }
             guard ContinuousClock.now < deadline else { throw KafkaError(.offsets, "cannot read offsets", error: error) }
             usleep(100_000)
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            if rd_kafka_metadata(reader.client.handle, 1, nil, &metadata, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata {
+                rd_kafka_metadata_destroy(metadata)
+            }
         }
     }
 }

@@ -96,16 +96,13 @@ public final class RawRelay: @unchecked Sendable {
     private func relay(_ message: UnsafeMutablePointer<rd_kafka_message_t>, token: UInt) {
         let key = message.pointee.key.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len) }
         let value = message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
-        while true {
-            let headers = OutputHeaders.copyOfHeaders(message, extra: 0)
-            let error = producer.produce(topic: outputTopic, key: key, value: value, headers: headers, token: token + 1)
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+        let headers = OutputHeaders.copyOfHeaders(message, extra: 0)
+        let error = producer.waitingForQueueSpace {
+            producer.produce(topic: outputTopic, key: key, value: value, headers: headers, token: token + 1)
+        }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
             rd_kafka_headers_destroy(headers)
-            guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                logger.error("cannot produce: \(String(cString: rd_kafka_err2str(error)))")
-                return
-            }
-            _ = rd_kafka_poll(producer.client.handle, 10)  // the queue drains as reports are served
+            logger.error("cannot produce: \(String(cString: rd_kafka_err2str(error)))")
         }
     }
 

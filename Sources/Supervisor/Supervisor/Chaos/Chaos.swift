@@ -54,20 +54,27 @@ public final class Chaos {
 
     /// One scenario on a cluster of its own, from the first message to the last output.
     func run(_ scenario: ChaosScenario, slug: String) -> ChaosFigure {
-        var figure = ChaosFigure(scenario: scenario.name, keepsOrder: scenario.keepsOrder)
+        var figure = ChaosFigure(scenario: scenario.name)
         let started = ContinuousClock.now
+        let run: ChaosRun
         do {
-            let run = try ChaosRun(options: options, slug: slug, logger: logger)
-            defer {
-                run.feeder.cancel()
-                for member in run.members { member.kill() }
-            }
+            run = try ChaosRun(options: options, slug: slug, logger: logger)
+        } catch {
+            figure.problems.append("\(error)")
+            return figure
+        }
+        defer {
+            run.feeder.cancel()
+            for member in run.members { member.kill() }
+        }
+        do {
             try run.startMembers(scenario, slug: slug)
             run.feeder.start(brokers: run.cluster.brokers, topic: run.input, rate: options.rate, keys: options.keys, logger: logger)
             try scenario.script(run)
             figure.faults = run.faults
             try run.account(for: scenario, into: &figure)
         } catch {
+            figure.faults = run.faults
             figure.problems.append("\(error)")
         }
         figure.seconds = (ContinuousClock.now - started).inSeconds

@@ -99,10 +99,8 @@ final class ChaosFeeder: @unchecked Sendable {
             OutputHeaders.add(headers, "route", Self.routes[Self.expectedTopic(of: id)])
             let key = Array("key-\(id % keys)".utf8)
             let value = Array(#"{"seq":\#(id),"note":"chaos"}"#.utf8)
-            var error = RD_KAFKA_RESP_ERR__QUEUE_FULL
-            while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                error = producer.produce(topic: topic, key: key, value: value, headers: headers, token: UInt(id + 1))
-                if error == RD_KAFKA_RESP_ERR__QUEUE_FULL { _ = rd_kafka_poll(producer.client.handle, 10) }
+            let error = producer.waitingForQueueSpace {
+                producer.produce(topic: topic, key: key, value: value, headers: headers, token: UInt(id + 1))
             }
             // Refused at once (an injected error the client remembers): never acknowledged,
             // so not judged.

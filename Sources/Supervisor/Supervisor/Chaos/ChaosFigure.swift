@@ -22,15 +22,17 @@ struct ChaosFigure {
     /// Inputs sluiced dead-lettered by design (poison after repeated crashes or timeouts,
     /// an output the broker refused), with the reason in their headers.
     var deadLettered = 0
-    /// Per key and output topic, inputs that came out before an earlier one.
+    /// Per key and output topic, inputs that came out after a later one: must be none but
+    /// those the broker refused once (`producedAgain`).
     var outOfOrder = 0
-    /// Whether the scenario promises per-key order (else `outOfOrder` is only reported).
-    var keepsOrder = true
+    /// Inputs whose output the broker refused for good once, which sluiced produced again
+    /// (or dead-lettered) after later outputs of their key, as documented.
+    var producedAgain = 0
     /// Everything else that went wrong: unclean stops, a stall, a log line missing.
     var problems: [String] = []
     var seconds = 0.0
 
     var passed: Bool {
-        missing == 0 && unexplainedDuplicates == 0 && wrongTopic == 0 && (outOfOrder == 0 || !keepsOrder) && problems.isEmpty
+        missing == 0 && unexplainedDuplicates == 0 && wrongTopic == 0 && outOfOrder == 0 && problems.isEmpty
     }
 }

@@ -20,11 +20,11 @@ public struct ChaosReport {
     public func render(markdown: Bool) -> String {
         let table = ReportTable.render(
             ["Scenario", "messages", "missing", "repeats", "unexplained", "exposed by kills", "dead-lettered", "wrong topic",
-             "out of order", "result"],
+             "produced again", "out of order", "result"],
             figures.map { figure in
                 [figure.scenario] + [figure.messages, figure.missing, figure.duplicates, figure.unexplainedDuplicates, figure.exposedByKills,
-                 figure.deadLettered, figure.wrongTopic].map { $0.formatted }
-                    + [figure.outOfOrder.formatted + (figure.keepsOrder ? "" : " (not promised)"), figure.passed ? "pass" : "FAIL"]
+                 figure.deadLettered, figure.wrongTopic, figure.producedAgain, figure.outOfOrder].map { $0.formatted }
+                    + [figure.passed ? "pass" : "FAIL"]
             }, markdown: markdown)
         let bullet = markdown ? "- " : "  "
         let faults = figures.map { "\(bullet)\($0.scenario): " + ($0.faults.isEmpty ? "none" : $0.faults.joined(separator: "; ")) }
@@ -40,7 +40,8 @@ public struct ChaosReport {
     static func summary(_ figure: ChaosFigure) -> String {
         var line = "\(figure.messages) messages, \(figure.missing) missing, \(figure.duplicates) repeats"
             + " (\(figure.unexplainedDuplicates) unexplained, \(figure.exposedByKills) exposed by kills),"
-            + " \(figure.deadLettered) dead-lettered, \(figure.wrongTopic) wrong topic, \(figure.outOfOrder) out of order"
+            + " \(figure.deadLettered) dead-lettered, \(figure.wrongTopic) wrong topic, \(figure.producedAgain) produced again,"
+            + " \(figure.outOfOrder) out of order"
             + String(format: ", %.0f s", figure.seconds)
         if !figure.problems.isEmpty { line += "; FAILED: " + figure.problems.joined(separator: "; ") }
         return line

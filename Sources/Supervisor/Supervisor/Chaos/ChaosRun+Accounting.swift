@@ -18,7 +18,7 @@ extension ChaosRun {
             member.stop()
             if member.uncleanStops > 0 { figure.problems.append("\(member.name) did not exit 0 on SIGTERM") }
         }
-        try judgeOutputs(positions: positions, moved: movedPartitions(logs: logs), figure: &figure)
+        try judgeOutputs(positions: positions, moved: movedPartitions(logs: logs), producedAgain: producedAgain(logs: logs), figure: &figure)
         for text in scenario.expectedLog where !logs.contains(where: { $0.contains(text) }) {
             figure.problems.append("no member logged \"\(text)\"")
         }
@@ -50,7 +50,9 @@ extension ChaosRun {
 
     /// Reads every output and counts, per acknowledged input: missing, repeated (and
     /// whether a kill or a moved partition explains it), in the wrong topic, out of order.
-    private func judgeOutputs(positions: [ChaosFeeder.Position?], moved: Set<Int32>, figure: inout ChaosFigure) throws {
+    private func judgeOutputs(
+        positions: [ChaosFeeder.Position?], moved: Set<Int32>, producedAgain: Set<String>, figure: inout ChaosFigure
+    ) throws {
         let keys = options.keys
         var firstTopic = [Int8](repeating: -1, count: positions.count)
         var unexplained: [String] = []
@@ -82,7 +84,12 @@ extension ChaosRun {
                 if byDesign { figure.deadLettered += 1 } else { figure.wrongTopic += 1 }
             }
             let slot = topic * keys + id % keys
-            if id < latestPerKey[slot] { figure.outOfOrder += 1 }
+            if id < latestPerKey[slot] {
+                // An output the broker refused and sluiced produced again comes after later
+                // ones: the documented exception, which sluiced logs with the input.
+                let position = positions[id].map { "\(input)[\($0.partition)]@\($0.offset)" } ?? ""
+                if producedAgain.contains(position) { figure.producedAgain += 1 } else { figure.outOfOrder += 1 }
+            }
             latestPerKey[slot] = max(latestPerKey[slot], id)
         }
         if !unexplained.isEmpty { figure.problems.append("unexplained repeats, e.g. \(unexplained.prefix(5).joined(separator: ", "))") }
@@ -106,6 +113,17 @@ extension ChaosRun {
             }
         }
         return exposed
+    }
+
+    /// The inputs (`topic[partition]@offset`) whose output the broker refused and sluiced
+    /// produced again or dead-lettered, from the members' logs.
+    private func producedAgain(logs: [String]) -> Set<String> {
+        Set(
+            logs.flatMap { $0.split(separator: "\n") }
+                .filter { $0.contains("delivery failed") || $0.contains("cannot enqueue") || $0.contains("refused an output") }
+                .compactMap { line in
+                    line.range(of: " input=").map { String(line[$0.upperBound...].prefix { $0 != " " }) }
+                })
     }
 
     /// Input partitions some member gave away before the end (its log says so). The mock

@@ -15,7 +15,7 @@ extension ChaosScenario {
                 try run.waitUntilFed(0.6)
                 run.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR__TRANSPORT], times: 10)
             },
-            ChaosScenario(name: "produce requests fail, non-retriable errors", keepsOrder: false) { run in
+            ChaosScenario(name: "produce requests fail, non-retriable errors") { run in
                 try run.waitUntilFed(0.3)
                 run.failRequests(.produce, [RD_KAFKA_RESP_ERR_POLICY_VIOLATION], times: 5)
                 try run.waitUntilFed(0.6)
@@ -42,7 +42,8 @@ extension ChaosScenario {
                 try run.latencySpike(milliseconds: 1500, seconds: 2)
             },
             ChaosScenario(name: "sluiced killed and restarted") { run in
-                try run.waitUntilFed(0.4)
+                // Half-way between two of its once-a-second commits, so some work is exposed.
+                try run.waitUntilFed(0.45)
                 try run.killMember(0)
                 run.pause(1)
                 try run.restartMember(0)

@@ -12,9 +12,6 @@ struct ChaosScenario {
     var expectedLog: [String] = []
     /// Text no member's log may contain.
     var forbiddenLog: [String] = []
-    /// Whether per-key order is promised under these faults (it is not when the broker
-    /// refuses an output for good: that one is produced again after later ones).
-    var keepsOrder = true
     /// Injects the faults (and heals them) while the feeder writes; returns when done.
     let script: (ChaosRun) throws -> Void
 }

@@ -49,7 +49,7 @@ extension Pipeline {
         }
         var worker: Int?
         if case .producing(let output) = table[slot].stage { worker = output.worker }
-        logger.error("the broker refused an output to \(topic) (\(text)); dead-lettering the original")
+        logger.error("the broker refused an output to \(topic) (\(text)); dead-lettering the original", metadata: inputMetadata(slot))
         table[slot].stage = .producing(
             VerdictOutput(
                 verdict: .permanent, reason: "the broker refused the output to \(topic): \(text)", source: .unproducible,

@@ -68,6 +68,17 @@ final class KafkaProducer {
         }
     }
 
+    /// Runs `produce` (a call of one of the methods above) again for as long as librdkafka's
+    /// queue is full, serving delivery reports meanwhile so that it drains. For callers that
+    /// may block (tools, replay, tests); the pipeline never waits.
+    func waitingForQueueSpace(_ produce: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
+        while true {
+            let error = produce()
+            guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else { return error }
+            _ = rd_kafka_poll(client.handle, 10)
+        }
+    }
+
     /// Serves every waiting delivery report, without blocking.
     func serveDeliveryReports() {
         while rd_kafka_poll(client.handle, 0) > 0 {}

@@ -1,4 +1,5 @@
 import CRdKafka
+import Logging
 import PluginProtocol
 
 extension Pipeline {
@@ -34,7 +35,9 @@ extension Pipeline {
             }
             if error != RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 counters.produceErrors += 1
-                logger.error("cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s")
+                logger.error(
+                    "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s",
+                    metadata: inputMetadata(slot))
             }
             produceRetries.append((slot, .now + .seconds(1)))
             return
@@ -64,7 +67,7 @@ extension Pipeline {
             }
             logger.error(
                 "delivery failed: \(String(cString: rd_kafka_err2str(error))); producing again in 1 s",
-                metadata: ["topic": "\(String(cString: rd_kafka_topic_name(report.pointee.rkt)))"])
+                metadata: inputMetadata(slot).merging(["topic": "\(String(cString: rd_kafka_topic_name(report.pointee.rkt)))"]) { $1 })
             produceRetries.append((slot, .now + .seconds(1)))
             return
         }
@@ -92,6 +95,13 @@ extension Pipeline {
         }
         rd_kafka_message_destroy(record.message)
         resumeFetchingIfDrained()
+    }
+
+    /// Names the input message of a slot in a log line (`input=topic[partition]@offset`):
+    /// an output produced again lands after the outputs that followed it, and an operator
+    /// (or `make chaos`) can tell which message that was.
+    func inputMetadata(_ slot: Int) -> Logger.Metadata {
+        ["input": "\(table[slot].progress.topic)[\(table[slot].progress.partition)]@\(table[slot].offset)"]
     }
 
     /// Hands the moved commit positions to librdkafka (the input consumer's or the

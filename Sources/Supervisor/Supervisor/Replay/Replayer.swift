@@ -128,10 +128,8 @@ public final class Replayer: @unchecked Sendable {
         OutputHeaders.add(headers, OutputHeaders.replayedTime, String(WallClock.milliseconds))
         let key = message.pointee.key.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len) }
         let value = message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
-        var error = RD_KAFKA_RESP_ERR__QUEUE_FULL
-        while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-            error = producer.produce(topic: settings.inputTopic, key: key, value: value, headers: headers, token: 1)
-            if error == RD_KAFKA_RESP_ERR__QUEUE_FULL { _ = producer.flush(timeoutMilliseconds: 100) }
+        let error = producer.waitingForQueueSpace {
+            producer.produce(topic: settings.inputTopic, key: key, value: value, headers: headers, token: 1)
         }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)
