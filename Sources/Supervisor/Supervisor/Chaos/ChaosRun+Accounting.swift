@@ -56,6 +56,7 @@ extension ChaosRun {
         let keys = options.keys
         var firstTopic = [Int8](repeating: -1, count: positions.count)
         var unexplained: [String] = []
+        var withoutID = 0
         var latestPerKey = [Int](repeating: -1, count: outputs.count * keys)
         let exposed = exposedByKills(positions: positions)
         figure.exposedByKills = exposed.count
@@ -64,7 +65,7 @@ extension ChaosRun {
             guard let id = OutputHeaders.integer(BenchCluster.idHeader, of: message).map(Int.init), positions.indices.contains(id),
                 let topic = outputs.firstIndex(of: String(cString: rd_kafka_topic_name(message.pointee.rkt)))
             else {
-                figure.problems.append("an output without a valid id")
+                withoutID += 1
                 return
             }
             guard firstTopic[id] < 0 else {
@@ -92,6 +93,7 @@ extension ChaosRun {
             }
             latestPerKey[slot] = max(latestPerKey[slot], id)
         }
+        if withoutID > 0 { figure.problems.append("\(withoutID) outputs without a valid id") }
         if !unexplained.isEmpty { figure.problems.append("unexplained repeats, e.g. \(unexplained.prefix(5).joined(separator: ", "))") }
         if unreadable > 0 { figure.problems.append("\(unreadable) outputs dropped by the mock's retention before they were read") }
         let missing = positions.indices.filter { positions[$0] != nil && firstTopic[$0] < 0 }
