@@ -44,6 +44,13 @@ def route(value):
     return response["verdict"], value
 
 
+def report_commit(error, partitions):
+    """A refused commit (a rebalance took the partitions meanwhile) means the new owner
+    handles that batch again: say so, since this design repeats it silently otherwise."""
+    if error is not None and error.code() != KafkaError._NO_OFFSET:
+        print(f"commit refused, its batch will be handled again: {error}", file=sys.stderr, flush=True)
+
+
 def main():
     signal.signal(signal.SIGTERM, stop)
     env = os.environ
@@ -51,7 +58,7 @@ def main():
     consumer = Consumer({
         "bootstrap.servers": env["KAFKA_BROKER"], "group.id": env["GROUP_ID"], "enable.auto.commit": False,
         "auto.offset.reset": "earliest", "session.timeout.ms": int(env.get("SESSION_TIMEOUT_MS", "45000")),
-        "heartbeat.interval.ms": int(env.get("HEARTBEAT_INTERVAL_MS", "3000")),
+        "heartbeat.interval.ms": int(env.get("HEARTBEAT_INTERVAL_MS", "3000")), "on_commit": report_commit,
     })
     producer = Producer({"bootstrap.servers": env["KAFKA_BROKER"], "enable.idempotence": True})
     consumer.subscribe([env["INPUT_TOPIC"]])
