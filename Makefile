@@ -16,7 +16,7 @@ PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test bench chaos soak fuzz clean install uninstall release
+.PHONY: deps python-deps build demo test bench chaos soak fuzz asan tsan clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -76,6 +76,18 @@ fuzz: build
 		SLUICE_FUZZ_TARGET=$$target ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/sluice-fuzz -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -print_final_stats=1 -artifact_prefix=.build-fuzz/$$target- .build-fuzz/corpus/$$target || exit 1; \
 	done
+
+# The whole suite with sluiced, its tools and the tests built under AddressSanitizer or
+# ThreadSanitizer (--sanitize instruments the C helpers too); fails on any report, which
+# is written to .build-asan/reports or .build-tsan/reports. TEST_ARGS passes options,
+# e.g. TEST_ARGS="--filter SluicedTests".
+asan tsan: deps python-deps
+	$(SWIFT) build --build-tests --scratch-path .build-$@ --sanitize=$(if $(filter asan,$@),address,thread)
+	rm -rf .build-$@/reports && mkdir -p .build-$@/reports
+	ASAN_OPTIONS=detect_leaks=0:log_path=$(CURDIR)/.build-$@/reports/report TSAN_OPTIONS=log_path=$(CURDIR)/.build-$@/reports/report \
+		$(SWIFT) test --skip-build --scratch-path .build-$@ $(TEST_ARGS)
+	@if ls .build-$@/reports/report.* >/dev/null 2>&1; then \
+		echo "sanitizer reports:"; ls .build-$@/reports; exit 1; else echo "no sanitizer report"; fi
 
 install: $(if $(BUILT),,release)
 	@built="$(BUILT)"; built=$${built:-$$($(SWIFT) build -c release --show-bin-path)}; \

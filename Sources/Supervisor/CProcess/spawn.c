@@ -17,6 +17,46 @@
 #define SYS_close_range 436
 #endif
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SLUICE_SPAWN_WITH_POSIX_SPAWN 1
+#endif
+#endif
+
+#ifdef SLUICE_SPAWN_WITH_POSIX_SPAWN
+#include <spawn.h>
+
+// ThreadSanitizer's runtime fails its own checks in a forked child of a threaded process,
+// so TSan builds start children with posix_spawn: the same process group, signals, stdio
+// and closed descriptors, but without PR_SET_PDEATHSIG (posix_spawn cannot set it).
+pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
+                   int stdin_fd, int stdout_fd, int stderr_fd, int *error_out) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+    posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    posix_spawnattr_init(&attributes);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int error = posix_spawn(&pid, path, &actions, &attributes, argv, envp);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0) {
+        *error_out = error;
+        return -1;
+    }
+    return pid;
+}
+#else
 static void child_fail(int report_fd) {
     int error = errno;
     (void)!write(report_fd, &error, sizeof error);
@@ -89,6 +129,7 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
     }
     return pid;
 }
+#endif
 
 int sluice_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);

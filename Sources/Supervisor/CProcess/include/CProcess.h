@@ -9,7 +9,8 @@
 /// reset to its default and unblocked, PR_SET_PDEATHSIG(SIGKILL) ties it to the calling
 /// thread, and every other descriptor is closed (librdkafka opens some without O_CLOEXEC).
 /// Returns the pid, or -1 with `*error_out` set to the errno of the failing step (exec's
-/// errno when the program could not be started).
+/// errno when the program could not be started). ThreadSanitizer builds use posix_spawn,
+/// which does all of that except PR_SET_PDEATHSIG.
 pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
                    int stdin_fd, int stdout_fd, int stderr_fd, int *error_out);
 

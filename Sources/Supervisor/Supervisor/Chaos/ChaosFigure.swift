@@ -12,11 +12,15 @@ struct ChaosFigure {
     var missing = 0
     /// Outputs beyond the first for an input.
     var duplicates = 0
-    /// Repeats that neither a kill (finished but not committed at the kill) nor a moved
-    /// partition explains.
+    /// Repeats that neither a kill (finished but not committed at the kill), a moved
+    /// partition nor the broker storing a write twice explains.
     var unexplainedDuplicates = 0
     /// Inputs finished but not committed when a member was killed: what may repeat.
     var exposedByKills = 0
+    /// Repeats the broker made itself: an input it holds twice, or an output beyond every
+    /// delivery sluiced was told of (the mock stores a retried write again after a dropped
+    /// connection).
+    var storedTwice = 0
     /// Outputs in a topic other than their verdict's, beyond what sluiced documents.
     var wrongTopic = 0
     /// Inputs sluiced dead-lettered by design (poison after repeated crashes or timeouts,

@@ -19,11 +19,11 @@ public struct ChaosReport {
     /// The figures table, the faults each scenario injected and what failed.
     public func render(markdown: Bool) -> String {
         let table = ReportTable.render(
-            ["Scenario", "messages", "missing", "repeats", "unexplained", "exposed by kills", "dead-lettered", "wrong topic",
-             "produced again", "out of order", "result"],
+            ["Scenario", "messages", "missing", "repeats", "unexplained", "exposed by kills", "stored twice by the broker",
+             "dead-lettered", "wrong topic", "produced again", "out of order", "result"],
             figures.map { figure in
                 [figure.scenario] + [figure.messages, figure.missing, figure.duplicates, figure.unexplainedDuplicates, figure.exposedByKills,
-                 figure.deadLettered, figure.wrongTopic, figure.producedAgain, figure.outOfOrder].map { $0.formatted }
+                 figure.storedTwice, figure.deadLettered, figure.wrongTopic, figure.producedAgain, figure.outOfOrder].map { $0.formatted }
                     + [figure.passed ? "pass" : "FAIL"]
             }, markdown: markdown)
         let bullet = markdown ? "- " : "  "
@@ -39,7 +39,8 @@ public struct ChaosReport {
     /// One line about a finished scenario, for progress output.
     static func summary(_ figure: ChaosFigure) -> String {
         var line = "\(figure.messages) messages, \(figure.missing) missing, \(figure.duplicates) repeats"
-            + " (\(figure.unexplainedDuplicates) unexplained, \(figure.exposedByKills) exposed by kills),"
+            + " (\(figure.unexplainedDuplicates) unexplained, \(figure.exposedByKills) exposed by kills,"
+            + " \(figure.storedTwice) stored twice by the broker),"
             + " \(figure.deadLettered) dead-lettered, \(figure.wrongTopic) wrong topic, \(figure.producedAgain) produced again,"
             + " \(figure.outOfOrder) out of order"
             + String(format: ", %.0f s", figure.seconds)

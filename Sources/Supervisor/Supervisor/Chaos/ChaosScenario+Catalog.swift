@@ -13,7 +13,7 @@ extension ChaosScenario {
                 try run.waitUntilFed(0.3)
                 run.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT], times: 10)
                 try run.waitUntilFed(0.6)
-                run.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR__TRANSPORT], times: 10)
+                run.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND], times: 10)
             },
             ChaosScenario(name: "produce requests fail, non-retriable errors") { run in
                 try run.waitUntilFed(0.3)
