@@ -8,8 +8,11 @@ struct ChaosFigure {
     /// Inputs whose acknowledgement never came (their fate is not judged).
     var unacknowledged = 0
     var outputs = 0
-    /// Acknowledged inputs found in no output topic.
+    /// Acknowledged inputs that the input topic holds and no output topic does.
     var missing = 0
+    /// Inputs the broker acknowledged but the input topic does not hold (a mock defect):
+    /// sluiced never saw them.
+    var notInInput = 0
     /// Outputs beyond the first for an input.
     var duplicates = 0
     /// Repeats that neither a kill (finished but not committed at the kill), a moved

@@ -51,7 +51,8 @@ extension ChaosRun {
     }
 
     /// Reads every output and counts, per acknowledged input: missing, repeated (and
-    /// whether a kill or a moved partition explains it), in the wrong topic, out of order.
+    /// whether a kill, a moved partition or the broker storing a write twice explains it), in
+    /// the wrong topic, out of order.
     private func judgeOutputs(
         positions: [ChaosFeeder.Position?], moved: Set<Int32>, producedAgain: Set<String>, delivered: Int?,
         figure: inout ChaosFigure
@@ -59,6 +60,7 @@ extension ChaosRun {
         let keys = options.keys
         var firstTopic = [Int8](repeating: -1, count: positions.count)
         var unexplained: [String] = []
+        // Nil when the input could not be read whole: then nothing is put on the broker.
         var inputCopies = try copiesInInput(count: positions.count)
         var withoutID = 0
         var latestPerKey = [Int](repeating: -1, count: outputs.count * keys)
@@ -75,8 +77,8 @@ extension ChaosRun {
             guard firstTopic[id] < 0 else {
                 figure.duplicates += 1
                 let partition = positions[id]?.partition
-                if inputCopies[id] > 1 {
-                    inputCopies[id] -= 1  // the input holds it twice: sluiced rightly did it twice
+                if let copies = inputCopies?[id], copies > 1 {
+                    inputCopies?[id] = copies - 1  // the input holds it twice: sluiced rightly did it twice
                     figure.storedTwice += 1
                 } else if !exposed.contains(id) && !moved.contains(partition ?? -1) {
                     figure.unexplainedDuplicates += 1
@@ -111,39 +113,14 @@ extension ChaosRun {
             figure.problems.append("unexplained repeats, e.g. \(unexplained.prefix(5).joined(separator: ", "))")
         }
         if unreadable > 0 { figure.problems.append("\(unreadable) outputs dropped by the mock's retention before they were read") }
-        let missing = positions.indices.filter { positions[$0] != nil && firstTopic[$0] < 0 }
+        let notOutput = positions.indices.filter { positions[$0] != nil && firstTopic[$0] < 0 }
+        // An acknowledged write the input topic does not hold was never there to process.
+        let missing = notOutput.filter { id in inputCopies.map { $0[id] > 0 } ?? true }
+        figure.notInInput = notOutput.count - missing.count
         figure.missing = missing.count
         if !missing.isEmpty {
             let examples = missing.prefix(5).map { "\($0) (\(input)[\(positions[$0]!.partition)]@\(positions[$0]!.offset))" }
             figure.problems.append("missing, e.g. \(examples.joined(separator: ", "))")
-        }
-    }
-
-    /// How many times the input topic holds each id: the mock stores a write again when a
-    /// dropped connection makes the feeder retry it (Kafka would not).
-    private func copiesInInput(count: Int) throws -> [UInt8] {
-        var copies = [UInt8](repeating: 0, count: count)
-        _ = try cluster.readAll(topics: [input], partitions: options.partitions) { message in
-            guard let id = OutputHeaders.integer(BenchCluster.idHeader, of: message).map(Int.init), copies.indices.contains(id) else {
-                return
-            }
-            copies[id] = min(copies[id], 254) + 1
-        }
-        return copies
-    }
-
-    /// The outputs every sluiced process was told were delivered (its `stopped` line), or
-    /// nil when some process ended without one (killed): then the sum would fall short.
-    private func delivered(logs: [String]) -> Int? {
-        let lines = logs.flatMap { $0.split(separator: "\n") }
-        let started = lines.count { $0.contains("msg=\"sluiced started") }
-        let stopped = lines.filter { $0.contains("msg=\"stopped consumed=") }
-        guard started == stopped.count else { return nil }
-        return stopped.reduce(0) { total, line in
-            total + ["success", "transient", "permanent"].reduce(0) { sum, name in
-                guard let range = line.range(of: " \(name)=") else { return sum }
-                return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
-            }
         }
     }
 
