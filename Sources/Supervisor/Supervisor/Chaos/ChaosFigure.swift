@@ -10,9 +10,9 @@ struct ChaosFigure {
     var outputs = 0
     /// Acknowledged inputs that the input topic holds and no output topic does.
     var missing = 0
-    /// Inputs the broker acknowledged but the input topic does not hold (a mock defect):
-    /// sluiced never saw them.
-    var notInInput = 0
+    /// Writes the broker acknowledged but never stored (a mock defect): inputs the input
+    /// topic does not hold, and outputs it answered as duplicates of writes it lacks.
+    var lostByBroker = 0
     /// Outputs beyond the first for an input.
     var duplicates = 0
     /// Repeats that neither a kill (finished but not committed at the kill), a moved

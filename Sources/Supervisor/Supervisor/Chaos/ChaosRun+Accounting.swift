@@ -18,9 +18,11 @@ extension ChaosRun {
             member.stop()
             if member.uncleanStops > 0 { figure.problems.append("\(member.name) did not exit 0 on SIGTERM") }
         }
+        let finalLogs = members.map(\.log)
         try judgeOutputs(
-            positions: positions, moved: movedPartitions(logs: logs), producedAgain: producedAgain(logs: logs),
-            delivered: delivered(logs: members.map(\.log)), figure: &figure)
+            positions: positions, moved: movedPartitions(logs: logs), producedAgain: inputs(logs: logs, saying: Self.refusals),
+            acknowledgedAsDuplicates: inputs(logs: finalLogs, saying: [Self.duplicateAcknowledgement]),
+            delivered: delivered(logs: finalLogs), figure: &figure)
         for text in scenario.expectedLog where !logs.contains(where: { $0.contains(text) }) {
             figure.problems.append("no member logged \"\(text)\"")
         }
@@ -54,7 +56,8 @@ extension ChaosRun {
     /// whether a kill, a moved partition or the broker storing a write twice explains it), in
     /// the wrong topic, out of order.
     private func judgeOutputs(
-        positions: [ChaosFeeder.Position?], moved: Set<Int32>, producedAgain: Set<String>, delivered: Int?,
+        positions: [ChaosFeeder.Position?], moved: Set<Int32>, producedAgain: Set<String>, acknowledgedAsDuplicates: Set<String>,
+        delivered: Int?,
         figure: inout ChaosFigure
     ) throws {
         let keys = options.keys
@@ -114,9 +117,13 @@ extension ChaosRun {
         }
         if unreadable > 0 { figure.problems.append("\(unreadable) outputs dropped by the mock's retention before they were read") }
         let notOutput = positions.indices.filter { positions[$0] != nil && firstTopic[$0] < 0 }
-        // An acknowledged write the input topic does not hold was never there to process.
-        let missing = notOutput.filter { id in inputCopies.map { $0[id] > 0 } ?? true }
-        figure.notInInput = notOutput.count - missing.count
+        // An acknowledged input the input topic does not hold was never there to process; an
+        // output the broker answered as a duplicate was stored or lost by the broker.
+        let missing = notOutput.filter { id in
+            let position = positions[id].map { "\(input)[\($0.partition)]@\($0.offset)" } ?? ""
+            return (inputCopies.map { $0[id] > 0 } ?? true) && !acknowledgedAsDuplicates.contains(position)
+        }
+        figure.lostByBroker = notOutput.count - missing.count
         figure.missing = missing.count
         if !missing.isEmpty {
             let examples = missing.prefix(5).map { "\($0) (\(input)[\(positions[$0]!.partition)]@\(positions[$0]!.offset))" }
@@ -137,12 +144,16 @@ extension ChaosRun {
         return exposed
     }
 
-    /// The inputs (`topic[partition]@offset`) whose output the broker refused and sluiced
-    /// produced again or dead-lettered, from the members' logs.
-    private func producedAgain(logs: [String]) -> Set<String> {
+    /// What sluiced logs when the broker refused an output, which it then produced again or
+    /// dead-lettered; and when the broker answered an output as a duplicate.
+    static let refusals = ["delivery failed", "cannot enqueue", "refused an output"]
+    static let duplicateAcknowledgement = "acknowledged an output as a duplicate"
+
+    /// The inputs (`topic[partition]@offset`) named by log lines that contain one of `texts`.
+    private func inputs(logs: [String], saying texts: [String]) -> Set<String> {
         Set(
             logs.flatMap { $0.split(separator: "\n") }
-                .filter { $0.contains("delivery failed") || $0.contains("cannot enqueue") || $0.contains("refused an output") }
+                .filter { line in texts.contains { line.contains($0) } }
                 .compactMap { line in
                     line.range(of: " input=").map { String(line[$0.upperBound...].prefix { $0 != " " }) }
                 })

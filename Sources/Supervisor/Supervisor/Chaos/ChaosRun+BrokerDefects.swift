@@ -1,7 +1,7 @@
 /// What the broker did to the messages itself, which sluiced cannot prevent: the judge
 /// counts it apart from sluiced's own doing (librdkafka 2.0.2's mock stores an idempotent
 /// retry again when a connection drops with requests in flight, and can acknowledge a
-/// retried write it never stored; Kafka does neither).
+/// retried write it never stored as a duplicate; Kafka does neither).
 extension ChaosRun {
     /// How many times the input topic holds each id (the mock can store a retried write
     /// twice, or acknowledge one it never stored), or nil when part of it could not be read.

@@ -71,6 +71,12 @@ extension Pipeline {
             produceRetries.append((slot, .now + .seconds(1)))
             return
         }
+        if report.pointee.offset < 0 {
+            // librdkafka's idempotent producer reports a DUPLICATE_SEQUENCE_NUMBER answer as
+            // delivered without an offset: Kafka holds the write already. Say so, so that a
+            // broker that acknowledges what it never stored can be found out.
+            logger.warning("the broker acknowledged an output as a duplicate of an earlier write (no offset)", metadata: inputMetadata(slot))
+        }
         switch table[slot].stage {
         case .producing(let output):
             switch output.verdict {
