@@ -85,7 +85,7 @@ extension ChaosRun {
                     figure.storedTwice += 1
                 } else if !exposed.contains(id) && !moved.contains(partition ?? -1) {
                     figure.unexplainedDuplicates += 1
-                    unexplained.append("\(id) (\(input)[\(partition ?? -1)]@\(positions[id]?.offset ?? -1))")
+                    unexplained.append("\(id) (\(inputPosition(positions[id])))")
                 }
                 if Int(firstTopic[id]) != topic { figure.wrongTopic += 1 }
                 return
@@ -100,8 +100,7 @@ extension ChaosRun {
             if id < latestPerKey[slot] {
                 // An output the broker refused and sluiced produced again comes after later
                 // ones: the documented exception, which sluiced logs with the input.
-                let position = positions[id].map { "\(input)[\($0.partition)]@\($0.offset)" } ?? ""
-                if producedAgain.contains(position) { figure.producedAgain += 1 } else { figure.outOfOrder += 1 }
+                if producedAgain.contains(inputPosition(positions[id])) { figure.producedAgain += 1 } else { figure.outOfOrder += 1 }
             }
             latestPerKey[slot] = max(latestPerKey[slot], id)
         }
@@ -120,13 +119,12 @@ extension ChaosRun {
         // An acknowledged input the input topic does not hold was never there to process; an
         // output the broker answered as a duplicate was stored or lost by the broker.
         let missing = notOutput.filter { id in
-            let position = positions[id].map { "\(input)[\($0.partition)]@\($0.offset)" } ?? ""
-            return (inputCopies.map { $0[id] > 0 } ?? true) && !acknowledgedAsDuplicates.contains(position)
+            (inputCopies.map { $0[id] > 0 } ?? true) && !acknowledgedAsDuplicates.contains(inputPosition(positions[id]))
         }
         figure.lostByBroker = notOutput.count - missing.count
         figure.missing = missing.count
         if !missing.isEmpty {
-            let examples = missing.prefix(5).map { "\($0) (\(input)[\(positions[$0]!.partition)]@\(positions[$0]!.offset))" }
+            let examples = missing.prefix(5).map { "\($0) (\(inputPosition(positions[$0])))" }
             figure.problems.append("missing, e.g. \(examples.joined(separator: ", "))")
         }
     }
@@ -142,6 +140,11 @@ extension ChaosRun {
             }
         }
         return exposed
+    }
+
+    /// An input's place as sluiced's log lines name it (`topic[partition]@offset`).
+    private func inputPosition(_ position: ChaosFeeder.Position?) -> String {
+        position.map { "\(input)[\($0.partition)]@\($0.offset)" } ?? "\(input)[-1]@-1"
     }
 
     /// What sluiced logs when the broker refused an output, which it then produced again or
