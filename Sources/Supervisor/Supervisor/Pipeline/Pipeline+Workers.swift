@@ -25,16 +25,7 @@ extension Pipeline {
             }
             return
         }
-        worker.generation &+= 1
-        worker.process = process
-        worker.killCause = nil
-        worker.stdoutClosedAt = nil
-        worker.provedHealthy = false
-        worker.stderrTail = StderrTail()
-        worker.state = .starting
-        worker.startedAt = .now
-        worker.stoppingSince = nil
-        worker.stopSignals = 0
+        worker.attach(process)
         let index = worker.id - 1
         let readable = UInt32(EPOLLIN.rawValue)
         poller.add(process.stdoutFD, events: readable, token: EventToken(.workerStdout, worker: index, generation: worker.generation))
@@ -52,15 +43,10 @@ extension Pipeline {
         for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { poller.remove(fd) }
         stopWaitingForWritable(worker)
         process.closeDescriptors()
-        worker.process = nil
         worker.lastExit = termination.description
-        worker.output.removeAll(keepingCapacity: false)
-        worker.outputOffset = 0
         let unanswered = worker.inFlight.count
         blameInFlight(of: worker, termination: termination)
-        worker.inFlight.removeAll()
-        worker.answerOrder.removeAll()
-        worker.isIsolating = false
+        worker.detach()
         let metadata: Logger.Metadata = [
             "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",
         ]

@@ -34,8 +34,11 @@ final class Worker {
     var outputOffset = 0
     /// Whether stdin is registered for EPOLLOUT because a write was short.
     var waitingForWritable = false
-    let stdoutLines: LineBuffer
-    let stderrLines: LineBuffer
+    /// The current child's stdout and stderr, split into lines. New for every child: bytes a
+    /// dead child wrote are never read as the answers of the next one.
+    private(set) var stdoutLines: LineBuffer
+    private(set) var stderrLines: LineBuffer
+    private let maximumFrameBytes: Int
     /// Unanswered requests: request id to message slot.
     var inFlight: [UInt64: Int] = [:]
     /// Protocol `lines`: the request ids in the order written, which is the order of the
@@ -71,8 +74,47 @@ final class Worker {
 
     init(id: Int, maximumFrameBytes: Int) {
         self.id = id
-        stdoutLines = LineBuffer(maximumLineLength: maximumFrameBytes)
-        stderrLines = LineBuffer(maximumLineLength: 4096, initialCapacity: 8192)
+        self.maximumFrameBytes = maximumFrameBytes
+        stdoutLines = Self.stdoutBuffer(maximumFrameBytes)
+        stderrLines = Self.stderrBuffer()
+    }
+
+    private static func stdoutBuffer(_ maximumFrameBytes: Int) -> LineBuffer {
+        LineBuffer(maximumLineLength: maximumFrameBytes)
+    }
+
+    private static func stderrBuffer() -> LineBuffer {
+        LineBuffer(maximumLineLength: 4096, initialCapacity: 8192)
+    }
+
+    /// Makes `process` the worker's child, with everything that belongs to one child
+    /// started afresh: its buffers, its stderr tail, its kill cause and its stop signals.
+    func attach(_ process: ChildProcess) {
+        generation &+= 1
+        self.process = process
+        stdoutLines = Self.stdoutBuffer(maximumFrameBytes)
+        stderrLines = Self.stderrBuffer()
+        killCause = nil
+        stdoutClosedAt = nil
+        provedHealthy = false
+        stderrTail = StderrTail()
+        state = .starting
+        startedAt = .now
+        stoppingSince = nil
+        stopSignals = 0
+    }
+
+    /// Forgets the child that exited: what was written to it or read from it but not yet
+    /// handled dies with it. Its unanswered requests must have been handed back first.
+    func detach() {
+        process = nil
+        output.removeAll(keepingCapacity: false)
+        outputOffset = 0
+        inFlight.removeAll()
+        answerOrder.removeAll()
+        isIsolating = false
+        stdoutLines = Self.stdoutBuffer(maximumFrameBytes)
+        stderrLines = Self.stderrBuffer()
     }
 
     /// When the child closed its stdout, while it has not exited yet.
