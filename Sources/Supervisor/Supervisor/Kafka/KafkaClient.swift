@@ -9,7 +9,9 @@ final class KafkaClient: @unchecked Sendable {
 
     let handle: OpaquePointer
     let context: KafkaClientContext
-    private var destroyed = false
+    /// Set when a close could not finish because the broker did not answer: the handle is
+    /// then never destroyed, since `rd_kafka_destroy` would wait for that broker.
+    private(set) var isAbandoned = false
 
     init(kind: Kind, configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
         let conf = try configuration.makeHandle()
@@ -34,7 +36,13 @@ final class KafkaClient: @unchecked Sendable {
     }
 
     deinit {
-        rd_kafka_destroy(handle)
+        if !isAbandoned { rd_kafka_destroy(handle) }
+    }
+
+    /// Leaves the handle to the end of the process: its threads keep trying to reach the
+    /// broker, and the process exit ends them.
+    func abandon() {
+        isAbandoned = true
     }
 
     /// Makes librdkafka write a byte to `fd` whenever `queue` goes from empty to non-empty,

@@ -17,8 +17,11 @@ final class KafkaConsumer {
 
     deinit {
         rd_kafka_queue_destroy(queue)
-        if !isClosed { _ = rd_kafka_consumer_close(client.handle) }
+        if !isClosed { _ = close() }
     }
+
+    /// How long a commit or a close may wait for the broker by default.
+    static let brokerWait = Duration.seconds(30)
 
     /// Writes a byte to `fd` when messages or events arrive.
     func enableWakeups(fd: Int32) {
@@ -112,11 +115,29 @@ final class KafkaConsumer {
         return high
     }
 
-    /// Commits the stored offsets now and waits for the broker's answer.
-    func commitStored() -> KafkaError? {
-        let error = rd_kafka_commit(client.handle, nil, 0)
+    /// Commits the stored offsets now and waits for the broker's answer, at most `timeout`
+    /// (a synchronous commit waits as long as the coordinator cannot be reached).
+    func commitStored(timeout: Duration = brokerWait) -> KafkaError? {
+        let results = rd_kafka_queue_new(client.handle)!
+        defer { rd_kafka_queue_destroy(results) }
+        var error = rd_kafka_commit_queue(client.handle, nil, results, nil, nil)
+        if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+            // The answer arrives as an event on `results`.
+            guard let event = Self.waitForEvent(on: results, until: .now + timeout) else {
+                return KafkaError(.offsets, "cannot commit offsets: no answer from the broker within \(timeout)")
+            }
+            error = rd_kafka_event_error(event)
+            rd_kafka_event_destroy(event)
+        }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET else {
             return KafkaError(.offsets, "cannot commit offsets", error: error)
+        }
+        return nil
+    }
+
+    private static func waitForEvent(on queue: OpaquePointer, until deadline: ContinuousClock.Instant) -> OpaquePointer? {
+        while ContinuousClock.now < deadline {
+            if let event = rd_kafka_queue_poll(queue, 100) { return event }
         }
         return nil
     }
@@ -140,14 +161,27 @@ final class KafkaConsumer {
         }
     }
 
-    /// Leaves the group: revokes (the rebalance callback runs), commits, closes. Can block
-    /// up to about `session.timeout.ms`.
-    func close() -> KafkaError? {
+    /// Leaves the group: revokes (the rebalance callback runs here), commits, closes,
+    /// waiting at most `timeout` for the broker. A close that cannot finish abandons the
+    /// client: destroying it would wait for the broker too.
+    func close(timeout: Duration = brokerWait) -> KafkaError? {
         guard !isClosed else { return nil }
         isClosed = true
-        let error = rd_kafka_consumer_close(client.handle)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            return KafkaError(.broker, "closing the consumer", error: error)
+        let events = rd_kafka_queue_new(client.handle)!
+        defer { rd_kafka_queue_destroy(events) }
+        if let failure = rd_kafka_consumer_close_queue(client.handle, events) {
+            defer { rd_kafka_error_destroy(failure) }
+            client.abandon()
+            return KafkaError(.broker, "closing the consumer: \(String(cString: rd_kafka_error_string(failure)))")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while rd_kafka_consumer_closed(client.handle) == 0 {
+            guard ContinuousClock.now < deadline else {
+                client.abandon()
+                return KafkaError(.broker, "the consumer could not leave its group within \(timeout): no answer from the broker")
+            }
+            // Serves the revoke (the rebalance callback) and the close's other events.
+            _ = rd_kafka_queue_poll_callback(events, 100)
         }
         return nil
     }

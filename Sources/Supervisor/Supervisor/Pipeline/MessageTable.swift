@@ -27,6 +27,15 @@ struct MessageTable {
         slot >= 0 && slot < records.count && records[slot] != nil
     }
 
+    /// Frees every slot and returns their records.
+    mutating func removeAll() -> [MessageRecord] {
+        let all = records.compactMap { $0 }
+        records.removeAll()
+        free.removeAll()
+        count = 0
+        return all
+    }
+
     /// Frees a slot and returns its record.
     mutating func remove(_ slot: Int) -> MessageRecord {
         let record = records[slot]!

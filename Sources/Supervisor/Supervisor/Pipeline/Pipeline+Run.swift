@@ -45,9 +45,12 @@ extension Pipeline {
                 "plugin": "\(settings.command)", "retrier": "\(settings.retrier.rawValue)",
             ])
         runLoop(until: { self.stopRequested || self.fatalError != nil })
-        shutDown()
+        let commitFailure = shutDown()
         if let fatal = fatalError {
             throw KafkaError(.broker, "stopped after a fatal Kafka error: \(fatal)")
+        }
+        if let commitFailure {
+            throw KafkaError(.offsets, "stopped without committing its last offsets (\(commitFailure)); what they cover is redone after a restart")
         }
     }
 

@@ -1,7 +1,15 @@
+import CRdKafka
+
 extension Pipeline {
+    /// How long the stop may wait for the brokers after the drain: flush, commit, leaving
+    /// the group and the last flush together. A broker that is gone costs this much, never
+    /// a hang.
+    static let closeTimeout = Duration.seconds(30)
+
     /// The ordered stop: consumer (stop fetching, drain, flush, commit, leave the group),
-    /// then the pool, then the producer.
-    func shutDown() {
+    /// then the pool, then the producer. Returns why offsets could not be committed, if
+    /// they could not; the messages left unfinished are redone after a restart either way.
+    func shutDown() -> KafkaError? {
         reportStoppingToSystemd()
         closeControlSocket()
         consuming = false
@@ -16,20 +24,50 @@ extension Pipeline {
         if table.count > 0 {
             logger.warning("drain timeout: \(table.count) messages unfinished; they will be redone after restart")
         }
-        if !producer.flush(timeoutMilliseconds: 10_000) {
-            logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
-        }
+        let closeDeadline = ContinuousClock.now + Self.closeTimeout
+        flushProducer(until: min(closeDeadline, .now + .seconds(10)))
         storeOffsets()
+        var failure: KafkaError?
         for client in [consumer, retryConsumer].compactMap({ $0 }) {
-            if let error = client.commitStored() { logger.warning("\(error)") }
-            if let error = client.close() { logger.warning("\(error)") }
+            for error in [client.commitStored(timeout: remaining(until: closeDeadline)), client.close(timeout: remaining(until: closeDeadline))] {
+                guard let error else { continue }
+                logger.error("\(error)")
+                failure = failure ?? error
+            }
         }
         stopWorkers()
         killExecRuns()
-        if !producer.flush(timeoutMilliseconds: 10_000) {
-            logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
-        }
+        flushProducer(until: closeDeadline)
+        releaseUnfinished()
         publishStatistics()
         logger.info("stopped \(counters.summary(since: counters, seconds: 0))")
+        return failure
+    }
+
+    private func remaining(until deadline: ContinuousClock.Instant) -> Duration {
+        max(.zero, deadline - .now)
+    }
+
+    /// Waits for the delivery reports of what is enqueued, until `deadline`.
+    private func flushProducer(until deadline: ContinuousClock.Instant) {
+        let milliseconds = Int32(clamping: remaining(until: deadline).inMilliseconds)
+        if !producer.flush(timeoutMilliseconds: milliseconds) {
+            logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
+        }
+    }
+
+    /// Frees every message still held, saying how many per partition: their offsets are
+    /// not committed, so they are redone after a restart. librdkafka's destroy waits for
+    /// every message the application holds, so none may outlive the stop.
+    private func releaseUnfinished() {
+        let left = table.removeAll()
+        guard !left.isEmpty else { return }
+        var perPartition: [String: Int] = [:]
+        for record in left {
+            perPartition["\(record.progress.topic)[\(record.progress.partition)]", default: 0] += 1
+            rd_kafka_message_destroy(record.message)
+        }
+        let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        logger.warning("left \(left.count) messages unfinished, not committed, to be redone after a restart: \(counts)")
     }
 }

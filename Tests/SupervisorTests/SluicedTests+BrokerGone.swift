@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+extension SluicedTests {
+    /// SIGTERM while the broker is gone: sluiced drains for `--drain-timeout`, gives the
+    /// brokers at most 30 s more, says what it left per partition, and exits non-zero
+    /// because it could not commit. Nothing is lost: a sluiced started once the broker is
+    /// back finishes every message. Before, it never exited: the main thread waited in
+    /// `rd_kafka_destroy` for the messages it still held.
+    @Test func sigtermWithTheBrokerGoneExitsWithinTheCloseTimeout() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(600, prefix: "gone")
+        try cluster.produce(sent)
+        let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
+        let drainTimeout = 5
+        let first = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--drain-timeout", "\(drainTimeout)"], plugin: plugin,
+            environment: ["DELAY_MS": "10"])
+        defer { first.killIfRunning() }
+        #expect(try await first.waitForDelivered(atLeast: 1))
+        try cluster.cluster.setBroker(1, up: false)
+        try await Task.sleep(for: .milliseconds(500))
+        first.signal(SIGTERM)
+        // A bound on a hang, not a timing goal: the drain, the close timeout, and room for
+        // stopping the plugins on a loaded machine.
+        let status = try await first.waitForExit(timeout: .seconds(drainTimeout) + Pipeline.closeTimeout + .seconds(20))
+        #expect(status != nil, "still running: \(first.output.suffix(2000))")
+        #expect(status != nil && status != 0, "a stop that could not commit is a failure")
+        #expect(first.output.contains("stopped without committing"), "\(first.output.suffix(2000))")
+        #expect(first.output.contains("messages unfinished, not committed, to be redone after a restart: \(cluster.input)["))
+
+        try cluster.cluster.setBroker(1, up: true)
+        let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin)
+        defer { second.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
+        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
+        #expect(accounting.unidentified == 0)
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
+    }
+}
