@@ -96,18 +96,62 @@ extension SluicedTests {
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }
+
+    /// As with supervisorctl, the connection options (`--socket`, `--json`, `-i/--instance`)
+    /// go before or after the command, for every command; the instance names the template
+    /// unit's socket, from the option or `$SLUICE_INSTANCE`. Before, an option ahead of the
+    /// command was refused ("Unknown option '--socket'").
+    @Test func sluicectlOptionsBeforeOrAfterTheCommand() async throws {
+        let cluster = try TestCluster()
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(cluster: cluster, arguments: ["--control-socket", socket, "--workers", "2"], plugin: ["cat"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("control socket at"))
+        for arguments in [["--socket", socket, "--json", "status"], ["--json", "status", "--socket", socket], ["status", "--socket", socket, "--json"]] {
+            let result = try sluicectl(arguments)
+            #expect(result.status == 0, "\(arguments): \(result)")
+            let decoded = try? JSONDecoder().decode(ControlResponse.self, from: Data(result.output.utf8))
+            #expect(decoded?.status?.workers.count == 2, "\(arguments): \(result.output)")
+        }
+        for arguments in [["--socket", socket, "scale", "3"], ["--socket", socket, "version"], ["--socket", socket, "stats"], ["--socket", socket, "pause"], ["--socket", socket, "resume"]] {
+            let result = try sluicectl(arguments)
+            #expect(result.status == 0, "\(arguments): \(result)")
+        }
+        #expect(try await waitForStatus(socket) { $0.workers.count == 3 } != nil)
+        let text = try sluicectl(["--socket", socket, "status"])
+        #expect(text.status == 0 && text.output.contains("ID  PID"), "\(text)")
+
+        let name = "test-\(UInt32.random(in: 0...UInt32.max))"
+        let expected = "sluicectl: sluiced is not running at /run/sluice/\(name)/sluice.sock\n"
+        for arguments in [["-i", name, "status"], ["status", "--instance", name], ["--instance", name, "stats", "--json"]] {
+            let result = try sluicectl(arguments)
+            #expect(result.status == 3 && result.error == expected, "\(arguments): \(result)")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_SOCKET"] = nil
+        environment["SLUICE_INSTANCE"] = name
+        let fromEnvironment = try runBuilt("sluicectl", ["status"], environment: environment)
+        #expect(fromEnvironment.status == 3 && fromEnvironment.error == expected, "\(fromEnvironment)")
+        let optionWins = try runBuilt("sluicectl", ["--socket", socket, "version"], environment: environment)
+        #expect(optionWins.status == 0, "--socket wins over $SLUICE_INSTANCE: \(optionWins)")
+        for arguments in [["--socket", socket, "-i", name, "status"], ["-i", "../etc", "status"], ["-i", "", "status"]] {
+            let result = try sluicectl(arguments)
+            #expect(result.status == 64, "\(arguments): \(result)")
+        }
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
 }
 
-/// Polls `sluicectl status` until `condition` holds or `timeout` passes.
+/// Polls `sluicectl status` until `condition` holds and returns that status; nil when it
+/// did not hold within `timeout`.
 func waitForStatus(_ socket: String, timeout: Duration = .seconds(30), _ condition: (StatusReport) -> Bool) async throws -> StatusReport? {
     let deadline = ContinuousClock.now + timeout
-    var last: StatusReport?
     while ContinuousClock.now < deadline {
-        last = try statusReport(socket)
-        if let last, condition(last) { return last }
+        if let status = try statusReport(socket), condition(status) { return status }
         try await Task.sleep(for: .milliseconds(200))
     }
-    return last
+    return nil
 }
 
 extension SluicedTests {

@@ -16,15 +16,29 @@ struct Sluicectl: ParsableCommand {
             Status.self, Stats.self, Top.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self,
             Reload.self, Dlq.self, CheckPlugin.self, Version.self,
         ])
+
+    /// Declared here too so that, as with supervisorctl, they may come before the command
+    /// (`sluicectl --socket PATH status`): the parser hands them to the command's own group.
+    @OptionGroup var connection: ConnectionOptions
 }
 
-/// Options every sluicectl command takes.
+/// Options every sluicectl command takes, before or after the command's name.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "sluiced's control socket (default: $SLUICE_SOCKET, else /run/sluice/sluice.sock).")
+    @Option(help: "sluiced's control socket (default: $SLUICE_SOCKET, else $SLUICE_INSTANCE's, else /run/sluice/sluice.sock).")
     var socket: String?
+
+    @Option(
+        name: [.customShort("i"), .long],
+        help: "The instance NAME of the template unit sluice@NAME: its socket /run/sluice/NAME/sluice.sock.")
+    var instance: String?
 
     @Flag(help: "Print the daemon's answer as JSON, for scripts.")
     var json = false
+
+    func validate() throws {
+        if socket != nil && instance != nil { throw ValidationError("give --socket or --instance, not both") }
+        if let instance, let problem = ControlSocketPath.problem(withInstance: instance) { throw ValidationError(problem) }
+    }
 
     /// Sends `request`, prints the answer (text or JSON) and exits with the documented status.
     func run(_ request: ControlRequest, text: (ControlResponse) -> String) throws {
@@ -43,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
     /// Sends `request` and returns the answer; when there is none, says why on stderr and
     /// exits with the documented status.
     func send(_ request: ControlRequest) throws -> ControlResponse {
-        let path = socket ?? ControlSocketPath.forClient(environment: ProcessInfo.processInfo.environment)
+        let path = ControlSocketPath.forClient(socket: socket, instance: instance, environment: ProcessInfo.processInfo.environment)
         do {
             return try ControlConnection(path: path).send(request)
         } catch {
