@@ -106,8 +106,12 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
+            // librdkafka keeps a partition's pause across revoke and re-assign: one paused
+            // when it was taken away would stay paused now. Set each one's state.
             let holdBack = isRetry ? retryPaused || !retrying : partitionsPaused
-            if holdBack { (isRetry ? retryConsumer! : consumer).pause(entries.map { ($0.topic, $0.partition) }) }
+            let client = isRetry ? retryConsumer! : consumer
+            let assigned = entries.map { ($0.topic, $0.partition) }
+            if holdBack { client.pause(assigned) } else { client.resume(assigned) }
             logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
             if isRetry == (settings.retrier == .only) { joinedGroup = true }
         default:
