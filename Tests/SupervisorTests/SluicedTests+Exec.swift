@@ -71,3 +71,37 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// An exec run that closes its stdout and stderr long before it exits: the ends of the
+    /// streams leave epoll, so sluiced sleeps while the run lives, and the message still
+    /// gets its verdict from the exit. Before, both descriptors stayed ready in epoll and
+    /// the loop spun: a full core (10.0 CPU-seconds in 10 s) for as long as the run lived.
+    @Test func execRunClosingItsOutputEarlyDoesNotSpin() async throws {
+        let cluster = try TestCluster()
+        let sent = (0..<2).map { index in
+            TestMessage(id: "quiet\(index)", key: nil, value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--protocol", "exec", "--workers", "2"],
+            plugin: ["sh", "-c", "cat >/dev/null; exec 1>&- 2>&-; sleep 6"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("partitions assigned"))
+        // Both runs have started and closed their output once two sleeps run under sluiced.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline && ProcessUsage.children(of: sluiced.pid).count < 2 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let before = ProcessUsage.sample(sluiced.pid).cpuSeconds
+        try await Task.sleep(for: .seconds(3))
+        let used = ProcessUsage.sample(sluiced.pid).cpuSeconds - before
+        #expect(used < 1.0, "sluiced used \(used) CPU-seconds in 3 s while its runs slept")
+        let outputs = try cluster.collectOutputs(expected: sent.count)
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        #expect(outputs.allSatisfy { $0.value == [] }, "an empty stdout is an empty new value")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -12,6 +12,9 @@ final class ExecRun {
     var inputOffset = 0
     var waitingForWritable = false
     var output: [UInt8] = []
+    /// Set at the end of its stdout and stderr streams (they may end before it exits).
+    var stdoutEnded = false
+    var stderrEnded = false
     /// Set when stdout went past the frame limit; the rest is read and dropped.
     var outputTooLong = false
     let stderrLines = LineBuffer(maximumLineLength: 4096, initialCapacity: 4096)

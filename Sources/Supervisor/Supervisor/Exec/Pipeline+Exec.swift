@@ -56,18 +56,34 @@ extension Pipeline {
         run.process.closeStdin()
     }
 
-    func readExecOutput(_ run: ExecRun) {
+    /// Reads what the run wrote to stdout: at most 16 reads per wake-up, so one chatty run
+    /// cannot starve the loop, and everything once it has exited. At the end of the stream
+    /// the descriptor leaves epoll, where it would be ready forever.
+    func readExecOutput(_ run: ExecRun, exiting: Bool = false) {
+        guard !run.stdoutEnded else { return }
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
+        for _ in 0..<(exiting ? Int.max : 16) {
             let count = read(run.process.stdoutFD, &buffer, buffer.count)
-            guard count > 0 else { return }
-            if run.output.count + count > settings.maxFrameBytes { run.outputTooLong = true }
-            if !run.outputTooLong { run.output += buffer[0..<count] }
+            if count > 0 {
+                if run.output.count + count > settings.maxFrameBytes { run.outputTooLong = true }
+                if !run.outputTooLong { run.output += buffer[0..<count] }
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && errno == EAGAIN { return }
+            run.stdoutEnded = true  // end of file, or a read that cannot succeed
+            poller.remove(run.process.stdoutFD)
+            return
         }
     }
 
-    func readExecStderr(_ run: ExecRun) {
-        _ = run.stderrLines.readAvailable(from: run.process.stderrFD, maximumReads: 16)
+    /// Keeps the last lines of the run's stderr; at its end the descriptor leaves epoll.
+    func readExecStderr(_ run: ExecRun, exiting: Bool = false) {
+        guard !run.stderrEnded else { return }
+        if run.stderrLines.readAvailable(from: run.process.stderrFD, maximumReads: exiting ? Int.max : 16) {
+            run.stderrEnded = true
+            poller.remove(run.process.stderrFD)
+        }
         run.stderrLines.drainLines { event in
             if case .line(let line) = event { run.stderrTail.append(String(decoding: line, as: UTF8.self)) }
             return true
@@ -77,8 +93,8 @@ extension Pipeline {
     /// The run's process exited: its status is the message's verdict.
     func handleExecExit(_ run: ExecRun) {
         guard let termination = run.process.reap() else { return }
-        readExecOutput(run)
-        readExecStderr(run)
+        readExecOutput(run, exiting: true)
+        readExecStderr(run, exiting: true)
         if let rest = run.stderrLines.takeRemainder() { run.stderrTail.append(String(decoding: rest, as: UTF8.self)) }
         for fd in [run.process.stdoutFD, run.process.stderrFD, run.process.pidFD] { poller.remove(fd) }
         if run.waitingForWritable { poller.remove(run.process.stdinFD) }
