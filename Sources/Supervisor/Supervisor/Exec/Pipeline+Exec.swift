@@ -123,7 +123,6 @@ extension Pipeline {
     private func finishExec(_ slot: Int, _ output: VerdictOutput) {
         table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
         produceVerdict(slot: slot)
-        scheduler.release(keyHash: table[slot].keyHash)
     }
 
     /// Kills runs older than the message timeout; their exit fails the message.

@@ -18,12 +18,11 @@ extension Pipeline {
         return settled
     }
 
-    /// Sends a message the daemon itself gave up on to the permanent topic and lets the
-    /// next message with its key go.
+    /// Sends a message the daemon itself gave up on to the permanent topic; the next
+    /// message with its key goes once it is enqueued.
     func deadLetter(_ slot: Int, _ output: VerdictOutput) {
         table[slot].stage = .producing(output)
         produceVerdict(slot: slot)
-        scheduler.release(keyHash: table[slot].keyHash)
     }
 
     /// Whether the broker or client refuses this output for good (retrying cannot help).

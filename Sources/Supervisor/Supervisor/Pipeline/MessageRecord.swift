@@ -32,6 +32,9 @@ struct MessageRecord {
     /// How often a proved worker crashed, hung or broke the protocol while the message was
     /// in flight.
     var strikes = 0
+    /// Whether the next message with its key waits for it: from when it is consumed until
+    /// its output is enqueued, so outputs with one key are enqueued in input order.
+    var holdsKey = false
 
     /// The message value, nil for a null value.
     var value: UnsafeRawBufferPointer? {

@@ -80,6 +80,7 @@ extension Pipeline {
                 message: message, progress: progress, offset: offset, keyHash: keyHash,
                 attempt: OutputHeaders.attempt(of: message), consumedAt: now))
         scheduler.enqueue(slot, keyHash: keyHash)
+        table[slot].holdsKey = keyHash != nil
         counters.consumed += 1
     }
 

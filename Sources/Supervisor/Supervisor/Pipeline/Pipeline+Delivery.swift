@@ -29,19 +29,51 @@ extension Pipeline {
         }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)
-            if Self.isPermanentProduceError(error) {
-                outputRefused(slot, topic: topic, error: error)
-                return
-            }
-            if error != RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                counters.produceErrors += 1
-                logger.error(
-                    "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s",
-                    metadata: inputMetadata(slot))
-            }
-            produceRetries.append((slot, .now + .seconds(1)))
+            enqueueFailed(slot, topic: topic, error: error)
             return
         }
+        releaseKey(of: slot)
+    }
+
+    /// An output librdkafka would not enqueue: refused for good, it is dead-lettered; with
+    /// the queue full, it is enqueued again as soon as delivery reports make room, before
+    /// anything newer; on any other error, again in a second.
+    func enqueueFailed(_ slot: Int, topic: String, error: rd_kafka_resp_err_t) {
+        if Self.isPermanentProduceError(error) {
+            outputRefused(slot, topic: topic, error: error)
+        } else if error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+            waitingForQueueSpace.append(slot)
+        } else {
+            counters.produceErrors += 1
+            logger.error(
+                "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s",
+                metadata: inputMetadata(slot))
+            produceRetries.append((slot, .now + .seconds(1)))
+        }
+    }
+
+    /// Serves the producer's delivery reports, then enqueues what waited for the room they
+    /// made, oldest first, until the queue is full again.
+    func serveProducer() {
+        producer.serveDeliveryReports()
+        var waiting = waitingForQueueSpace
+        waitingForQueueSpace.removeAll()
+        while let slot = waiting.popFirst() {
+            if table.contains(slot) { produceAgain(slot: slot) }
+            if !waitingForQueueSpace.isEmpty {
+                waitingForQueueSpace.append(contentsOf: waiting)  // full again: the rest keep their turn
+                return
+            }
+        }
+    }
+
+    /// Lets the next message with the slot's key go to a worker, once the slot's output is
+    /// enqueued: librdkafka's idempotent producer then writes the two in order. Released
+    /// earlier, a newer output could overtake one whose enqueue was deferred.
+    func releaseKey(of slot: Int) {
+        guard table[slot].holdsKey else { return }
+        table[slot].holdsKey = false
+        scheduler.release(keyHash: table[slot].keyHash)
     }
 
     /// Produces a message's output again after a refused enqueue or a failed delivery.

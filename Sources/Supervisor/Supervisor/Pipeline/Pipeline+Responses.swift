@@ -64,9 +64,6 @@ extension Pipeline {
             retryAfterMilliseconds: response.retryAfterMilliseconds)
         table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
         produceVerdict(slot: slot)
-        // Only now may the next message with this key go to a worker: its output is queued
-        // behind this one's.
-        scheduler.release(keyHash: table[slot].keyHash)
         return true
     }
 

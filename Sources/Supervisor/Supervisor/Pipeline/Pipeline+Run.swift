@@ -136,7 +136,7 @@ extension Pipeline {
             retryConsumerHasEvents = true
         case .producer:
             producerBell.drain()
-            producer.serveDeliveryReports()
+            serveProducer()
         case .controlListener:
             acceptControlClients()
         case .controlClient:

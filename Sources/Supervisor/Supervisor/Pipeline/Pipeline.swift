@@ -88,6 +88,8 @@ public final class Pipeline: @unchecked Sendable {
     /// Whether the retrier takes transient failures now.
     var retrying: Bool
     var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
+    /// Outputs refused with the producer's queue full, in the order they were refused.
+    var waitingForQueueSpace: Deque<Int> = []
     var events = [epoll_event](repeating: epoll_event(), count: 256)
 
     let shared = SharedState()
@@ -198,9 +200,13 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// The output producer's properties before the operator's: idempotent, so retries keep
-    /// order and add no duplicates.
+    /// order and add no duplicates; and no delivery timeout (`message.timeout.ms=0`), so
+    /// librdkafka retries an output until the broker takes it, in order, instead of
+    /// failing it after a newer output with the same key was written. Nothing is committed
+    /// before its output is delivered, so waiting is safe; a stop bounds it.
     static func producerProperties(brokers: String) -> [(String, String)] {
-        clientProperties(brokers: brokers) + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5")]
+        clientProperties(brokers: brokers)
+            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0")]
     }
 
     /// At least once: offsets are stored only for finished work, then auto-committed.

@@ -71,14 +71,7 @@ extension Pipeline {
             topic: settings.inputTopic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)
-            if Self.isPermanentProduceError(error) {
-                outputRefused(slot, topic: settings.inputTopic, error: error)
-                return
-            }
-            if error != RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                logger.error("cannot enqueue a retry to \(settings.inputTopic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s")
-            }
-            produceRetries.append((slot, .now + .seconds(1)))
+            enqueueFailed(slot, topic: settings.inputTopic, error: error)
             return
         }
     }
