@@ -335,3 +335,40 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// A retry and a replayed dead letter go back to the input partition their message came
+    /// from, wherever the input's producer put its key (here: a partition no hash would
+    /// choose). Before, the retrier and the replay let librdkafka's partitioner (CRC32)
+    /// place the key, so retried keys landed in other partitions, beside (and possibly on
+    /// another daemon than) their newer messages.
+    @Test func retriesAndReplaysReturnToTheOriginalPartition() async throws {
+        let cluster = try TestCluster()
+        let sent = (0..<240).map { index in
+            let keyNumber = index % 40
+            return TestMessage(
+                id: "home\(index)", key: Array("key-\(keyNumber)".utf8), value: Array("payload \(index)".utf8),
+                headers: [("route", Array((index % 3 == 0 ? "transient-until-2" : index % 3 == 1 ? "permanent" : "success").utf8))],
+                partition: Int32((keyNumber * 3 + 1) % 4))
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--retry-delay", "0.2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"), retrier: true)
+        defer { sluiced.killIfRunning() }
+        let retried = sent.filter { $0.route == "transient-until-2" }
+        let outputs = try cluster.collectOutputs(expected: sent.count + retried.count)
+        #expect(Accounting(outputs).missing(sent).isEmpty)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+
+        let replay = try await SluicedProcess.replay(cluster: cluster, arguments: [])
+        #expect(replay.status == 0, "\(replay.output)")
+        let deadLetters = sent.filter { $0.route == "permanent" }
+        let input = try cluster.collectInput(expected: sent.count + retried.count + deadLetters.count)
+        let home = Dictionary(uniqueKeysWithValues: sent.map { ($0.id, $0.partition!) })
+        let copies = input.filter { $0.header("sluice.attempt") != nil || $0.header("sluice.replayed.time") != nil }
+        #expect(copies.count == retried.count + deadLetters.count, "every retry and replay is in the input")
+        let strays = copies.filter { home[$0.id ?? ""] != $0.partition }.map { "\($0.id ?? "?") in \($0.partition)" }
+        #expect(strays.isEmpty, "copies away from their message's partition: \(strays.prefix(10))")
+    }
+}

@@ -61,7 +61,7 @@ final class TestCluster: @unchecked Sendable {
             let error = producer.waitingForQueueSpace {
                 withOptionalBytes(message.key) { key in
                     withOptionalBytes(message.value) { value in
-                        producer.produce(topic: input, key: key, value: value, headers: headers, token: 1)
+                        producer.produce(topic: input, partition: message.partition, key: key, value: value, headers: headers, token: 1)
                     }
                 }
             }

@@ -5,6 +5,8 @@ struct TestMessage {
     var value: [UInt8]?
     /// Extra headers; `id` is added.
     var headers: [(String, [UInt8])] = []
+    /// The input partition to write it to; nil lets the key decide.
+    var partition: Int32? = nil
 
     /// Where the route plugin should send it.
     var route: String {

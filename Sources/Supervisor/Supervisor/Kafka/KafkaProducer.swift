@@ -20,15 +20,15 @@ final class KafkaProducer {
         KafkaClient.enableWakeups(queue: mainQueue, fd: fd)
     }
 
-    /// Enqueues one message; the value and key are copied. On success librdkafka owns
-    /// `headers`; on failure the caller still does. `token` (non-zero) comes back in the
-    /// delivery report's `_private`.
+    /// Enqueues one message, to `partition` or else where the partitioner puts its key; the
+    /// value and key are copied. On success librdkafka owns `headers`; on failure the
+    /// caller still does. `token` (non-zero) comes back in the delivery report's `_private`.
     func produce(
-        topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: OpaquePointer?, token: UInt
     ) -> rd_kafka_resp_err_t {
         topic.withCString { topicName in
-            var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 7)
+            var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
             fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
             fields[0].u.cstr = topicName
             fields[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
@@ -36,6 +36,11 @@ final class KafkaProducer {
             fields[2].vtype = RD_KAFKA_VTYPE_OPAQUE
             fields[2].u.ptr = UnsafeMutableRawPointer(bitPattern: token)
             var count = 3
+            if let partition {
+                fields[count].vtype = RD_KAFKA_VTYPE_PARTITION
+                fields[count].u.i32 = partition
+                count += 1
+            }
             if let value {
                 fields[count].vtype = RD_KAFKA_VTYPE_VALUE
                 fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
@@ -59,6 +64,17 @@ final class KafkaProducer {
             defer { rd_kafka_error_destroy(error) }
             return rd_kafka_error_code(error)
         }
+    }
+
+    /// `produce` to `partition` while the topic has it, else where the partitioner puts the
+    /// key (a topic made again with fewer partitions).
+    func produce(
+        topic: String, preferring partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: OpaquePointer?, token: UInt
+    ) -> rd_kafka_resp_err_t {
+        let error = produce(topic: topic, partition: partition, key: key, value: value, headers: headers, token: token)
+        guard partition != nil, error == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION else { return error }
+        return produce(topic: topic, key: key, value: value, headers: headers, token: token)
     }
 
     /// `produce` for a key and value held in arrays.

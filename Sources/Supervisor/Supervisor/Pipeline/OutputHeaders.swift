@@ -61,6 +61,14 @@ enum OutputHeaders {
         }
     }
 
+    /// The input partition a failure output came from, when it came from `topic`: a retry
+    /// or a replay goes back there, beside the newer messages with its key, whichever
+    /// partitioner the producer of the input used.
+    static func originalPartition(of message: UnsafeMutablePointer<rd_kafka_message_t>, in topic: String) -> Int32? {
+        guard text(originalTopic, of: message) == topic, let partition = integer(originalPartition, of: message) else { return nil }
+        return Int32(exactly: partition).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
     /// The attempt number a message carries (1 when it has none or it is malformed).
     static func attempt(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> Int {
         integer(attempt, of: message).map { Int(clamping: max(1, $0)) } ?? 1

@@ -203,11 +203,16 @@ public final class Pipeline: @unchecked Sendable {
     /// order and add no duplicates; and no delivery timeout (`message.timeout.ms=0`), so
     /// librdkafka retries an output until the broker takes it, in order, instead of
     /// failing it after a newer output with the same key was written. Nothing is committed
-    /// before its output is delivered, so waiting is safe; a stop bounds it.
+    /// before its output is delivered, so waiting is safe; a stop bounds it. Keys are
+    /// partitioned as Java producers do (murmur2), so one key shares a partition with
+    /// what Java clients write.
     static func producerProperties(brokers: String) -> [(String, String)] {
         clientProperties(brokers: brokers)
-            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0")]
+            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0"), keyPartitioner]
     }
+
+    /// librdkafka's partitioner that puts a key where Java producers do (murmur2).
+    static let keyPartitioner = ("partitioner", "murmur2_random")
 
     /// At least once: offsets are stored only for finished work, then auto-committed.
     static func groupConsumerProperties(group: String) -> [(String, String)] {

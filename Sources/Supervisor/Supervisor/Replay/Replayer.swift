@@ -32,7 +32,7 @@ public final class Replayer: @unchecked Sendable {
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer = try KafkaProducer(
             configuration: KafkaConfiguration(
-                common + [("enable.idempotence", "true")] + settings.kafkaProperties + settings.producerProperties),
+                common + [("enable.idempotence", "true"), Pipeline.keyPartitioner] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer.client.context.onDelivery = { [unowned self] report in
             if report.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -128,8 +128,9 @@ public final class Replayer: @unchecked Sendable {
         OutputHeaders.add(headers, OutputHeaders.replayedTime, String(WallClock.milliseconds))
         let key = message.pointee.key.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len) }
         let value = message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
+        let partition = OutputHeaders.originalPartition(of: message, in: settings.inputTopic)
         let error = producer.waitingForQueueSpace {
-            producer.produce(topic: settings.inputTopic, key: key, value: value, headers: headers, token: 1)
+            producer.produce(topic: settings.inputTopic, preferring: partition, key: key, value: value, headers: headers, token: 1)
         }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)

@@ -68,7 +68,8 @@ extension Pipeline {
         for name in OutputHeaders.perFailure { _ = rd_kafka_header_remove(headers, name) }
         OutputHeaders.set(headers, OutputHeaders.attempt, String(record.attempt + 1))
         let error = producer.produce(
-            topic: settings.inputTopic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
+            topic: settings.inputTopic, preferring: OutputHeaders.originalPartition(of: record.message, in: settings.inputTopic),
+            key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)
             enqueueFailed(slot, topic: settings.inputTopic, error: error)
