@@ -36,3 +36,50 @@ extension SluicedTests {
         #expect(try await first.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// A member frozen past its session timeout loses its partitions: what it still held
+    /// queued of them is dropped at once (the next owner, here itself after it rejoins,
+    /// does it), not fed to its plugins; only what its workers had in flight finishes. The
+    /// queue here is behind a key: the first message of key A hangs a worker, so the other
+    /// A messages wait below offsets already dispatched for key B. Before, those were kept
+    /// and went to the plugins after the loss. Nothing is missing either way.
+    @Test func lostPartitionsQueueIsDroppedAtOnce() async throws {
+        let cluster = try TestCluster()
+        let sent = (0..<400).map { index in
+            TestMessage(
+                id: "lost\(index)", key: Array((index % 2 == 0 ? "A" : "B").utf8), value: Array("payload \(index)".utf8),
+                headers: [("route", Array("success".utf8))] + (index == 0 ? [("trap", Array("yes".utf8))] : []), partition: 0)
+        }
+        try cluster.produce(sent)
+        let trapDirectory = try makeTemporaryDirectory("sluice-trap")
+        defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["TRAP_MODE": "hang", "HANG_MS": "15000", "TRAP_DIR": trapDirectory])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForDelivered(atLeast: 200), "every B message done while A's first hangs")
+        sluiced.signal(SIGSTOP)
+        try await Task.sleep(for: .seconds(6))  // past session.timeout.ms (3 s)
+        sluiced.signal(SIGCONT)
+        #expect(try await sluiced.waitForLog("partitions lost: \(cluster.input)", timeout: .seconds(60)), "\(sluiced.output.suffix(2000))")
+        // The first status line after the loss says how much is still held.
+        var heldAfterLoss: Int?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while heldAfterLoss == nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            let log = sluiced.output
+            guard let lost = log.range(of: "partitions lost: \(cluster.input)") else { continue }
+            let status = log[lost.upperBound...].split(separator: "\n").first { $0.contains("status consumed=") }
+            heldAfterLoss = status.flatMap { line in
+                line.range(of: "in_flight=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+            }
+        }
+        #expect(heldAfterLoss != nil && heldAfterLoss! <= 1, "held after the loss (only the hanging one may be): \(String(describing: heldAfterLoss))")
+        let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
+        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
+        #expect(accounting.unidentified == 0)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -19,6 +19,9 @@ final class PartitionProgress {
     /// Set on revoke: its messages are no longer accepted or dispatched; finished work is
     /// still stored until librdkafka lets go of the partition.
     var isRevoked = false
+    /// Set once the partition's work is the next owner's: it was lost, or its revoke's drain
+    /// ran out. What is still queued of it is dropped, never dispatched.
+    var isReleased = false
 
     /// Whether this is a partition of the transient-failure topic, read by the retrier.
     let isRetry: Bool

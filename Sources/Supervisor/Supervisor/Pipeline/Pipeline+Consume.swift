@@ -129,6 +129,9 @@ extension Pipeline {
                 (consuming, retrying) = wasTaking
                 storeOffsets()
             }
+            // What is still queued of them would now be done beside the next owner.
+            for progress in revoked { progress.isReleased = true }
+            releaseQueued { $0.progress.isReleased }
             let unfinished = revoked.reduce(0) { $0 + $1.held }
             if unfinished > 0 {
                 logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
@@ -147,13 +150,19 @@ extension Pipeline {
     /// below a dispatched one stay and are finished. Returns how many were released.
     @discardableResult
     func releaseUnstarted(of predicate: (PartitionProgress) -> Bool) -> Int {
-        let released = scheduler.drop(
-            where: { slot in
-                let record = table[slot]
-                return predicate(record.progress) && record.offset > record.progress.highestDispatched
-            }, keyHash: { table[$0].keyHash })
-        for slot in released { discard(slot) }
-        return released.count
+        releaseQueued { predicate($0.progress) && $0.offset > $0.progress.highestDispatched }
+    }
+
+    /// Frees every queued message (waiting for a worker, for its key, or to run alone as a
+    /// suspect) for which `predicate` holds, letting its key go. Returns how many.
+    @discardableResult
+    func releaseQueued(where predicate: (MessageRecord) -> Bool) -> Int {
+        let released = scheduler.drop(where: { predicate(table[$0]) }, keyHash: { table[$0].keyHash })
+        let suspectsReleased = suspects.filter { predicate(table[$0]) }
+        suspects.removeAll { predicate(table[$0]) }
+        for slot in suspectsReleased { releaseKey(of: slot) }
+        for slot in released + suspectsReleased { discard(slot) }
+        return released.count + suspectsReleased.count
     }
 
     /// Frees a message without a verdict; its offset is never stored.

@@ -91,6 +91,11 @@ extension Pipeline {
             stderrTail: worker.stderrTail.text)
         let failed = worker.state != .stopping && worker.state != .stopped
         for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
+            if table[slot].progress.isReleased {
+                releaseKey(of: slot)  // the next owner has its partition
+                discard(slot)
+                continue
+            }
             table[slot].stage = .queued
             table[slot].isSuspect = table[slot].isSuspect || failed
             if failed && worker.provedHealthy { table[slot].strikes += 1 }
