@@ -42,3 +42,34 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// The messages a crashed worker held run alone on a proved worker while a backlog is
+    /// still queued: one proved worker takes nothing new until it is idle, then isolates
+    /// them. Before, every dispatch pass refilled every worker, so the suspects waited
+    /// until the whole backlog was done (their outputs came last) and their partitions'
+    /// commits stood still meanwhile.
+    @Test func suspectsRunBeforeTheBacklogIsDone() async throws {
+        let cluster = try TestCluster()
+        var sent = (0..<3000).map { index in
+            TestMessage(id: "backlog\(index)", key: nil, value: Array("payload \(index)".utf8), headers: [("route", Array("success".utf8))])
+        }
+        sent[100].headers.append(("trap", Array("yes".utf8)))
+        try cluster.produce(sent)
+        let trapDirectory = try makeTemporaryDirectory("sluice-trap")
+        defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--max-in-flight", "8"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["TRAP_MODE": "crash", "TRAP_DIR": trapDirectory, "DELAY_MS": "5"])
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        #expect(sluiced.output.contains("worker exited"), "the trap crashed a worker")
+        // The trapped message ran as a suspect; its output is written well before the last.
+        let byTime = outputs.sorted { ($0.timestamp, $0.partition, $0.offset) < ($1.timestamp, $1.partition, $1.offset) }
+        let position = byTime.firstIndex { $0.id == "backlog100" }
+        #expect(position != nil && position! < sent.count * 3 / 4, "the suspect's output came at \(String(describing: position)) of \(sent.count)")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -11,14 +11,22 @@ extension Pipeline {
         if settings.protocolKind == .exec { return dispatchExec() }
         let now = ContinuousClock.now  // one clock read for the whole batch
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
-        while !suspects.isEmpty, let worker = leastBusyWorker(idleOnly: true) {
+        // A suspect goes only to a worker that has proved it can run at all.
+        while !suspects.isEmpty, let worker = leastBusyWorker(where: { $0.provedHealthy && $0.inFlight.isEmpty }) {
             send(suspects.removeFirst(), to: worker, at: now)
             worker.isIsolating = true
         }
-        while !scheduler.ready.isEmpty, let worker = leastBusyWorker(idleOnly: false) {
+        // A suspect still waiting gets the proved worker that will be idle first: it takes
+        // nothing new until it is, or a backlog would keep every worker busy, and the
+        // suspect (and its partition's commit) waiting, until the lag was gone.
+        var reserved = suspects.isEmpty ? nil : leastBusyWorker(where: \.provedHealthy)
+        while !scheduler.ready.isEmpty,
+            let worker = leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
+        {
             let slot = scheduler.next()!
             if table[slot].isSuspect {
                 suspects.append(slot)
+                reserved = reserved ?? leastBusyWorker(where: \.provedHealthy)
                 continue
             }
             send(slot, to: worker, at: now)
@@ -57,13 +65,12 @@ extension Pipeline {
         table[slot].stage = .dispatched(at: now)
     }
 
-    private func leastBusyWorker(idleOnly: Bool) -> Worker? {
+    /// The worker with the fewest requests in flight among those taking requests, not busy
+    /// with a suspect, for which `condition` holds.
+    private func leastBusyWorker(where condition: (Worker) -> Bool) -> Worker? {
         var best: Worker?
-        for worker in workers where worker.isAcceptingRequests && !worker.isIsolating {
-            let load = worker.inFlight.count
-            // A suspect goes only to a worker that has proved it can run at all.
-            guard idleOnly ? load == 0 && worker.provedHealthy : load < settings.maxInFlight else { continue }
-            if best == nil || load < best!.inFlight.count { best = worker }
+        for worker in workers where worker.isAcceptingRequests && !worker.isIsolating && condition(worker) {
+            if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
         }
         return best
     }
