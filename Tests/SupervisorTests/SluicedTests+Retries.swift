@@ -372,3 +372,47 @@ extension SluicedTests {
         #expect(strays.isEmpty, "copies away from their message's partition: \(strays.prefix(10))")
     }
 }
+
+extension SluicedTests {
+    /// A clean stop redoes no retry: the failure held for minutes at the head of its
+    /// transient partition is written back to the end of that partition (due time kept),
+    /// so the commit moves past the 200 behind it that were already retried, and a
+    /// restarted sluiced holds only the copy. Before, the held one was dropped at the stop,
+    /// the commit stayed on it, and the restart published all 200 back again (each
+    /// succeeded twice).
+    @Test func cleanStopRepeatsNoRetry() async throws {
+        let cluster = try TestCluster()
+        func message(_ index: Int, retryAfter: String) -> TestMessage {
+            TestMessage(
+                id: "held\(index)", key: Array("one-key".utf8), value: Array("payload \(index)".utf8),
+                headers: [("route", Array("transient-until-2".utf8)), ("retry-after", Array(retryAfter.utf8))])
+        }
+        let sent = [message(0, retryAfter: "600000")] + (1...200).map { message($0, retryAfter: "100") }
+        try cluster.produce(sent)
+        let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
+        let first = try SluicedProcess(cluster: cluster, plugin: plugin, retrier: true)
+        defer { first.killIfRunning() }
+        let behind = Array(sent.dropFirst())
+        func successes(_ outputs: [OutputMessage]) -> [String: Int] {
+            outputs.filter { $0.topic == cluster.success }.reduce(into: [:]) { $0[$1.id ?? "", default: 0] += 1 }
+        }
+        let retried = try cluster.collectOutputs(expected: sent.count + behind.count, timeout: .seconds(120))
+        #expect(behind.allSatisfy { successes(retried)[$0.id] == 1 }, "the 200 behind the held one were retried")
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+
+        let second = try SluicedProcess(cluster: cluster, plugin: plugin, retrier: true)
+        defer { second.killIfRunning() }
+        #expect(try await second.waitForLog("retrier partitions assigned: \(cluster.transient)"))
+        // Long enough for the retrier to read its partitions and republish what is due.
+        let after = try cluster.collectOutputs(expected: sent.count + 2 * behind.count, timeout: .seconds(15))
+        let repeated = behind.filter { (successes(after)[$0.id] ?? 0) > 1 }.map(\.id)
+        #expect(repeated.isEmpty, "\(repeated.count) retried again after a clean stop: \(repeated.prefix(5))")
+        #expect(successes(after)["held0"] == nil, "the held one is not due yet")
+        let transientCopies = after.filter { $0.topic == cluster.transient && $0.id == "held0" }
+        #expect(transientCopies.count == 2 && Set(transientCopies.map(\.partition)).count == 1, "handed back to its own partition")
+        #expect(Set(transientCopies.map { $0.header("sluice.retry.due") }).count == 1, "with its due time")
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
+    }
+}

@@ -15,6 +15,10 @@ struct MessageRecord {
         case waitingForRetry
         /// Published back to the input topic; waiting for the delivery report.
         case republishing
+        /// A held failure not yet due, written again to the end of its transient-failure
+        /// partition at a stop or revoke (so its offset can be committed and what follows
+        /// it is not redone); waiting for the delivery report.
+        case handingBack
     }
 
     /// The librdkafka message, owned: destroyed when the record is freed.

@@ -119,7 +119,11 @@ extension Pipeline {
             let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
             let revoked = entries.compactMap { partitions[PartitionKey(topic: $0.topic, partition: $0.partition)] }
             for progress in revoked { progress.isRevoked = true }
-            if isRetry { releaseWaitingRetries { $0.isRevoked } } else { releaseUnstarted { $0.isRevoked } }
+            if isRetry {
+                if lost { releaseWaitingRetries { $0.isRevoked } } else { handBackWaitingRetries { $0.isRevoked } }
+            } else {
+                releaseUnstarted { $0.isRevoked }
+            }
             if !lost {
                 // Let started work finish so the next owner does not redo it. librdkafka is
                 // inside this consumer's poll: no nested poll of it.

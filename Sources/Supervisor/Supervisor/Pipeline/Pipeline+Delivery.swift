@@ -81,6 +81,7 @@ extension Pipeline {
         switch table[slot].stage {
         case .producing: produceVerdict(slot: slot)
         case .republishing: republish(slot: slot)
+        case .handingBack: handBack(slot: slot)
         case .queued, .dispatched, .waitingForRetry: break
         }
     }
@@ -123,6 +124,8 @@ extension Pipeline {
             metrics.processing.recordNanoseconds(processing.inNanoseconds)
         case .republishing:
             counters.retried += 1
+        case .handingBack:
+            break
         case .queued, .dispatched, .waitingForRetry:
             return
         }

@@ -17,7 +17,7 @@ extension Pipeline {
         shuttingDown = true
         updateFetching()
         retryConsumer?.pause(assignedPartitions(retry: true))
-        releaseWaitingRetries { _ in true }
+        handBackWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }
         logger.info("stopping: finishing \(table.count) messages, releasing \(released) not yet started")
         runLoop(until: { self.table.count == 0 }, deadline: .now + settings.drainTimeout)

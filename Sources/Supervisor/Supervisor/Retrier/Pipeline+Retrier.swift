@@ -79,11 +79,41 @@ extension Pipeline {
 
     /// Frees the held (not yet due) failures of partitions for which `predicate` holds:
     /// their offsets are not committed, so the next owner holds them again, with the same
-    /// due times.
+    /// due times. For partitions that are lost: the next owner has them already.
     func releaseWaitingRetries(of predicate: (PartitionProgress) -> Bool) {
-        let released = retryTimers.unordered.filter { predicate(table[$0.slot].progress) }
-        guard !released.isEmpty else { return }
+        for slot in takeWaitingRetries(of: predicate) { discard(slot) }
+    }
+
+    /// Writes the held (not yet due) failures of partitions for which `predicate` holds
+    /// back to the end of their transient-failure partitions, headers and due time
+    /// unchanged, so that once delivered their offsets, and those of everything after them
+    /// already retried, can be committed: a stop or a revoke then redoes nothing, and the
+    /// next owner holds the copies until they are due.
+    func handBackWaitingRetries(of predicate: (PartitionProgress) -> Bool) {
+        for slot in takeWaitingRetries(of: predicate) {
+            table[slot].stage = .handingBack
+            handBack(slot: slot)
+        }
+    }
+
+    private func takeWaitingRetries(of predicate: (PartitionProgress) -> Bool) -> [Int] {
+        let taken = retryTimers.unordered.filter { predicate(table[$0.slot].progress) }
+        guard !taken.isEmpty else { return [] }
         retryTimers = Heap(retryTimers.unordered.filter { !predicate(table[$0.slot].progress) })
-        for timer in released { discard(timer.slot) }
+        return taken.sorted().map(\.slot)
+    }
+
+    /// Produces a held failure again to its own transient-failure partition.
+    func handBack(slot: Int) {
+        let record = table[slot]
+        let headers = OutputHeaders.copyOfHeaders(record.message, extra: 0)
+        let error = producer.produce(
+            topic: settings.transientTopic, preferring: record.progress.partition, key: record.key, value: record.value,
+            headers: headers, token: UInt(slot + 1))
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            rd_kafka_headers_destroy(headers)
+            enqueueFailed(slot, topic: settings.transientTopic, error: error)
+            return
+        }
     }
 }
