@@ -25,6 +25,11 @@ extension Pipeline {
         produceVerdict(slot: slot)
     }
 
+    /// Whether the output was refused for its size.
+    static func isSizeError(_ error: rd_kafka_resp_err_t) -> Bool {
+        [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE].contains(error)
+    }
+
     /// Whether the broker or client refuses this output for good (retrying cannot help).
     static func isPermanentProduceError(_ error: rd_kafka_resp_err_t) -> Bool {
         [
@@ -35,11 +40,23 @@ extension Pipeline {
     }
 
     /// An output the broker refused for good: the original goes to the permanent topic
-    /// with the broker's reason. If the permanent topic refuses it too, nothing is dropped:
-    /// it is retried, the partition's commit position waits, and the log says so loudly.
+    /// with the broker's reason. A dead letter refused as too large goes without its value
+    /// (key and headers kept), rather than wedge its partition. If the permanent topic
+    /// refuses it still, nothing is dropped: it is retried, the partition's commit
+    /// position waits, and the log says so loudly.
     func outputRefused(_ slot: Int, topic: String, error: rd_kafka_resp_err_t) {
         let text = String(cString: rd_kafka_err2str(error))
-        if case .producing(let output) = table[slot].stage, output.source == .unproducible {
+        if case .producing(var output) = table[slot].stage, output.source == .unproducible {
+            if Self.isSizeError(error) && !output.withoutValue {
+                logger.error(
+                    "the broker refused the dead letter too (\(text)); dead-lettering it without its value of \(table[slot].value?.count ?? 0) bytes",
+                    metadata: inputMetadata(slot))
+                output.withoutValue = true
+                output.reason = "\(output.reason ?? ""); the value of \(table[slot].value?.count ?? 0) bytes is left out (\(text))"
+                table[slot].stage = .producing(output)
+                produceVerdict(slot: slot)
+                return
+            }
             logger.critical(
                 "cannot dead-letter a message either (\(text)): its partition stops committing until this succeeds; retrying in 5 s",
                 metadata: ["partition": "\(table[slot].progress.partition)", "offset": "\(table[slot].offset)"])

@@ -72,4 +72,7 @@ struct VerdictOutput {
     var retryAfterMilliseconds: Int64? = nil
     /// A transient verdict's due time for the retry (milliseconds since the epoch).
     var retryDue: Int64? = nil
+    /// A dead letter the broker refused as too large: sent without the value, so the
+    /// partition can go on (header `sluice.value.removed` says how many bytes it had).
+    var withoutValue = false
 }

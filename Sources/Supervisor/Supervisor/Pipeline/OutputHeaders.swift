@@ -19,6 +19,7 @@ enum OutputHeaders {
     static let originalOffset = "sluice.original.offset"
     static let originalTimestamp = "sluice.original.timestamp"
     static let replayedTime = "sluice.replayed.time"
+    static let valueRemoved = "sluice.value.removed"
 
     /// Headers that describe one failure; a retry drops them, the next failure sets them.
     static let perFailure = [reason, verdict, source, failureTime, retryDue, group, worker, plugin, exit, stderr]

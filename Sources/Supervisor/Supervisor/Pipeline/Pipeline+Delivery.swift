@@ -20,7 +20,10 @@ extension Pipeline {
             addFailureHeaders(headers, for: output, record: record)
         }
         let error: rd_kafka_resp_err_t
-        if let payload = output.payload {
+        if output.withoutValue {
+            OutputHeaders.set(headers, OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
+            error = producer.produce(topic: topic, key: record.key, value: nil, headers: headers, token: UInt(slot + 1))
+        } else if let payload = output.payload {
             error = payload.withUnsafeBytes { value in
                 producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: UInt(slot + 1))
             }

@@ -208,8 +208,15 @@ public final class Pipeline: @unchecked Sendable {
     /// what Java clients write.
     static func producerProperties(brokers: String) -> [(String, String)] {
         clientProperties(brokers: brokers)
-            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0"), keyPartitioner]
+            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0"), keyPartitioner,
+                ("message.max.bytes", String(largestOutputBytes))]
     }
+
+    /// The producer's limit on one output. librdkafka's default (1,000,000) is below what
+    /// brokers accept (1,048,588 by default, more where a topic allows it), so an input
+    /// could not be written anywhere, its dead letter included. The broker judges instead;
+    /// batches of small outputs stay within `batch.size` (1,000,000).
+    static let largestOutputBytes = 64 << 20
 
     /// librdkafka's partitioner that puts a key where Java producers do (murmur2).
     static let keyPartitioner = ("partitioner", "murmur2_random")
