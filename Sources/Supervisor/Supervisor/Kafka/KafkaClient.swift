@@ -85,10 +85,5 @@ private func kafkaRebalanceCallback(
     _ handle: OpaquePointer?, _ error: rd_kafka_resp_err_t,
     _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _: UnsafeMutableRawPointer?
 ) {
-    let context = KafkaClientContext.from(handle)
-    if let onRebalance = context.onRebalance {
-        onRebalance(handle!, error, partitions!)
-    } else {
-        _ = KafkaConsumer.applyRebalance(handle!, assigning: error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, partitions: partitions!)
-    }
+    KafkaClientContext.from(handle).rebalance(handle!, error: error, partitions: partitions!)
 }

@@ -18,6 +18,18 @@ final class KafkaClientContext: @unchecked Sendable {
         self.onFatalError = onFatalError
     }
 
+    /// An assignment change, from the rebalance callback or a rebalance event: to the
+    /// handler, else applied as it is.
+    func rebalance(
+        _ handle: OpaquePointer, error: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    ) {
+        if let onRebalance {
+            onRebalance(handle, error, partitions)
+        } else {
+            _ = KafkaConsumer.applyRebalance(handle, assigning: error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, partitions: partitions)
+        }
+    }
+
     static func from(_ handle: OpaquePointer?) -> KafkaClientContext {
         Unmanaged<KafkaClientContext>.fromOpaque(rd_kafka_opaque(handle)!).takeUnretainedValue()
     }

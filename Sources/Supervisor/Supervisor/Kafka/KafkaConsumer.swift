@@ -124,7 +124,7 @@ final class KafkaConsumer {
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
             // The answer arrives as an event on `results`.
             guard let event = Self.waitForEvent(on: results, until: .now + timeout) else {
-                return KafkaError(.offsets, "cannot commit offsets: no answer from the broker within \(timeout)")
+                return KafkaError(.offsets, "cannot commit offsets: no answer from the broker within \(timeout.wholeSeconds) s")
             }
             error = rd_kafka_event_error(event)
             rd_kafka_event_destroy(event)
@@ -178,10 +178,16 @@ final class KafkaConsumer {
         while rd_kafka_consumer_closed(client.handle) == 0 {
             guard ContinuousClock.now < deadline else {
                 client.abandon()
-                return KafkaError(.broker, "the consumer could not leave its group within \(timeout): no answer from the broker")
+                return KafkaError(.broker, "the consumer could not leave its group within \(timeout.wholeSeconds) s: no answer from the broker")
             }
-            // Serves the revoke (the rebalance callback) and the close's other events.
-            _ = rd_kafka_queue_poll_callback(events, 100)
+            // Events, not callbacks: the consumer queue is forwarded here, so messages
+            // fetched and not yet taken arrive too, which a callback-only poll cannot serve
+            // (librdkafka asserts). The revoke comes as an event; the rest is dropped.
+            guard let event = rd_kafka_queue_poll(events, 100) else { continue }
+            defer { rd_kafka_event_destroy(event) }
+            if rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE, let partitions = rd_kafka_event_topic_partition_list(event) {
+                client.context.rebalance(client.handle, error: rd_kafka_event_error(event), partitions: partitions)
+            }
         }
         return nil
     }
