@@ -61,3 +61,59 @@ extension SluicedTests {
         #expect(sluiced.output.contains("stopping: finishing 0 messages"), "nothing held: the partition went on")
     }
 }
+
+extension SluicedTests {
+    /// Held messages are bounded in bytes too (`--max-buffered-bytes`): with 30 KB values
+    /// and a 1 MiB budget, sluiced holds at most 35 of them at a time, however many wait in
+    /// the input. Before, only the count bounded it (10,000 × 1 MB is 10 GB): a slow
+    /// plugin with 2,500 waiting values of 200 KB had sluiced hold 520 MiB.
+    @Test func heldMessagesAreBoundedInBytes() async throws {
+        let cluster = try TestCluster()
+        // Spread over the partitions: the mock cluster keeps at most 5 MiB per partition.
+        let sent = (0..<160).map { index in
+            TestMessage(
+                id: "bulk\(index)", key: nil, value: [UInt8](repeating: UInt8(ascii: "a") + UInt8(index % 26), count: 30_000),
+                headers: [("route", Array("success".utf8))], partition: Int32(index % 4))
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "1", "--max-buffered-bytes", "\(1 << 20)"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
+            environment: ["DELAY_MS": "50"])
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        let held = sluiced.output.split(separator: "\n").filter { $0.contains("status consumed=") }.compactMap { line in
+            line.range(of: "in_flight=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+        }
+        #expect(held.count >= 3, "status lines while it ran: \(held)")
+        // It stops taking messages once it holds 1 MiB: 35 values of 30,000 bytes.
+        #expect(held.allSatisfy { $0 <= 35 }, "held at most 1 MiB of 30 KB values: \(held)")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// Failures the retrier holds for a long delay are bounded apart from the input: with
+    /// 60 held for ten minutes and `--max-buffered 50`, new input is still processed.
+    /// Before, held retries counted against the input's limit, and the input stopped.
+    @Test func heldRetriesDoNotStopTheInput() async throws {
+        let cluster = try TestCluster()
+        let held = (0..<60).map { index in
+            TestMessage(
+                id: "wait\(index)", key: nil, value: Array("v \(index)".utf8),
+                headers: [("route", Array("transient".utf8)), ("retry-after", Array("600000".utf8))])
+        }
+        try cluster.produce(held)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "1", "--max-in-flight", "8", "--max-buffered", "50"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), retrier: true)
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForDelivered(atLeast: held.count))
+        let later = simpleMessages(100, prefix: "later", routes: ["success"])
+        try cluster.produce(later)
+        let sent = held + later
+        let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(60))
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -32,6 +32,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Messages held (queued, at workers, being produced) before sluiced stops taking more (default 10000).")
     var maxBuffered: Int?
 
+    @Option(help: "Bytes of keys and values held before sluiced stops taking more (at least 1 MiB; default 256 MiB).")
+    var maxBufferedBytes: Int?
+
     @Option(help: "The longest frame line in bytes; larger messages are dead-lettered as too large (default 16 MiB).")
     var maxFrameBytes: Int?
 
@@ -96,6 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         var values: [String: SettingValue.Raw] = [:]
         for (key, value) in [
             ("plugin.workers", workers), ("plugin.max_in_flight", maxInFlight), ("daemon.max_buffered", maxBuffered),
+            ("daemon.max_buffered_bytes", maxBufferedBytes),
             ("plugin.max_frame_bytes", maxFrameBytes), ("plugin.start_retries", startRetries),
             ("plugin.poison_threshold", poisonThreshold), ("retries.max_attempts", maxAttempts),
         ] {

@@ -46,6 +46,9 @@ struct MessageRecord {
         return UnsafeRawBufferPointer(start: payload, count: message.pointee.len)
     }
 
+    /// The bytes of key and value it keeps in memory.
+    var heldBytes: Int { message.pointee.len + message.pointee.key_len }
+
     /// The message key, nil for a null key.
     var key: UnsafeRawBufferPointer? {
         guard let key = message.pointee.key else { return nil }

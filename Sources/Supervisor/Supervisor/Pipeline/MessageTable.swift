@@ -6,8 +6,25 @@ struct MessageTable {
     private var free: [Int] = []
     private(set) var count = 0
 
+    /// How many messages, and how many bytes of keys and values, one side holds.
+    struct Load {
+        var count = 0
+        var bytes = 0
+
+        mutating func add(_ record: MessageRecord, _ sign: Int) {
+            count += sign
+            bytes += sign * record.heldBytes
+        }
+    }
+
+    /// What the input holds, and what the retrier holds: bounded apart, so failures held
+    /// for a long delay never stop the input.
+    private(set) var input = Load()
+    private(set) var retries = Load()
+
     mutating func insert(_ record: MessageRecord) -> Int {
         count += 1
+        if record.progress.isRetry { retries.add(record, 1) } else { input.add(record, 1) }
         if let slot = free.popLast() {
             records[slot] = record
             return slot
@@ -33,6 +50,8 @@ struct MessageTable {
         records.removeAll()
         free.removeAll()
         count = 0
+        input = Load()
+        retries = Load()
         return all
     }
 
@@ -42,6 +61,7 @@ struct MessageTable {
         records[slot] = nil
         free.append(slot)
         count -= 1
+        if record.progress.isRetry { retries.add(record, -1) } else { input.add(record, -1) }
         return record
     }
 }

@@ -8,7 +8,7 @@ extension Pipeline {
     /// however long the plugins take.
     func shouldPollConsumer(now: ContinuousClock.Instant) -> Bool {
         guard consuming else { return false }
-        if fetchPaused || table.count < settings.maxBufferedMessages { return consumerHasEvents }
+        if fetchPaused || !isFull(table.input) { return consumerHasEvents }
         guard now - lastConsumerPoll >= Self.longestUnpolled else { return false }
         saturationPaused = true
         updateFetching()
@@ -21,7 +21,7 @@ extension Pipeline {
     func pollConsumer() {
         lastConsumerPoll = .now
         for _ in 0..<1000 {
-            guard fetchPaused || table.count < settings.maxBufferedMessages else { return }
+            guard fetchPaused || !isFull(table.input) else { return }
             guard let message = consumer.poll() else {
                 consumerHasEvents = false
                 return
@@ -30,9 +30,20 @@ extension Pipeline {
         }
     }
 
+    /// Whether one side (the input or the retrier) holds as many messages or bytes as it
+    /// may: then it takes no more.
+    func isFull(_ load: MessageTable.Load) -> Bool {
+        load.count >= settings.maxBufferedMessages || load.bytes >= settings.maxBufferedBytes
+    }
+
+    /// Whether one side holds at most half of what it may, in messages and in bytes.
+    func isHalfEmpty(_ load: MessageTable.Load) -> Bool {
+        load.count <= settings.maxBufferedMessages / 2 && load.bytes <= settings.maxBufferedBytes / 2
+    }
+
     /// Ends a saturation pause once half of the held messages are done.
     func resumeFetchingIfDrained() {
-        guard saturationPaused, table.count <= settings.maxBufferedMessages / 2 else { return }
+        guard saturationPaused, isHalfEmpty(table.input) else { return }
         saturationPaused = false
         updateFetching()
     }

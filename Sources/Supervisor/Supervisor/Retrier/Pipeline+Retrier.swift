@@ -5,18 +5,19 @@ import PluginProtocol
 extension Pipeline {
     /// Takes transient failures from the retry consumer and holds each until its due time
     /// (header `sluice.retry.due`, set when it failed), so a restarted retrier keeps the
-    /// delays. Any number are held at once up to the buffer limit, so a long delay never
-    /// holds back a shorter one behind it; past the limit the partitions are paused.
+    /// delays. Any number are held at once up to the buffer limits (messages and bytes,
+    /// counted apart from the input's), so a long delay never holds back a shorter one
+    /// behind it, nor the input; past the limits the partitions are paused.
     func pollRetryConsumer() {
         guard let retryConsumer else { return }
-        for _ in 0..<1000 {
+        for _ in 0..<1000 where !isFull(table.retries) {
             guard let message = retryConsumer.poll() else {
                 retryConsumerHasEvents = false
                 break
             }
             acceptRetry(message)
         }
-        if !retryPaused && retryTimers.count >= settings.maxBufferedMessages {
+        if !retryPaused && isFull(table.retries) {
             retryPaused = true
             retryConsumer.pause(assignedPartitions(retry: true))
         }
@@ -49,7 +50,7 @@ extension Pipeline {
             table[first.slot].stage = .republishing
             republish(slot: first.slot)
         }
-        if retryPaused && retrying && retryTimers.count <= settings.maxBufferedMessages / 2, let retryConsumer {
+        if retryPaused && retrying && isHalfEmpty(table.retries), let retryConsumer {
             retryPaused = false
             retryConsumer.resume(assignedPartitions(retry: true))
         }

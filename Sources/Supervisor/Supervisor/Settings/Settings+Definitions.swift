@@ -39,6 +39,8 @@ extension Settings {
         .seconds("retries.delay", option: "--retry-delay", live: true, range: 0.001...86_400, \.retry.base),
         .seconds("retries.max_delay", option: "--retry-max-delay", live: true, range: 0.001...604_800, \.retry.maximum),
         .integer("daemon.max_buffered", option: "--max-buffered", live: true, range: 1...10_000_000, \.maxBufferedMessages),
+        .integer(
+            "daemon.max_buffered_bytes", option: "--max-buffered-bytes", live: true, range: (1 << 20)...(1 << 40), \.maxBufferedBytes),
         .seconds("daemon.drain_timeout", option: "--drain-timeout", live: true, range: 0...86_400, \.drainTimeout),
         .seconds("daemon.status_interval", option: "--status-interval", live: true, range: 1...86_400, \.statusInterval),
         .field(

@@ -27,6 +27,10 @@ public struct Settings: Sendable {
     /// Messages held in the daemon (queued, in flight, being produced) before it stops
     /// taking more from the consumer.
     public var maxBufferedMessages: Int = 10_000
+    /// Bytes of keys and values held in the daemon before it stops taking more: the
+    /// message count alone would let 10,000 one-megabyte values take 10 GB. Counted apart
+    /// for the input and for the retrier's held failures, as the message count is.
+    public var maxBufferedBytes: Int = 256 << 20
     /// The longest frame line, either way: a message whose request would be longer is
     /// dead-lettered as too large; a longer response line is a protocol error.
     public var maxFrameBytes: Int = 16 * 1024 * 1024

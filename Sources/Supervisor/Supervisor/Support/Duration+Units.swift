@@ -4,6 +4,11 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
+    /// Seconds rounded to a whole number, for log lines.
+    var wholeSeconds: Int64 {
+        Int64(inSeconds.rounded())
+    }
+
     /// Whole milliseconds, truncated.
     var inMilliseconds: Int64 {
         components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
