@@ -26,10 +26,14 @@ deps:
 		echo "installing $$tool (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$tool; }; done
 
-# The kafka-native example plugin (and its test) use confluent-kafka.
+# The kafka-native example plugin (and its test) use confluent-kafka: from pip where the
+# python3 on PATH lets pip install, else Debian's package (a stock Debian's python3 refuses
+# pip, PEP 668).
 python-deps:
 	@python3 -c 'import confluent_kafka' 2>/dev/null || { \
-		echo "installing confluent-kafka (pip)"; python3 -m pip install -q confluent-kafka; }
+		echo "installing confluent-kafka (pip)"; python3 -m pip install -q confluent-kafka 2>/dev/null; } || { \
+		echo "installing python3-confluent-kafka (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-confluent-kafka; }
 
 build: deps
 	$(SWIFT) build
