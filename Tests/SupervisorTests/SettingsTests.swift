@@ -144,6 +144,14 @@ import Testing
         ("[log]\nlevel = \"loud\"\n", "line 2: log.level: \"loud\" is not one of trace, debug"),
         ("[daemon]\ncontrol_group = \"no-such-group-xyz\"\n", "line 2: daemon.control_group: no group \"no-such-group-xyz\""),
         ("[daemon]\nmax_buffered = 10\n", "line 2: daemon.max_buffered: 10 is below workers x max-in-flight (64)"),
+        (
+            "[daemon]\ndrain_timeout = 300\n",
+            "line 2: daemon.drain_timeout: 300 s is not below the consumer's max.poll.interval.ms (300000 ms)"
+        ),
+        (
+            "[daemon]\ndrain_timeout = 30\n[kafka.consumer]\n\"max.poll.interval.ms\" = 20000\n",
+            "line 2: daemon.drain_timeout: 30 s is not below the consumer's max.poll.interval.ms (20000 ms)"
+        ),
         ("[plugin]\nworkers =\n", "line 2: not valid TOML"),
         // toml++ fails an assertion (aborting the daemon) on these two unless they are caught first.
         ("[plugin]\n[{]\n", "line 2: not valid TOML: a table name cannot start with \"{\""),

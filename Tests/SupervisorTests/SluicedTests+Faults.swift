@@ -26,7 +26,11 @@ extension SluicedTests {
         #expect(killed >= 4, "workers were found and killed")
         let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
         accounting.expectExactlyOnce(sent, cluster: cluster)
-        #expect(sluiced.output.contains("worker exited: signal 9"))
+        // The kills landed on workers holding messages, not on an idle pool.
+        let unanswered = sluiced.output.split(separator: "\n").filter { $0.contains("worker exited: signal 9") }.compactMap { line in
+            line.range(of: "unanswered=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+        }
+        #expect(unanswered.contains { $0 > 0 }, "unanswered at each kill: \(unanswered)")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }
@@ -236,6 +240,10 @@ extension SluicedTests {
         #expect(first.output.contains("partitions revoked"), "the first member gave partitions away")
         if first.output.contains("Group rebalance in progress") {
             #expect(accounting.missing(sent).isEmpty, "\(accounting.missing(sent).count) missing")
+            #expect(accounting.unidentified == 0)
+            let topics = ["success": cluster.success, "transient": cluster.transient, "permanent": cluster.permanent]
+            let misrouted = sent.filter { message in accounting.byID[message.id]?.contains { $0.topic != topics[message.route] } ?? false }
+            #expect(misrouted.isEmpty, "in the wrong topic: \(misrouted.prefix(10).map(\.id))")
             let moved = try #require(first.output.split(separator: "\n").first { $0.contains("partitions revoked:") })
             let partitionOf = Dictionary(
                 try cluster.collectInput(expected: sent.count, partitions: 6).map { ($0.id ?? "", $0.partition) }) { first, _ in first }

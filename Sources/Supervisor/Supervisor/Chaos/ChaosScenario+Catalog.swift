@@ -76,7 +76,7 @@ extension ChaosScenario {
             },
             ChaosScenario(
                 name: "plugin workers stalled beyond max.poll.interval.ms",
-                arguments: ["-X", "max.poll.interval.ms=6000", "--message-timeout", "60", "--max-buffered", "500"],
+                arguments: ["-X", "max.poll.interval.ms=6000", "--drain-timeout", "5", "--message-timeout", "60", "--max-buffered", "500"],
                 expectedLog: ["pausing fetching, staying in the group"],
                 forbiddenLog: ["partitions lost", "partitions revoked", "maximum poll interval"]
             ) { run in

@@ -20,6 +20,15 @@ extension Settings {
             throw SettingsError(
                 "\(name("daemon.max_buffered")): \(maxBufferedMessages) is below workers x max-in-flight (\(workers * maxInFlight))")
         }
+        // A revoke drains inside librdkafka's poll, and a stop drains without polling: a
+        // drain as long as max.poll.interval.ms would get this member dropped from its group.
+        let maxPollProperty = (kafkaProperties + consumerProperties).last { $0.0 == "max.poll.interval.ms" }
+        let maxPoll = maxPollProperty.flatMap { Int64($0.1) } ?? 300_000
+        guard drainTimeout.inMilliseconds < maxPoll else {
+            throw SettingsError(
+                "\(name("daemon.drain_timeout")): \(drainTimeout.inMilliseconds / 1000) s is not below the consumer's max.poll.interval.ms "
+                    + "(\(maxPoll) ms): the group would drop this member while it drains")
+        }
         guard retry.base <= retry.maximum else {
             throw SettingsError("\(name("retries.delay")): the first retry delay is above the longest (retries.max_delay, --retry-max-delay)")
         }
