@@ -41,3 +41,37 @@ extension SluicedTests {
         #expect(try await second.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// A partition whose commit position stands still while it holds messages (here: the
+    /// broker is gone, so no output is delivered) is reported once past twice the message
+    /// timeout: a log line, the status, `stats` and the metric; and the end of the stall is
+    /// logged too. Before, nothing said so: the lag grew with no word.
+    @Test func stalledCommitIsReported() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(300, prefix: "stall")
+        try cluster.produce(sent)
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(
+            // A session long enough that the outage stalls the partitions without losing them.
+            cluster: cluster,
+            arguments: ["--workers", "2", "--message-timeout", "2", "--control-socket", socket, "-X", "session.timeout.ms=60000"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "20"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForDelivered(atLeast: 1))
+        try cluster.cluster.setBroker(1, up: false)
+        #expect(try await sluiced.waitForLog("commit position of \(cluster.input)[", timeout: .seconds(60)), "\(sluiced.output.suffix(1500))")
+        #expect(sluiced.output.contains("has not moved for 10 s while it holds messages"))
+        let status = try statusReport(socket)
+        #expect(status?.stalledPartitions?.contains { $0.hasPrefix("\(cluster.input)[") } == true, "\(String(describing: status?.stalledPartitions))")
+        let stats = try sluicectl(["--socket", socket, "stats"])
+        #expect(stats.status == 0 && stats.output.contains("STALLED"), "\(stats)")
+        try cluster.cluster.setBroker(1, up: true)
+        let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
+        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
+        #expect(try await sluiced.waitForLog("moves again after"))
+        #expect(try await waitForStatus(socket) { ($0.stalledPartitions ?? []).isEmpty } != nil)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -27,9 +27,7 @@ extension SluicedTests {
         let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
         accounting.expectExactlyOnce(sent, cluster: cluster)
         // The kills landed on workers holding messages, not on an idle pool.
-        let unanswered = sluiced.output.split(separator: "\n").filter { $0.contains("worker exited: signal 9") }.compactMap { line in
-            line.range(of: "unanswered=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
-        }
+        let unanswered = sluiced.figures("unanswered", inLinesContaining: "worker exited: signal 9")
         #expect(unanswered.contains { $0 > 0 }, "unanswered at each kill: \(unanswered)")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)

@@ -3,6 +3,15 @@ import Testing
 
 @testable import Supervisor
 
+/// A message of `large` bytes (routed `route`) and `small` short ones after it, all with
+/// one key in partition 0: what follows the large one waits for it.
+func largeThenSmall(large: Int, route: String, small: Int) -> [TestMessage] {
+    [TestMessage(id: "large", key: Array("k".utf8), value: [UInt8](repeating: UInt8(ascii: "x"), count: large), headers: [("route", Array(route.utf8))], partition: 0)]
+        + (0..<small).map { index in
+            TestMessage(id: "after\(index)", key: Array("k".utf8), value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))], partition: 0)
+        }
+}
+
 extension SluicedTests {
     /// A message near a broker's default limit (1,040,000 bytes, as a Java producer may
     /// write) goes through like any other, and its partition goes on. Before, librdkafka's
@@ -10,19 +19,14 @@ extension SluicedTests {
     /// partition's commit froze while it was retried forever.
     @Test func messageNearTheBrokerLimitGoesThrough() async throws {
         let cluster = try TestCluster()
-        let large = TestMessage(
-            id: "large", key: Array("k".utf8), value: [UInt8](repeating: UInt8(ascii: "x"), count: 1_040_000),
-            headers: [("route", Array("success".utf8))], partition: 0)
-        let small = (0..<50).map { index in
-            TestMessage(id: "after\(index)", key: Array("k".utf8), value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))], partition: 0)
-        }
-        let sent = [large] + small
+        let sent = largeThenSmall(large: 1_040_000, route: "success", small: 50)
+        let large = sent[0]
         try cluster.produce(sent)
         let sluiced = try SluicedProcess(cluster: cluster, plugin: ["\(ProcessEnvironment.executableDirectory)/echo-plugin"])
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count)
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
-        #expect(outputs.first { $0.id == "large" }?.value == large.value, "the value whole")
+        #expect(outputs.first { $0.id == large.id }?.value == large.value, "the value whole")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }
@@ -34,13 +38,7 @@ extension SluicedTests {
     /// forever and nothing after it in the partition was ever committed.
     @Test func deadLetterTooLargeGoesWithoutItsValue() async throws {
         let cluster = try TestCluster()
-        let large = TestMessage(
-            id: "huge", key: Array("k".utf8), value: [UInt8](repeating: UInt8(ascii: "y"), count: 300_000),
-            headers: [("route", Array("permanent".utf8))], partition: 0)
-        let small = (0..<20).map { index in
-            TestMessage(id: "next\(index)", key: Array("k".utf8), value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))], partition: 0)
-        }
-        let sent = [large] + small
+        let sent = largeThenSmall(large: 300_000, route: "permanent", small: 20)
         try cluster.produce(sent)
         let directory = try makeTemporaryDirectory("sluice-large")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -51,7 +49,7 @@ extension SluicedTests {
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count)
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
-        let deadLetter = outputs.first { $0.id == "huge" }
+        let deadLetter = outputs.first { $0.id == sent[0].id }
         #expect(deadLetter?.value == nil && deadLetter?.key == Array("k".utf8))
         #expect(deadLetter?.header("sluice.value.removed") == "300000")
         #expect(deadLetter?.header("sluice.source") == "unproducible")
@@ -82,9 +80,7 @@ extension SluicedTests {
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
-        let held = sluiced.output.split(separator: "\n").filter { $0.contains("status consumed=") }.compactMap { line in
-            line.range(of: "in_flight=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
-        }
+        let held = sluiced.figures("in_flight", inLinesContaining: "status consumed=")
         #expect(held.count >= 3, "status lines while it ran: \(held)")
         // It stops taking messages once it holds 1 MiB: 35 values of 30,000 bytes.
         #expect(held.allSatisfy { $0 <= 35 }, "held at most 1 MiB of 30 KB values: \(held)")

@@ -68,12 +68,7 @@ extension SluicedTests {
         let deadline = ContinuousClock.now + .seconds(10)
         while heldAfterLoss == nil && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
-            let log = sluiced.output
-            guard let lost = log.range(of: "partitions lost: \(cluster.input)") else { continue }
-            let status = log[lost.upperBound...].split(separator: "\n").first { $0.contains("status consumed=") }
-            heldAfterLoss = status.flatMap { line in
-                line.range(of: "in_flight=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
-            }
+            heldAfterLoss = sluiced.figures("in_flight", inLinesContaining: "status consumed=", after: "partitions lost: \(cluster.input)").first
         }
         #expect(heldAfterLoss != nil && heldAfterLoss! <= 1, "held after the loss (only the hanging one may be): \(String(describing: heldAfterLoss))")
         let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))

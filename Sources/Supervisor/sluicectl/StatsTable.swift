@@ -25,12 +25,13 @@ enum StatsTable {
             })
         lines.append("")
         lines += TextColumns.render(
-            header: ["TOPIC", "PARTITION", "POSITION", "END", "LAG", "HELD"],
+            header: ["TOPIC", "PARTITION", "POSITION", "END", "LAG", "HELD", "STALLED"],
             rows: stats.partitions.map { partition in
                 [
                     partition.topic + (partition.isRetry ? " (retrier)" : ""), String(partition.partition),
                     partition.position.map(String.init) ?? "-", partition.highWatermark.map(String.init) ?? "-",
                     partition.lag.map(String.init) ?? "-", String(partition.held),
+                    partition.stalledSeconds.map { "\($0) s" } ?? "-",
                 ]
             })
         lines.append("total lag: \(stats.totalLag.map(String.init) ?? "unknown")")

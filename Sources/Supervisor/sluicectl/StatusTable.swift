@@ -9,6 +9,8 @@ enum StatusTable {
 
     static func summary(_ status: StatusReport) -> [String] {
         let counts = status.statistics
+        let stalled = (status.stalledPartitions ?? []).isEmpty
+            ? [] : ["commit stalled: \(status.stalledPartitions!.joined(separator: " "))   (sluicectl stats shows them)"]
         return [
             "sluiced \(status.version) pid \(status.pid) up \(status.uptimeSeconds)s group \(status.group) input \(status.inputTopic)",
             "partitions: \(status.partitions.isEmpty ? "none" : status.partitions.joined(separator: " "))   lag: \(status.lag.map(String.init) ?? "unknown")",
@@ -16,7 +18,7 @@ enum StatusTable {
                 + (status.execRunning.map { "processes: \($0) running (at most \(status.targetWorkers) at once)" }
                     ?? "workers: \(status.workers.count) (target \(status.targetWorkers))"),
             "consumed \(counts.consumed)  success \(counts.success)  transient \(counts.transient)  permanent \(counts.permanent)  retried \(counts.retried)  in flight \(counts.inFlight)",
-        ]
+        ] + stalled
     }
 
     static func workers(_ status: StatusReport) -> [String] {

@@ -87,6 +87,19 @@ final class SluicedProcess: @unchecked Sendable {
         }
     }
 
+    /// The figure `name=N` of every logged line containing `text` (after the first `marker`,
+    /// when given), in order: `figures("in_flight", inLinesContaining: "status consumed=")`.
+    func figures(_ name: String, inLinesContaining text: String, after marker: String? = nil) -> [Int] {
+        var log = Substring(output)
+        if let marker {
+            guard let found = log.range(of: marker) else { return [] }
+            log = log[found.upperBound...]
+        }
+        return log.split(separator: "\n").filter { $0.contains(text) }.compactMap { line in
+            line.range(of: "\(name)=").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+        }
+    }
+
     /// The last status line logged.
     var lastStatus: Substring? {
         output.split(separator: "\n").last { $0.contains("status consumed=") }

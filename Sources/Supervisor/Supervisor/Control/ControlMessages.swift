@@ -71,6 +71,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var partitions: [String]
     /// Messages not yet finished in those partitions, once every one has been fetched.
     public var lag: Int64?
+    /// Partitions whose commit position has stood still past the stall threshold while
+    /// they hold messages, as `topic[partition] (N s)`; nil from daemons before it.
+    public var stalledPartitions: [String]?
     public var paused: Bool
     /// How sluiced talks to its plugins: json, lines, exec or kafka-native.
     public var protocolKind: String

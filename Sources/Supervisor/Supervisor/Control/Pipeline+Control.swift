@@ -137,7 +137,11 @@ extension Pipeline {
             version: SluiceVersion.current, pid: getpid(), uptimeSeconds: Int((now - startedAt).components.seconds),
             group: settings.groupID, inputTopic: settings.inputTopic,
             partitions: partitions.values.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
-            lag: PartitionReport.totalLag(of: partitionReports()), paused: fetchPaused,
+            lag: PartitionReport.totalLag(of: partitionReports()),
+            stalledPartitions: partitions.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
+                stall(of: progress, now: now).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
+            },
+            paused: fetchPaused,
             protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? execRuns.count : nil,
             targetWorkers: targetWorkers, statistics: counters,
             workers: workers.map { worker in

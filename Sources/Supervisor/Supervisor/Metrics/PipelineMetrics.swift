@@ -22,7 +22,8 @@ final class PipelineMetrics {
     private let inFlight = Gauge(label: "sluice_in_flight_messages")
     private let fetchPaused = Gauge(label: "sluice_fetch_paused")
     private var workers: [String: Gauge] = [:]
-    private var lag: [String: Gauge] = [:]
+    private var lag = PartitionGauges(label: "sluice_consumer_lag_messages")
+    private var stalled = PartitionGauges(label: "sluice_partition_stalled_seconds")
     private var published = PipelineStatistics()
 
     /// Every state a worker can report, so each series exists from the start.
@@ -56,20 +57,31 @@ final class PipelineMetrics {
         for state in Self.workerStates {
             workers[state]?.record(workerStates.filter { $0 == state }.count)
         }
-        updateLag(partitions)
+        lag.update(partitions) { $0.lag }
+        stalled.update(partitions) { $0.stalledSeconds ?? 0 }
+    }
+}
+
+/// One gauge per assigned partition for one figure; a partition that went away loses its
+/// series.
+private struct PartitionGauges {
+    let label: String
+    private var gauges: [String: Gauge] = [:]
+
+    init(label: String) {
+        self.label = label
     }
 
-    /// One gauge per assigned partition; a partition that went away loses its series.
-    private func updateLag(_ partitions: [PartitionReport]) {
+    mutating func update(_ partitions: [PartitionReport], _ value: (PartitionReport) -> Int64?) {
         var current: [String: Gauge] = [:]
         for partition in partitions {
             let key = "\(partition.topic)\u{0}\(partition.partition)"
-            let gauge = lag[key] ?? Gauge(
-                label: "sluice_consumer_lag_messages", dimensions: [("topic", partition.topic), ("partition", String(partition.partition))])
-            if let value = partition.lag { gauge.record(value) }
+            let gauge = gauges[key] ?? Gauge(
+                label: label, dimensions: [("topic", partition.topic), ("partition", String(partition.partition))])
+            if let figure = value(partition) { gauge.record(figure) }
             current[key] = gauge
         }
-        for (key, gauge) in lag where current[key] == nil { gauge.destroy() }
-        lag = current
+        for (key, gauge) in gauges where current[key] == nil { gauge.destroy() }
+        gauges = current
     }
 }

@@ -23,6 +23,12 @@ final class PartitionProgress {
     /// ran out. What is still queued of it is dropped, never dispatched.
     var isReleased = false
 
+    /// When the commit position last moved, or the partition last went from holding
+    /// nothing to holding a message: how long its commit has stood still.
+    var positionMovedAt = ContinuousClock.now
+    /// Set once a stand-still has been logged; cleared when the position moves again.
+    var stallReported = false
+
     /// Whether this is a partition of the transient-failure topic, read by the retrier.
     let isRetry: Bool
 

@@ -85,6 +85,7 @@ extension Pipeline {
         }
         let offset = message.pointee.offset
         progress.track(offset)
+        if progress.held == 0 { progress.positionMovedAt = now }
         progress.held += 1
         let slot = table.insert(
             MessageRecord(

@@ -136,6 +136,7 @@ extension Pipeline {
         record.progress.held -= 1
         if record.progress.finish(record.offset) {
             partitionsToStore.append(record.progress)
+            positionMoved(record.progress)
         }
         rd_kafka_message_destroy(record.message)
         resumeFetchingIfDrained()

@@ -69,6 +69,7 @@ extension Pipeline {
                 consumerHasEvents = true  // poll at least once a second: max.poll.interval.ms
                 retryConsumerHasEvents = true
                 killHungWorkers(now: now)
+                reportStalledPartitions(now: now)
                 killHungExecRuns(now: now)
                 enforceStopTimeout(now: now)
                 advanceRollingRestart()

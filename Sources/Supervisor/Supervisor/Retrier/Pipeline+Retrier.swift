@@ -32,6 +32,7 @@ extension Pipeline {
             return
         }
         progress.track(message.pointee.offset)
+        if progress.held == 0 { progress.positionMovedAt = eventTime }
         progress.held += 1
         let slot = table.insert(
             MessageRecord(

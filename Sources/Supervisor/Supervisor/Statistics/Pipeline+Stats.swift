@@ -27,7 +27,8 @@ extension Pipeline {
                 if let high, let position { lag = max(0, high - position) } else if high == 0 { lag = 0 }
                 return PartitionReport(
                     topic: progress.topic, partition: progress.partition, isRetry: progress.isRetry, position: position,
-                    highWatermark: high, lag: lag, held: progress.held)
+                    highWatermark: high, lag: lag, held: progress.held,
+                    stalledSeconds: stall(of: progress, now: eventTime).map(\.wholeSeconds))
             }
     }
 }

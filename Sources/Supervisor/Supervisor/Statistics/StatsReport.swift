@@ -65,6 +65,9 @@ public struct PartitionReport: Codable, Sendable, Equatable {
     public var lag: Int64?
     /// Messages of this partition in the daemon now.
     public var held: Int
+    /// Seconds its commit position has stood still while it held messages, once that is
+    /// past the stall threshold (twice the message timeout, at least 10 s); nil otherwise.
+    public var stalledSeconds: Int64?
 
     static func totalLag(of partitions: [PartitionReport]) -> Int64? {
         let input = partitions.filter { !$0.isRetry }
