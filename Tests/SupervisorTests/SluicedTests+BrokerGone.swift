@@ -28,7 +28,7 @@ extension SluicedTests {
         let status = try await first.waitForExit(timeout: .seconds(drainTimeout) + Pipeline.closeTimeout + .seconds(20))
         #expect(status != nil, "still running: \(first.output.suffix(2000))")
         #expect(status != nil && status != 0, "a stop that could not commit is a failure")
-        #expect(first.output.contains("stopped without committing"), "\(first.output.suffix(2000))")
+        #expect(first.output.contains("stopped without finishing"), "\(first.output.suffix(2000))")
         #expect(first.output.contains("messages unfinished, not committed, to be redone after a restart: \(cluster.input)["))
 
         try cluster.cluster.setBroker(1, up: true)

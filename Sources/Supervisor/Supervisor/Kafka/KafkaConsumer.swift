@@ -124,7 +124,9 @@ final class KafkaConsumer {
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
             // The answer arrives as an event on `results`.
             guard let event = Self.waitForEvent(on: results, until: .now + timeout) else {
-                return KafkaError(.offsets, "cannot commit offsets: no answer from the broker within \(timeout.wholeSeconds) s")
+                return KafkaError(
+                    .offsets, "cannot commit offsets: no answer from the broker within \(timeout.wholeSeconds) s",
+                    rdKafkaError: RD_KAFKA_RESP_ERR__TIMED_OUT)
             }
             error = rd_kafka_event_error(event)
             rd_kafka_event_destroy(event)
@@ -178,7 +180,9 @@ final class KafkaConsumer {
         while rd_kafka_consumer_closed(client.handle) == 0 {
             guard ContinuousClock.now < deadline else {
                 client.abandon()
-                return KafkaError(.broker, "the consumer could not leave its group within \(timeout.wholeSeconds) s: no answer from the broker")
+                return KafkaError(
+                    .broker, "the consumer could not leave its group within \(timeout.wholeSeconds) s: no answer from the broker",
+                    rdKafkaError: RD_KAFKA_RESP_ERR__TIMED_OUT)
             }
             // Events, not callbacks: the consumer queue is forwarded here, so messages
             // fetched and not yet taken arrive too, which a callback-only poll cannot serve

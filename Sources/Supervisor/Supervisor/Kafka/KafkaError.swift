@@ -45,4 +45,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// Whether the broker gave no answer in time (rather than refusing).
+    var isTimeout: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__TIMED_OUT }
 }

@@ -45,12 +45,12 @@ extension Pipeline {
                 "plugin": "\(settings.command)", "retrier": "\(settings.retrier.rawValue)",
             ])
         runLoop(until: { self.stopRequested || self.fatalError != nil })
-        let commitFailure = shutDown()
+        let shortfall = shutDown()
         if let fatal = fatalError {
             throw KafkaError(.broker, "stopped after a fatal Kafka error: \(fatal)")
         }
-        if let commitFailure {
-            throw KafkaError(.offsets, "stopped without committing its last offsets (\(commitFailure)); what they cover is redone after a restart")
+        if let shortfall {
+            throw KafkaError(.offsets, "stopped without finishing (\(shortfall)); what was not committed is redone after a restart")
         }
     }
 

@@ -7,8 +7,11 @@ extension Pipeline {
     static let closeTimeout = Duration.seconds(30)
 
     /// The ordered stop: consumer (stop fetching, drain, flush, commit, leave the group),
-    /// then the pool, then the producer. Returns why offsets could not be committed, if
-    /// they could not; the messages left unfinished are redone after a restart either way.
+    /// then the pool, then the producer. Returns why the stop fell short, if it did:
+    /// messages were left unfinished, or the broker gave no answer to the commit or the
+    /// close. (A commit the broker refuses because its group moved on, during a rebalance,
+    /// is only logged: everything taken was delivered, and the next owner repeats what
+    /// the commit would have covered, as after any revoke.)
     func shutDown() -> KafkaError? {
         reportStoppingToSystemd()
         closeControlSocket()
@@ -31,14 +34,14 @@ extension Pipeline {
         for client in [consumer, retryConsumer].compactMap({ $0 }) {
             for error in [client.commitStored(timeout: remaining(until: closeDeadline)), client.close(timeout: remaining(until: closeDeadline))] {
                 guard let error else { continue }
-                logger.error("\(error)")
-                failure = failure ?? error
+                logger.warning("\(error)")
+                if error.isTimeout { failure = failure ?? error }
             }
         }
         stopWorkers()
         killExecRuns()
         flushProducer(until: closeDeadline)
-        releaseUnfinished()
+        if let left = releaseUnfinished() { failure = left }
         publishStatistics()
         logger.info("stopped \(counters.summary(since: counters, seconds: 0))")
         return failure
@@ -59,9 +62,9 @@ extension Pipeline {
     /// Frees every message still held, saying how many per partition: their offsets are
     /// not committed, so they are redone after a restart. librdkafka's destroy waits for
     /// every message the application holds, so none may outlive the stop.
-    private func releaseUnfinished() {
+    private func releaseUnfinished() -> KafkaError? {
         let left = table.removeAll()
-        guard !left.isEmpty else { return }
+        guard !left.isEmpty else { return nil }
         var perPartition: [String: Int] = [:]
         for record in left {
             perPartition["\(record.progress.topic)[\(record.progress.partition)]", default: 0] += 1
@@ -69,5 +72,6 @@ extension Pipeline {
         }
         let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         logger.warning("left \(left.count) messages unfinished, not committed, to be redone after a restart: \(counts)")
+        return KafkaError(.offsets, "\(left.count) messages unfinished")
     }
 }
