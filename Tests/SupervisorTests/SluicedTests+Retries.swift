@@ -125,7 +125,8 @@ extension SluicedTests {
     }
 
     /// The retrier stopped while it holds messages and started again: nothing is lost and
-    /// the due times still hold.
+    /// the due times still hold. The stop writes each held failure back to its transient
+    /// partition once, due time unchanged.
     @Test func retrierRestartedMidWaitKeepsDueTimes() async throws {
         let cluster = try TestCluster()
         let sent = retryMessages(12, prefix: "wait-", route: "transient-until-2", headers: [("retry-after", "4000")])
@@ -141,11 +142,16 @@ extension SluicedTests {
 
         let second = try SluicedProcess(cluster: cluster, plugin: plugin, retrier: true)
         defer { second.killIfRunning() }
-        let outputs = try cluster.collectOutputs(expected: sent.count * 2)
-        let dues = Dictionary(
-            uniqueKeysWithValues: outputs.filter { $0.topic == cluster.transient }.compactMap { output in
+        let outputs = try cluster.collectOutputs(expected: sent.count * 3)
+        let transientCopies = outputs.filter { $0.topic == cluster.transient }
+        #expect(transientCopies.count == sent.count * 2, "each held failure handed back once at the stop")
+        let duesByID = Dictionary(
+            grouping: transientCopies.compactMap { output in
                 output.id.flatMap { id in output.integerHeader("sluice.retry.due").map { (id, $0) } }
-            })
+            }, by: \.0
+        ).mapValues { Set($0.map(\.1)) }
+        #expect(duesByID.values.allSatisfy { $0.count == 1 }, "a handed-back copy keeps its due time: \(duesByID)")
+        let dues = duesByID.compactMapValues(\.first)
         let successes = outputs.filter { $0.topic == cluster.success }
         #expect(Set(successes.compactMap(\.id)) == Set(sent.map(\.id)) && successes.count == sent.count)
         for success in successes {
