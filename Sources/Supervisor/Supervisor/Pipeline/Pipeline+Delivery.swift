@@ -59,6 +59,7 @@ extension Pipeline {
     /// made, oldest first, until the queue is full again.
     func serveProducer() {
         producer.serveDeliveryReports()
+        guard !waitingForQueueSpace.isEmpty else { return }  // the usual case: nothing waits
         var waiting = waitingForQueueSpace
         waitingForQueueSpace.removeAll()
         while let slot = waiting.popFirst() {

@@ -104,8 +104,9 @@ final class Worker {
         stopSignals = 0
     }
 
-    /// Forgets the child that exited: what was written to it or read from it but not yet
-    /// handled dies with it. Its unanswered requests must have been handed back first.
+    /// Forgets the child that exited: what was written to it but not yet read dies with
+    /// it (what it wrote and was not handled dies with its buffers, at the next `attach`).
+    /// Its unanswered requests must have been handed back first.
     func detach() {
         process = nil
         output.removeAll(keepingCapacity: false)
@@ -113,8 +114,6 @@ final class Worker {
         inFlight.removeAll()
         answerOrder.removeAll()
         isIsolating = false
-        stdoutLines = Self.stdoutBuffer(maximumFrameBytes)
-        stderrLines = Self.stderrBuffer()
     }
 
     /// When the child closed its stdout, while it has not exited yet.
