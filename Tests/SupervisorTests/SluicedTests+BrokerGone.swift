@@ -35,8 +35,7 @@ extension SluicedTests {
         let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin)
         defer { second.killIfRunning() }
         let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
-        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
-        #expect(accounting.unidentified == 0)
+        accounting.expectNoneMissing(sent)
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)
     }
@@ -68,7 +67,7 @@ extension SluicedTests {
         #expect(stats.status == 0 && stats.output.contains("STALLED"), "\(stats)")
         try cluster.cluster.setBroker(1, up: true)
         let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
-        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
+        accounting.expectNoneMissing(sent)
         #expect(try await sluiced.waitForLog("moves again after"))
         #expect(try await waitForStatus(socket) { ($0.stalledPartitions ?? []).isEmpty } != nil)
         sluiced.signal(SIGTERM)

@@ -173,7 +173,7 @@ extension SluicedTests {
         let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin)
         defer { second.killIfRunning() }
         let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
-        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
+        accounting.expectNoneMissing(sent)
         // A repeat can only be a message the first run finished but had not committed.
         #expect(Set(accounting.duplicated).isSubset(of: doneByFirst))
         second.signal(SIGTERM)
@@ -237,8 +237,7 @@ extension SluicedTests {
         let accounting = Accounting(try cluster.collectOutputs(covering: sent))
         #expect(first.output.contains("partitions revoked"), "the first member gave partitions away")
         if first.output.contains("Group rebalance in progress") {
-            #expect(accounting.missing(sent).isEmpty, "\(accounting.missing(sent).count) missing")
-            #expect(accounting.unidentified == 0)
+            accounting.expectNoneMissing(sent)
             let topics = ["success": cluster.success, "transient": cluster.transient, "permanent": cluster.permanent]
             let misrouted = sent.filter { message in accounting.byID[message.id]?.contains { $0.topic != topics[message.route] } ?? false }
             #expect(misrouted.isEmpty, "in the wrong topic: \(misrouted.prefix(10).map(\.id))")

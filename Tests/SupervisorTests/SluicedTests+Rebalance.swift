@@ -72,8 +72,7 @@ extension SluicedTests {
         }
         #expect(heldAfterLoss != nil && heldAfterLoss! <= 1, "held after the loss (only the hanging one may be): \(String(describing: heldAfterLoss))")
         let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
-        #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent).prefix(20))")
-        #expect(accounting.unidentified == 0)
+        accounting.expectNoneMissing(sent)
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }

@@ -363,7 +363,7 @@ extension SluicedTests {
         defer { sluiced.killIfRunning() }
         let retried = sent.filter { $0.route == "transient-until-2" }
         let outputs = try cluster.collectOutputs(expected: sent.count + retried.count)
-        #expect(Accounting(outputs).missing(sent).isEmpty)
+        Accounting(outputs).expectNoneMissing(sent)
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
 

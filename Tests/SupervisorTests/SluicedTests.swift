@@ -26,11 +26,16 @@ struct Accounting {
         byID.filter { $0.value.count > 1 }.map(\.key).sorted()
     }
 
+    /// Asserts every message arrived at least once and every output names its message.
+    func expectNoneMissing(_ sent: [TestMessage], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(missing(sent).isEmpty, "missing: \(missing(sent).prefix(20))", sourceLocation: sourceLocation)
+        #expect(unidentified == 0, sourceLocation: sourceLocation)
+    }
+
     /// Asserts every message arrived exactly once, in the topic its route names.
     func expectExactlyOnce(_ sent: [TestMessage], cluster: TestCluster, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(missing(sent).isEmpty, "missing: \(missing(sent).prefix(20))", sourceLocation: sourceLocation)
+        expectNoneMissing(sent, sourceLocation: sourceLocation)
         #expect(duplicated.isEmpty, "duplicated: \(duplicated.prefix(20))", sourceLocation: sourceLocation)
-        #expect(unidentified == 0, sourceLocation: sourceLocation)
         let topics = ["success": cluster.success, "transient": cluster.transient, "permanent": cluster.permanent]
         for message in sent {
             guard let output = byID[message.id]?.first else { continue }
