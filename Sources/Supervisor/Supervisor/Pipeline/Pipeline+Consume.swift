@@ -119,12 +119,8 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
-            // librdkafka keeps a partition's pause across revoke and re-assign: one paused
-            // when it was taken away would stay paused now. Set each one's state.
             let holdBack = isRetry ? retryPaused || !retrying : partitionsPaused
-            let client = isRetry ? retryConsumer! : consumer
-            let assigned = entries.map { ($0.topic, $0.partition) }
-            if holdBack { client.pause(assigned) } else { client.resume(assigned) }
+            if holdBack { (isRetry ? retryConsumer! : consumer).pause(entries.map { ($0.topic, $0.partition) }) }
             logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
             if isRetry == (settings.retrier == .only) { joinedGroup = true }
         default:
@@ -155,6 +151,11 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: false, partitions: list) {
                 logger.error("\(failure)")
             }
+            // librdkafka keeps an application pause across revoke and re-assign: a partition
+            // paused when taken away would never be fetched once it came back. Clear it as it
+            // leaves (it is no longer assigned, so nothing is fetched); the assignment then
+            // pauses it again only if fetching is held back.
+            (isRetry ? retryConsumer! : consumer).resume(entries.map { ($0.topic, $0.partition) })
             for progress in revoked { partitions[PartitionKey(topic: progress.topic, partition: progress.partition)] = nil }
             logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
         }
