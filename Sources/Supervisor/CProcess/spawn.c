@@ -131,6 +131,22 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
 }
 #endif
 
+int sluice_become_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int sluice_reaps_orphans(void) {
+    int subreaper = 0;
+    if (prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0) != 0) subreaper = 0;
+    return subreaper != 0 || getpid() == 1;
+}
+
+pid_t sluice_exited_child(void) {
+    siginfo_t info = {0};
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return 0;
+    return info.si_pid;
+}
+
 int sluice_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }

@@ -139,6 +139,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "sluiced")
         try await reportingFailures(logger: logger) {
             let registry = settings.metricsAddress.map { _ in PrometheusBootstrap.bootstrap() }
+            if let error = Pipeline.adoptOrphans() { logger.warning("\(error)") }
             let pipeline = try Pipeline(settings: settings, environment: sources.environment, logger: logger)
             pipeline.enableReload(from: sources)
             var services: [any Service] = []

@@ -14,6 +14,17 @@
 pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
                    int stdin_fd, int stdout_fd, int stderr_fd, int *error_out);
 
+/// PR_SET_CHILD_SUBREAPER: the plugins' orphans (a plugin's children that outlive it)
+/// become this process's children, as they would an init's. 0 on success.
+int sluice_become_subreaper(void);
+
+/// Whether orphans come to this process: it is a subreaper, or PID 1 (in a container).
+int sluice_reaps_orphans(void);
+
+/// The pid of a child that has exited and waits to be reaped, left unreaped (waitid with
+/// WNOWAIT); 0 when there is none.
+pid_t sluice_exited_child(void);
+
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits. -1 on failure.
 int sluice_pidfd_open(pid_t pid);
 

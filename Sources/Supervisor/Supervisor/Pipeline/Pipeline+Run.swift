@@ -71,6 +71,7 @@ extension Pipeline {
                 killHungWorkers(now: now)
                 reportStalledPartitions(now: now)
                 killHungExecRuns(now: now)
+                reapOrphans()
                 enforceStopTimeout(now: now)
                 advanceRollingRestart()
                 pauseWhileNoWorkerCanRun()

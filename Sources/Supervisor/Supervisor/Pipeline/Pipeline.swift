@@ -1,7 +1,7 @@
+import CProcess
 import CRdKafka
 import DequeModule
 import HeapModule
-import CProcess
 import Glibc
 import Logging
 import PluginProtocol
@@ -40,6 +40,8 @@ public final class Pipeline: @unchecked Sendable {
     /// Protocol `exec`: the processes running now, by run id.
     var execRuns: [Int: ExecRun] = [:]
     var nextExecRun = 0
+    /// Whether the plugins' orphans come to this process (`reapOrphans`).
+    let reapsOrphans = sluice_reaps_orphans() != 0
     /// The pool size asked for (by settings, then `scale`).
     var targetWorkers: Int
     var controlListener: ControlListener?
