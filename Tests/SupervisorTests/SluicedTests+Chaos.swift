@@ -6,7 +6,9 @@ import Testing
 /// `make chaos` in its short form: every scenario, fewer messages. Each scenario injects its
 /// faults while messages flow and must end with nothing missing, no repeat that a kill or a
 /// moved partition does not explain, every output in its verdict's topic and per-key order
-/// kept where it is promised. `make chaos` runs the same with more messages.
+/// kept where it is promised. Strict: a message the broker lost or stored twice fails it
+/// too, so no sluiced fault passes as the mock's. `make chaos` runs the same with more
+/// messages.
 extension SluicedTests {
     @Test func chaosScenariosLoseNothing() throws {
         let logs = try makeTemporaryDirectory("chaos")
@@ -16,7 +18,7 @@ extension SluicedTests {
         let result = try runBuilt(
             "sluice-chaos",
             [
-                "--messages", "2000", "--rate", "500", "--logs", logs, "--document", document,
+                "--messages", "2000", "--rate", "500", "--strict", "--logs", logs, "--document", document,
                 "--plugin", "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Plugins/route_plugin.py",
             ],
             environment: ProcessInfo.processInfo.environment)

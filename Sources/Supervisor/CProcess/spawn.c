@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -57,74 +60,78 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
     return pid;
 }
 #else
-static void child_fail(int report_fd) {
-    int error = errno;
-    (void)!write(report_fd, &error, sizeof error);
+static void close_from(int lowest) {
+    // close_range(2) where the kernel has it; otherwise close one by one.
+    if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0) return;
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = lowest; fd < max; fd++) close(fd);
+}
+
+struct spawn_request {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    int stdin_fd, stdout_fd, stderr_fd;
+    pid_t parent;
+    int error;  // set by the child when a step fails; it shares the parent's memory
+};
+
+// The child, on its own stack in the parent's memory (CLONE_VM), the parent suspended
+// until it execs or exits (CLONE_VFORK). Only async-signal-safe calls from here on.
+static int spawn_child(void *argument) {
+    struct spawn_request *request = argument;
+    // Every signal arrives blocked (the parent blocked them before clone). The handler
+    // table is the child's own copy (no CLONE_SIGHAND): reset it to the defaults before
+    // unblocking, so no parent handler ever runs in the child on the parent's memory.
+    struct sigaction defaults = {0};
+    defaults.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (setpgid(0, 0) != 0) goto fail;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) goto fail;
+    if (getppid() != request->parent) _exit(127);  // the daemon died before prctl took effect
+    if (dup2(request->stdin_fd, 0) < 0 || dup2(request->stdout_fd, 1) < 0 || dup2(request->stderr_fd, 2) < 0) goto fail;
+    close_from(3);
+    execve(request->path, request->argv, request->envp);
+fail:
+    request->error = errno ? errno : EINVAL;
     _exit(127);
 }
 
-static void close_from(int lowest, int keep) {
-    // close_range(2) where the kernel has it; otherwise close one by one.
-    if (keep < lowest) {
-        if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0) return;
-    } else {
-        if (keep > lowest) syscall(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0);
-        if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0) == 0) return;
-    }
-    long max = sysconf(_SC_OPEN_MAX);
-    for (int fd = lowest; fd < max; fd++) {
-        if (fd != keep) close(fd);
-    }
-}
-
+// vfork-style (clone with CLONE_VM | CLONE_VFORK, as glibc's posix_spawn does): no copy of
+// the parent's page tables, so starting a child costs the same with a heap of gigabytes,
+// and nothing the daemon holds is duplicated, even for a moment. posix_spawn itself
+// cannot set PR_SET_PDEATHSIG.
 pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
                    int stdin_fd, int stdout_fd, int stderr_fd, int *error_out) {
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) {
+    const size_t stack_size = 256 * 1024;
+    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
         *error_out = errno;
         return -1;
     }
-    pid_t parent = getpid();
-    pid_t pid = fork();
+    struct spawn_request request = {
+        .path = path, .argv = argv, .envp = envp,
+        .stdin_fd = stdin_fd, .stdout_fd = stdout_fd, .stderr_fd = stderr_fd,
+        .parent = getpid(), .error = 0,
+    };
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    pid_t pid = clone(spawn_child, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &request);
+    int clone_error = errno;
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    munmap(stack, stack_size);
     if (pid < 0) {
-        *error_out = errno;
-        close(report[0]);
-        close(report[1]);
+        *error_out = clone_error;
         return -1;
     }
-    if (pid == 0) {
-        // Only async-signal-safe calls from here on.
-        sigset_t all;
-        sigemptyset(&all);
-        sigprocmask(SIG_SETMASK, &all, NULL);
-        struct sigaction defaults = {0};
-        defaults.sa_handler = SIG_DFL;
-        for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &defaults, NULL);
-        if (setpgid(0, 0) != 0) child_fail(report[1]);
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) child_fail(report[1]);
-        if (getppid() != parent) _exit(127);  // the daemon died before prctl took effect
-        // Move the report descriptor out of the way of 0..2 before dup2.
-        int report_fd = report[1];
-        if (report_fd <= 2) {
-            report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 3);
-            if (report_fd < 0) child_fail(report[1]);
-        }
-        if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) child_fail(report_fd);
-        close_from(3, report_fd);
-        execve(path, argv, envp);
-        child_fail(report_fd);
-    }
-    close(report[1]);
-    int child_error = 0;
-    ssize_t got;
-    do {
-        got = read(report[0], &child_error, sizeof child_error);
-    } while (got < 0 && errno == EINTR);
-    close(report[0]);
-    if (got == sizeof child_error) {
-        // exec failed: reap the child now, it has already exited.
+    if (request.error != 0) {
+        // A step or exec failed: the child has exited already; reap it now.
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-        *error_out = child_error;
+        *error_out = request.error;
         return -1;
     }
     return pid;

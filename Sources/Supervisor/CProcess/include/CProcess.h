@@ -5,9 +5,11 @@
 #include <sys/epoll.h>
 
 /// Starts `path` with `argv` and `envp` in a new process group, with the given descriptors
-/// as its stdin, stdout and stderr. In the child, between fork and exec: every signal is
-/// reset to its default and unblocked, PR_SET_PDEATHSIG(SIGKILL) ties it to the calling
-/// thread, and every other descriptor is closed (librdkafka opens some without O_CLOEXEC).
+/// as its stdin, stdout and stderr. vfork-style: the child shares the parent's memory until
+/// it execs, so the cost does not grow with the daemon's heap. In the child, before exec:
+/// every signal is reset to its default and unblocked, PR_SET_PDEATHSIG(SIGKILL) ties it to
+/// the calling thread, and every other descriptor is closed (librdkafka opens some without
+/// O_CLOEXEC).
 /// Returns the pid, or -1 with `*error_out` set to the errno of the failing step (exec's
 /// errno when the program could not be started). ThreadSanitizer builds use posix_spawn,
 /// which does all of that except PR_SET_PDEATHSIG.

@@ -11,7 +11,7 @@ struct ChaosFigure {
     /// Acknowledged inputs that the input topic holds and no output topic does.
     var missing = 0
     /// Writes the broker acknowledged but never stored (a mock defect): inputs the input
-    /// topic does not hold, and outputs it answered as duplicates of writes it lacks.
+    /// topic does not hold.
     var lostByBroker = 0
     /// Outputs beyond the first for an input.
     var duplicates = 0
@@ -20,9 +20,9 @@ struct ChaosFigure {
     var unexplainedDuplicates = 0
     /// Inputs finished but not committed when a member was killed: what may repeat.
     var exposedByKills = 0
-    /// Repeats the broker made itself: an input it holds twice, or an output beyond every
-    /// delivery sluiced was told of (the mock stores a retried write again after a dropped
-    /// connection).
+    /// Repeats the broker made itself: an input it holds twice, or an output identical to
+    /// the first copy (partition and timestamp) beyond every delivery sluiced was told of
+    /// (the mock stores a retried write again after a dropped connection).
     var storedTwice = 0
     /// Outputs in a topic other than their verdict's, beyond what sluiced documents.
     var wrongTopic = 0
@@ -32,8 +32,9 @@ struct ChaosFigure {
     /// Per key and output topic, inputs that came out after a later one: must be none but
     /// those the broker refused once (`producedAgain`).
     var outOfOrder = 0
-    /// Inputs whose output the broker refused for good once, which sluiced produced again
-    /// (or dead-lettered) after later outputs of their key, as documented.
+    /// Inputs whose output's first delivery failed for good, which sluiced produced again
+    /// (header `sluice.delivery.failed`) or dead-lettered (source `unproducible`) after
+    /// later outputs of their key, as documented.
     var producedAgain = 0
     /// Everything else that went wrong: unclean stops, a stall, a log line missing.
     var problems: [String] = []

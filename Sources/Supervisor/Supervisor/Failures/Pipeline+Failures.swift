@@ -57,9 +57,10 @@ extension Pipeline {
                 produceVerdict(slot: slot)
                 return
             }
-            logger.critical(
-                "cannot dead-letter a message either (\(text)): its partition stops committing until this succeeds; retrying in 5 s",
-                metadata: ["partition": "\(table[slot].progress.partition)", "offset": "\(table[slot].offset)"])
+            logProduceFailure(
+                slot, topic: topic,
+                "cannot dead-letter a message either (\(text)): its partition stops committing until this succeeds; retrying every 5 s",
+                level: .critical)
             produceRetries.append((slot, .now + .seconds(5)))
             return
         }

@@ -17,6 +17,12 @@ extension MockCluster {
         }
     }
 
+    /// Makes every metadata answer about `topic` carry `error` (such as
+    /// UNKNOWN_TOPIC_OR_PART: the topic is missing), or clears it with NO_ERROR.
+    public func setTopicError(_ topic: String, _ error: rd_kafka_resp_err_t) {
+        rd_kafka_mock_topic_set_error(cluster, topic, error)
+    }
+
     /// Takes a broker down (its connections close, new ones are refused) or up again.
     /// Partition leadership does not move by itself: see `setLeader`.
     public func setBroker(_ broker: Int32, up: Bool) throws(KafkaError) {

@@ -78,4 +78,8 @@ struct VerdictOutput {
     /// A dead letter the broker refused as too large: sent without the value, so the
     /// partition can go on (header `sluice.value.removed` says how many bytes it had).
     var withoutValue = false
+    /// Why the broker failed the output's first delivery, when it did: the output is
+    /// produced again with header `sluice.delivery.failed`, and may come after newer
+    /// outputs of its key.
+    var deliveryFailure: String? = nil
 }

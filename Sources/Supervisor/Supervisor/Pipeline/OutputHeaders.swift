@@ -20,9 +20,10 @@ enum OutputHeaders {
     static let originalTimestamp = "sluice.original.timestamp"
     static let replayedTime = "sluice.replayed.time"
     static let valueRemoved = "sluice.value.removed"
+    static let deliveryFailed = "sluice.delivery.failed"
 
     /// Headers that describe one failure; a retry drops them, the next failure sets them.
-    static let perFailure = [reason, verdict, source, failureTime, retryDue, group, worker, plugin, exit, stderr]
+    static let perFailure = [reason, verdict, source, failureTime, retryDue, group, worker, plugin, exit, stderr, deliveryFailed]
 
     /// A copy of the message's own headers (or an empty list), which the caller adds to and
     /// hands to the producer.

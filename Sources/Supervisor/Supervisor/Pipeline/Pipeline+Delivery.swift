@@ -19,6 +19,7 @@ extension Pipeline {
             topic = output.verdict == .transient ? settings.transientTopic : settings.permanentTopic
             addFailureHeaders(headers, for: output, record: record)
         }
+        if let failure = output.deliveryFailure { OutputHeaders.set(headers, OutputHeaders.deliveryFailed, failure) }
         let error: rd_kafka_resp_err_t
         if output.withoutValue {
             OutputHeaders.set(headers, OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
@@ -48,9 +49,7 @@ extension Pipeline {
             waitingForQueueSpace.append(slot)
         } else {
             counters.produceErrors += 1
-            logger.error(
-                "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying in 1 s",
-                metadata: inputMetadata(slot))
+            logProduceFailure(slot, topic: topic, "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying every second")
             produceRetries.append((slot, .now + .seconds(1)))
         }
     }
@@ -102,12 +101,17 @@ extension Pipeline {
                 outputRefused(slot, topic: String(cString: rd_kafka_topic_name(report.pointee.rkt)), error: error)
                 return
             }
-            logger.error(
-                "delivery failed: \(String(cString: rd_kafka_err2str(error))); producing again in 1 s",
-                metadata: inputMetadata(slot).merging(["topic": "\(String(cString: rd_kafka_topic_name(report.pointee.rkt)))"]) { $1 })
+            let topic = String(cString: rd_kafka_topic_name(report.pointee.rkt))
+            let text = String(cString: rd_kafka_err2str(error))
+            logProduceFailure(slot, topic: topic, "delivery to \(topic) failed: \(text); producing again every second")
+            if case .producing(var output) = table[slot].stage, output.deliveryFailure == nil {
+                output.deliveryFailure = text
+                table[slot].stage = .producing(output)
+            }
             produceRetries.append((slot, .now + .seconds(1)))
             return
         }
+        if !produceFailures.isEmpty { outputsWentThrough(topic: String(cString: rd_kafka_topic_name(report.pointee.rkt))) }
         if report.pointee.offset < 0 {
             // librdkafka's idempotent producer reports a DUPLICATE_SEQUENCE_NUMBER answer as
             // delivered without an offset: Kafka holds the write already. Say so, so that a
@@ -141,6 +145,20 @@ extension Pipeline {
         }
         rd_kafka_message_destroy(record.message)
         resumeFetchingIfDrained()
+    }
+
+    /// Logs a failed enqueue or delivery, unless many like it came just before: then one
+    /// line every 30 s says how many there were (`RepeatedFailureLog`).
+    func logProduceFailure(_ slot: Int, topic: String, _ text: String, level: Logger.Level = .error) {
+        guard let unlogged = produceFailures.record(topic: topic, at: eventTime) else { return }
+        let more = unlogged > 0 ? " (\(unlogged) more outputs failed alike since the last such line)" : ""
+        logger.log(level: level, "\(text)\(more)", metadata: inputMetadata(slot))
+    }
+
+    /// An output to `topic` was delivered after failures there: says so once.
+    private func outputsWentThrough(topic: String) {
+        guard let unlogged = produceFailures.succeeded(topic: topic) else { return }
+        logger.notice("outputs to \(topic) go through again (\(unlogged) failures there were not logged one by one)")
     }
 
     /// Names the input message of a slot in a log line (`input=topic[partition]@offset`):

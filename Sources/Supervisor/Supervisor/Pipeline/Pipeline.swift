@@ -40,6 +40,8 @@ public final class Pipeline: @unchecked Sendable {
     /// Protocol `exec`: the processes running now, by run id.
     var execRuns: [Int: ExecRun] = [:]
     var nextExecRun = 0
+    /// Which failed enqueues and deliveries get a log line (`RepeatedFailureLog`).
+    var produceFailures = RepeatedFailureLog()
     /// Whether the plugins' orphans come to this process (`reapOrphans`).
     let reapsOrphans = sluice_reaps_orphans() != 0
     /// The pool size asked for (by settings, then `scale`).
