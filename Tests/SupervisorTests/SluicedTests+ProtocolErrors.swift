@@ -51,8 +51,11 @@ extension SluicedTests {
     /// commits stood still meanwhile.
     @Test func suspectsRunBeforeTheBacklogIsDone() async throws {
         let cluster = try TestCluster()
+        // One partition, so the trap (the 101st message) is among the first dispatched; over
+        // several, its partition could be fetched last and the suspect come last by rights.
         var sent = (0..<3000).map { index in
-            TestMessage(id: "backlog\(index)", key: nil, value: Array("payload \(index)".utf8), headers: [("route", Array("success".utf8))])
+            TestMessage(
+                id: "backlog\(index)", key: nil, value: Array("payload \(index)".utf8), headers: [("route", Array("success".utf8))], partition: 0)
         }
         sent[100].headers.append(("trap", Array("yes".utf8)))
         try cluster.produce(sent)

@@ -66,7 +66,10 @@ extension SluicedTests {
         let cluster = try TestCluster()
         let sent = retryMessages(20, prefix: "never-", route: "transient")
         try cluster.produce(sent)
-        let originals = Dictionary(grouping: try cluster.collectInput(expected: sent.count, timeout: .seconds(5)), by: { $0.id ?? "" })
+        let originals = Dictionary(grouping: try cluster.collectInput(expected: sent.count, timeout: .seconds(30)), by: { $0.id ?? "" })
+        // Read before sluiced runs, so these are the originals only: every one, or the
+        // position checks below would have nothing to compare.
+        try #require(originals.count == sent.count && originals.values.allSatisfy { $0.count == 1 }, "\(originals.count) originals read")
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--max-attempts", "3", "--retry-delay", "0.2"],
             plugin: SluicedProcess.pythonPlugin("route_plugin.py"), retrier: true)
@@ -77,7 +80,10 @@ extension SluicedTests {
         #expect(outputs.filter { $0.topic == cluster.transient }.count == sent.count * 2)
         for message in sent {
             #expect(dead[message.id]?.count == 1, "\(message.id): dead-lettered once")
-            guard let letter = dead[message.id]?.first, let original = originals[message.id]?.first else { continue }
+            guard let letter = dead[message.id]?.first, let original = originals[message.id]?.first else {
+                Issue.record("\(message.id): no dead letter to check")
+                continue
+            }
             #expect(letter.header("sluice.reason") == "retries exhausted after 3 attempts: routed transient by header")
             #expect(letter.header("sluice.source") == "retries-exhausted")
             #expect(letter.header("sluice.verdict") == "permanent")

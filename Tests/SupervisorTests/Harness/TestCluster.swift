@@ -14,10 +14,12 @@ final class TestCluster: @unchecked Sendable {
     let transient: String
     let permanent: String
     let group: String
+    let inputPartitions: Int32
     let logger = Logger(label: "test")
 
     init(inputPartitions: Int32 = 4, brokers: Int = 1) throws {
         cluster = try MockCluster(brokers: brokers)
+        self.inputPartitions = inputPartitions
         let number = Self.counter.add(1, ordering: .relaxed).newValue
         let prefix = "t\(number)-\(UInt32.random(in: 0...UInt32.max))"
         input = "\(prefix)-in"
@@ -90,14 +92,14 @@ final class TestCluster: @unchecked Sendable {
     /// Reads the output topics from the beginning until `expected` messages arrived (then a
     /// little longer, so duplicates show) or `timeout` passed.
     func collectOutputs(expected: Int, timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
-        try collect(topics: outputs.map { ($0, 3) }, expected: expected, timeout: timeout)
+        try collect(topics: outputs.map { ($0, 3) }, expected: expected, timeout: timeout, untilCommitted: true)
     }
 
     /// Reads the output topics until every message of `sent` is there at least once (with
     /// repeats, however many), then a little longer.
     func collectOutputs(covering sent: [TestMessage], timeout: Duration = .seconds(90)) throws -> [OutputMessage] {
         let wanted = Set(sent.map(\.id))
-        return try collect(topics: outputs.map { ($0, 3) }, expected: .max, timeout: timeout) { collected in
+        return try collect(topics: outputs.map { ($0, 3) }, expected: .max, timeout: timeout, untilCommitted: true) { collected in
             wanted.isSubset(of: collected.compactMap(\.id))
         }
     }
@@ -107,8 +109,13 @@ final class TestCluster: @unchecked Sendable {
         try collect(topics: [(input, partitions)], expected: expected, timeout: timeout)
     }
 
+    /// Reads `topics` from the beginning until `expected` messages (or `complete`), then on:
+    /// with `untilCommitted`, until sluiced's group has committed the whole input topic and
+    /// every output written before that is read (so a late repeat is seen, not missed), or
+    /// for 5 s when that does not come; otherwise for 2 s.
     func collect(
-        topics: [(String, Int32)], expected: Int, timeout: Duration, complete: ([OutputMessage]) -> Bool = { _ in false }
+        topics: [(String, Int32)], expected: Int, timeout: Duration, untilCommitted: Bool = false,
+        complete: ([OutputMessage]) -> Bool = { _ in false }
     ) throws -> [OutputMessage] {
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration([
@@ -119,15 +126,50 @@ final class TestCluster: @unchecked Sendable {
         var collected: [OutputMessage] = []
         let deadline = ContinuousClock.now + timeout
         var settleUntil: ContinuousClock.Instant?
+        var nextCheck = ContinuousClock.now
+        // The outputs' ends once the input was all committed: nothing more can come.
+        var readTo: [(topic: String, partition: Int32, end: Int64)]?
         while ContinuousClock.now < (settleUntil ?? deadline) {
+            if let readTo, try readTo.allSatisfy({ try (consumer.positions(topic: $0.topic, partitions: [$0.partition])[$0.partition] ?? -1) >= $0.end }) {
+                break
+            }
+            if untilCommitted, settleUntil != nil, readTo == nil, ContinuousClock.now >= nextCheck {
+                nextCheck = .now + .milliseconds(250)
+                readTo = try endsOnceInputIsCommitted(topics)
+            }
             guard let message = consumer.poll(timeoutMilliseconds: 100) else { continue }
             defer { rd_kafka_message_destroy(message) }
             guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
             collected.append(OutputMessage(message))
-            if (collected.count >= expected || complete(collected)) && settleUntil == nil { settleUntil = .now + .seconds(2) }
+            if (collected.count >= expected || complete(collected)) && settleUntil == nil {
+                settleUntil = .now + .seconds(untilCommitted ? 5 : 2)
+            }
         }
         _ = consumer.close()
         return collected
+    }
+
+    /// Once sluiced's group has committed every message of the input topic, the ends of
+    /// `topics`' partitions that hold anything: every output of a committed message lies
+    /// below them. Nil while the input is not all committed. Asked with a client of its own:
+    /// the collector's connection is busy with its long-polling fetches.
+    private func endsOnceInputIsCommitted(_ topics: [(String, Int32)]) throws -> [(topic: String, partition: Int32, end: Int64)]? {
+        let probe = try KafkaConsumer(
+            configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("group.id", group), ("enable.auto.commit", "false")]),
+            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
+        defer { _ = probe.close() }
+        let partitions = Array(0..<inputPartitions)
+        let committed = try probe.committed(topic: input, partitions: partitions)
+        for partition in partitions {
+            let (low, high) = try probe.watermarks(topic: input, partition: partition)
+            guard high == low || (committed[partition] ?? -1) >= high else { return nil }
+        }
+        return try topics.flatMap { topic, count in
+            try (0..<count).compactMap { partition in
+                let end = try probe.watermarks(topic: topic, partition: partition).high
+                return end > 0 ? (topic, partition, end) : nil
+            }
+        }
     }
 }
 
