@@ -16,7 +16,7 @@ PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test bench chaos soak fuzz asan tsan clean install uninstall release
+.PHONY: deps python-deps build demo test unit bench chaos soak fuzz asan tsan clean install uninstall release
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
@@ -44,6 +44,11 @@ demo: build
 test: deps python-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The fast loop: the unit tests alone (pure logic: no processes, no broker), in seconds.
+unit: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter 'PluginProtocolTests|SupervisorUnitTests'
 
 release: deps
 	$(SWIFT) build -c release

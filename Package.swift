@@ -102,6 +102,9 @@ let package = Package(
             path: "Sources/SamplePlugins/measurement-validator"
         ),
         .testTarget(name: "PluginProtocolTests", dependencies: ["PluginProtocol"]),
+        // Pure logic, no processes and no broker: `make unit`.
+        .testTarget(name: "SupervisorUnitTests", dependencies: ["Supervisor"]),
+        // End to end: real sluiced processes, plugins and the mock cluster.
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "PluginProtocol"], exclude: ["Plugins"]),
     ]
 )

@@ -25,7 +25,11 @@ extension Benchmark {
             var marks: [ContinuousClock.Instant] = []  // when 5% and 95% of the outputs were there
             var lastCount = 0
             var lastProgress = ContinuousClock.now
-            while lastCount < total {
+            // Done once every id is out, not once as many outputs as inputs are: a design
+            // that repeats messages reaches the count with some still to do.
+            var everyIDOut = false
+            var nextTally = ContinuousClock.now
+            while !everyIDOut {
                 usleep(20_000)
                 let count = try cluster.messageCount(topics: outputs, partitions: options.partitions)
                 let now = ContinuousClock.now
@@ -33,12 +37,17 @@ extension Benchmark {
                 lastCount = count
                 if marks.count == 0 && count >= total / 20 { marks.append(now) }
                 if marks.count == 1 && count >= total - total / 20 { marks.append(now) }
+                if count >= total && now >= nextTally {
+                    nextTally = now + .seconds(1)
+                    everyIDOut = try cluster.tally(topics: outputs, partitions: options.partitions, expected: total).missing == 0
+                }
                 guard subject.isRunning, now - lastProgress < .seconds(60) else { break }
             }
             let usage = subject.usage()
             let stoppedCleanly = subject.stop()
-            guard lastCount >= total, marks.count == 2 else {
-                row.failure = "stalled at \(lastCount) of \(total) outputs; see \(subject.logPath)"
+            guard everyIDOut, marks.count == 2 else {
+                let repeats = lastCount >= total ? ", counting repeats; some ids never came out" : ""
+                row.failure = "stalled at \(lastCount) of \(total) outputs\(repeats); see \(subject.logPath)"
                 return row
             }
             // The counts are polled every 20 ms: a shorter window is too coarse to time.

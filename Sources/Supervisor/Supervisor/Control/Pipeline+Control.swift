@@ -86,13 +86,11 @@ extension Pipeline {
             guard settings.retrier != .only else { return ControlResponse(ok: false, error: "scale: this sluiced runs no plugins (--retrier only)") }
             return ControlResponse(ok: true, message: scale(to: target))
         case "pause":
-            operatorPaused = true
-            updateFetching()
+            holdFetching(.operatorRequest)
             logger.info("fetching paused by sluicectl")
             return ControlResponse(ok: true, message: "fetching paused; group membership kept")
         case "resume":
-            operatorPaused = false
-            updateFetching()
+            releaseFetching(.operatorRequest)
             logger.info("fetching resumed by sluicectl")
             return ControlResponse(ok: true, message: "fetching resumed")
         case "restart":
@@ -141,7 +139,7 @@ extension Pipeline {
             stalledPartitions: partitions.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
                 stall(of: progress, now: now).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
             },
-            paused: fetchPaused,
+            paused: fetchGate.isHeldBack,
             protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? execRuns.count : nil,
             targetWorkers: targetWorkers, statistics: counters,
             workers: workers.map { worker in

@@ -79,10 +79,9 @@ extension Pipeline {
     func pauseWhileNoWorkerCanRun() {
         guard settings.retrier != .only, settings.protocolKind != .exec else { return }
         let canRun = workers.contains { $0.state != .fatal && $0.state != .stopped }
-        guard poolPaused == canRun else { return }
-        poolPaused = !canRun
-        updateFetching()
-        if poolPaused {
+        guard fetchGate.holds(.noWorkerCanRun) == canRun else { return }
+        if canRun { releaseFetching(.noWorkerCanRun) } else { holdFetching(.noWorkerCanRun) }
+        if !canRun {
             logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
         } else {
             logger.info("a worker can run again: fetching resumed")

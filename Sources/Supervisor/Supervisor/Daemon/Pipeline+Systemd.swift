@@ -24,6 +24,6 @@ extension Pipeline {
         let running = workers.filter { $0.state == .running }.count
         let lag = PartitionReport.totalLag(of: partitionReports()).map(String.init) ?? "unknown"
         return "\(rate) msg/s, \(counters.delivered) done, \(table.count) in flight, lag \(lag), "
-            + "workers \(running)/\(targetWorkers) running\(fetchPaused ? ", fetching paused" : "")"
+            + "workers \(running)/\(targetWorkers) running\(fetchGate.isHeldBack ? ", fetching paused" : "")"
     }
 }

@@ -8,10 +8,9 @@ extension Pipeline {
     /// however long the plugins take.
     func shouldPollConsumer(now: ContinuousClock.Instant) -> Bool {
         guard consuming else { return false }
-        if fetchPaused || !isFull(table.input) { return consumerHasEvents }
+        if fetchGate.isClosed || !isFull(table.input) { return consumerHasEvents }
         guard now - lastConsumerPoll >= Self.longestUnpolled else { return false }
-        saturationPaused = true
-        updateFetching()
+        holdFetching(.saturated)
         logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
         return true
     }
@@ -21,7 +20,7 @@ extension Pipeline {
     func pollConsumer() {
         lastConsumerPoll = .now
         for _ in 0..<1000 {
-            guard fetchPaused || !isFull(table.input) else { return }
+            guard fetchGate.isClosed || !isFull(table.input) else { return }
             guard let message = consumer.poll() else {
                 consumerHasEvents = false
                 return
@@ -43,22 +42,27 @@ extension Pipeline {
 
     /// Ends a saturation pause once half of the held messages are done.
     func resumeFetchingIfDrained() {
-        guard saturationPaused, isHalfEmpty(table.input) else { return }
-        saturationPaused = false
-        updateFetching()
+        guard fetchGate.holds(.saturated), isHalfEmpty(table.input) else { return }
+        releaseFetching(.saturated)
     }
 
-    /// Pauses or resumes the input partitions to match the reasons to pause (saturation,
-    /// `sluicectl pause`, no worker able to run, shutdown); the one place that does.
-    /// (`consuming` only says whether to poll now; it is off briefly inside a revoke.)
-    func updateFetching() {
-        let pause = fetchPaused || shuttingDown
-        guard pause != partitionsPaused else { return }
-        partitionsPaused = pause
-        if pause {
-            consumer.pause(assignedPartitions(retry: false))
-        } else {
-            consumer.resume(assignedPartitions(retry: false))
+    /// Holds the input's fetching back for `reason` (`FetchGate`). (`consuming` only says
+    /// whether to poll now; it is off briefly inside a revoke.)
+    func holdFetching(_ reason: FetchGate<(topic: String, partition: Int32)>.Reason) {
+        apply(fetchGate.hold(reason, assigned: assignedPartitions(retry: false)), to: consumer)
+    }
+
+    /// Ends `reason` to hold the input's fetching back.
+    func releaseFetching(_ reason: FetchGate<(topic: String, partition: Int32)>.Reason) {
+        apply(fetchGate.release(reason, assigned: assignedPartitions(retry: false)), to: consumer)
+    }
+
+    /// Does what a fetch gate decided.
+    func apply(_ action: FetchGate<(topic: String, partition: Int32)>.Action?, to client: KafkaConsumer) {
+        switch action {
+        case .pause(let partitions): client.pause(partitions)
+        case .resume(let partitions): client.resume(partitions)
+        case nil: break
         }
     }
 
@@ -119,8 +123,12 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
-            let holdBack = isRetry ? retryPaused || !retrying : partitionsPaused
-            if holdBack { (isRetry ? retryConsumer! : consumer).pause(entries.map { ($0.topic, $0.partition) }) }
+            let assigned = entries.map { (topic: $0.topic, partition: $0.partition) }
+            if isRetry {
+                if retryPaused || !retrying { retryConsumer!.pause(assigned) }
+            } else {
+                apply(fetchGate.assigned(assigned), to: consumer)
+            }
             logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
             if isRetry == (settings.retrier == .only) { joinedGroup = true }
         default:
@@ -151,11 +159,9 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: false, partitions: list) {
                 logger.error("\(failure)")
             }
-            // librdkafka keeps an application pause across revoke and re-assign: a partition
-            // paused when taken away would never be fetched once it came back. Clear it as it
-            // leaves (it is no longer assigned, so nothing is fetched); the assignment then
-            // pauses it again only if fetching is held back.
-            (isRetry ? retryConsumer! : consumer).resume(entries.map { ($0.topic, $0.partition) })
+            // A pause librdkafka would keep across revoke and re-assign is cleared as the
+            // partitions leave (`FetchGate.revoked`), the retrier's too.
+            apply(FetchGate.revoked(entries.map { (topic: $0.topic, partition: $0.partition) }), to: isRetry ? retryConsumer! : consumer)
             for progress in revoked { partitions[PartitionKey(topic: progress.topic, partition: progress.partition)] = nil }
             logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
         }

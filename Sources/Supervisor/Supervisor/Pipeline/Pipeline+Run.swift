@@ -117,7 +117,7 @@ extension Pipeline {
         }
         for retry in produceRetries { next = min(next, retry.due) }
         if let untilRetry = timeUntilNextRetry { next = min(next, now + untilRetry) }
-        if consuming && !fetchPaused && isFull(table.input) {
+        if consuming && !fetchGate.isClosed && isFull(table.input) {
             next = min(next, lastConsumerPoll + Self.longestUnpolled)
         }
         if let deadline { next = min(next, deadline) }

@@ -18,7 +18,7 @@ extension Pipeline {
         consuming = false
         retrying = false
         shuttingDown = true
-        updateFetching()
+        holdFetching(.stopping)
         retryConsumer?.pause(assignedPartitions(retry: true))
         handBackWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }

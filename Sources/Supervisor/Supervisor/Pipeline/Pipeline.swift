@@ -55,10 +55,6 @@ public final class Pipeline: @unchecked Sendable {
     /// Worker ids waiting for a rolling restart, and the one draining now.
     var rollingRestart: [Int] = []
     var restartingWorker: Int?
-    /// Set while no worker can run (all fatal or stopped).
-    var poolPaused = false
-    /// Set by `pause` on the control socket; only `resume` clears it.
-    var operatorPaused = false
     let startedAt = ContinuousClock.now
     var table = MessageTable()
     var scheduler = KeyScheduler()
@@ -75,14 +71,10 @@ public final class Pipeline: @unchecked Sendable {
     /// When the last epoll wait returned: the time stamp of the events it brought.
     var eventTime = ContinuousClock.now
     var consumerHasEvents = true
-    /// Fetching paused because the full pool gave no verdict for `longestUnpolled`.
-    var saturationPaused = false
-    /// Whether any reason to pause fetching holds (see `updateFetching`).
-    var fetchPaused: Bool { saturationPaused || operatorPaused || poolPaused }
-    /// Set once the ordered stop has begun: fetching stays paused.
+    /// Whether the input partitions are fetched, and every reason they are not.
+    var fetchGate = FetchGate<(topic: String, partition: Int32)>()
+    /// Set once the ordered stop has begun.
     var shuttingDown = false
-    /// Whether the input partitions are paused in librdkafka now.
-    var partitionsPaused = false
     /// The last time the consumer was polled (taking messages, or events only).
     var lastConsumerPoll = ContinuousClock.now
     /// How long the consumer may go unpolled while the pool is full before fetching is
@@ -260,7 +252,7 @@ public final class Pipeline: @unchecked Sendable {
         counters.inFlight = table.count
         counters.runningWorkers = workers.filter { $0.state == .running || $0.state == .starting }.count
         counters.assignedPartitions = partitions.count
-        counters.paused = fetchPaused
+        counters.paused = fetchGate.isHeldBack
         let snapshot = counters
         let health = PipelineHealth(
             lastTick: .now, ready: notifiedReady && !shuttingDown,

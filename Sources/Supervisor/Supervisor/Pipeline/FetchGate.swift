@@ -1,0 +1,73 @@
+/// Whether a consumer's partitions are fetched, and every reason they are not. The parts
+/// that own a reason hold and release it; the gate answers with what to do to librdkafka's
+/// partitions, and the caller does it. It is the one place that decides a pause, so a
+/// reason cannot be forgotten, and a partition cannot stay paused across a rebalance:
+/// librdkafka keeps an application pause across revoke and re-assign ("partitions will
+/// remain paused after a rebalance and re-assignment"), so the gate clears it as a
+/// partition leaves and sets it again on assignment only while a reason holds.
+struct FetchGate<Partition> {
+    enum Reason: CaseIterable {
+        /// The pool gave no verdict for a long time with the buffer full (`longestUnpolled`).
+        case saturated
+        /// `sluicectl pause`, until `sluicectl resume`.
+        case operatorRequest
+        /// Every worker is fatal or stopped.
+        case noWorkerCanRun
+        /// The ordered stop has begun; never released.
+        case stopping
+    }
+
+    /// What the caller does to the consumer.
+    enum Action {
+        case pause([Partition])
+        case resume([Partition])
+    }
+
+    private var reasons: Set<Reason> = []
+    /// Whether librdkafka has the assigned partitions paused now.
+    private(set) var partitionsPaused = false
+
+    /// Whether any reason holds: then the partitions are paused, and polling takes only
+    /// what librdkafka fetched before, whatever the buffer holds.
+    var isClosed: Bool { !reasons.isEmpty }
+
+    /// Whether fetching is held back for a reason an operator is shown (status, metrics,
+    /// systemd): every reason but the stop, which is shown as stopping.
+    var isHeldBack: Bool { !reasons.subtracting([.stopping]).isEmpty }
+
+    func holds(_ reason: Reason) -> Bool { reasons.contains(reason) }
+
+    /// Starts holding fetching back for `reason`: pauses the assigned partitions if it is
+    /// the first reason.
+    mutating func hold(_ reason: Reason, assigned: @autoclosure () -> [Partition]) -> Action? {
+        reasons.insert(reason)
+        return settle(assigned)
+    }
+
+    /// Ends `reason`: resumes the assigned partitions if it was the last.
+    mutating func release(_ reason: Reason, assigned: @autoclosure () -> [Partition]) -> Action? {
+        reasons.remove(reason)
+        return settle(assigned)
+    }
+
+    /// Newly assigned partitions: paused at once while a reason holds, else librdkafka
+    /// fetches them.
+    func assigned(_ partitions: [Partition]) -> Action? {
+        partitionsPaused && !partitions.isEmpty ? .pause(partitions) : nil
+    }
+
+    /// Partitions taken away: their pause is cleared as they leave (no longer assigned,
+    /// nothing is fetched), so none comes back paused for a reason long gone. Whatever
+    /// the reasons: the retrier's consumer, which has no gate yet, needs it too.
+    static func revoked(_ partitions: [Partition]) -> Action? {
+        partitions.isEmpty ? nil : .resume(partitions)
+    }
+
+    private mutating func settle(_ assigned: () -> [Partition]) -> Action? {
+        guard isClosed != partitionsPaused else { return nil }
+        partitionsPaused = isClosed
+        return partitionsPaused ? .pause(assigned()) : .resume(assigned())
+    }
+}
+
+extension FetchGate.Action: Equatable where Partition: Equatable {}
