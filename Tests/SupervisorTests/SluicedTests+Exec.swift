@@ -79,9 +79,7 @@ extension SluicedTests {
     /// the loop spun: a full core (10.0 CPU-seconds in 10 s) for as long as the run lived.
     @Test func execRunClosingItsOutputEarlyDoesNotSpin() async throws {
         let cluster = try TestCluster()
-        let sent = (0..<2).map { index in
-            TestMessage(id: "quiet\(index)", key: nil, value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))])
-        }
+        let sent = TestMessage.routedToSuccess(2, prefix: "quiet")
         try cluster.produce(sent)
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--protocol", "exec", "--workers", "2"],

@@ -13,9 +13,7 @@ extension SluicedTests {
         let directory = try makeTemporaryDirectory("orphans")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = "\(directory)/orphan.pid"
-        let sent = (0..<20).map { index in
-            TestMessage(id: "o\(index)", key: nil, value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))])
-        }
+        let sent = TestMessage.routedToSuccess(20, prefix: "o")
         try cluster.produce(sent)
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py").joined(separator: " ")
         let sluiced = try SluicedProcess(

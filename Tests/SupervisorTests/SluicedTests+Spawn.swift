@@ -13,9 +13,7 @@ extension SluicedTests {
         let directory = try makeTemporaryDirectory("spawn")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = "\(directory)/plugin.pid"
-        let sent = (0..<20).map { index in
-            TestMessage(id: "s\(index)", key: nil, value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))])
-        }
+        let sent = TestMessage.routedToSuccess(20, prefix: "s")
         try cluster.produce(sent)
         // `cat` as a lines plugin (each value comes back as it was) changes nothing about
         // itself, so what /proc shows of it is what sluiced gave it.

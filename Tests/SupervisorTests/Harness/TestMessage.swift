@@ -14,6 +14,14 @@ struct TestMessage {
     }
 
     var allHeaders: [(String, [UInt8])] { [("id", Array(id.utf8))] + headers }
+
+    /// `count` keyless messages routed to success, ids `prefix0`, `prefix1`, … and values
+    /// `v 0`, `v 1`, …: traffic for a test about something else than the messages.
+    static func routedToSuccess(_ count: Int, prefix: String) -> [TestMessage] {
+        (0..<count).map { index in
+            TestMessage(id: "\(prefix)\(index)", key: nil, value: Array("v \(index)".utf8), headers: [("route", Array("success".utf8))])
+        }
+    }
 }
 
 /// A message read back from an output topic.
