@@ -281,3 +281,25 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// A plugin that outlives its stdin and ignores SIGTERM, at a stop: stdin closed, then
+    /// SIGTERM after `--stop-timeout`, then SIGKILL after another; sluiced then exits 0
+    /// with every message done, as docs/OPERATIONS.md says.
+    @Test func stopEscalatesToSigkillForAPluginThatWillNotExit() async throws {
+        let cluster = try TestCluster()
+        let sent = TestMessage.routedToSuccess(30, prefix: "stubborn")
+        try cluster.produce(sent)
+        let plugin = SluicedProcess.pythonPlugin("route_plugin.py").joined(separator: " ")
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--stop-timeout", "1"],
+            plugin: ["sh", "-c", "trap '' TERM; \(plugin); while :; do sleep 0.2; done"])
+        defer { sluiced.killIfRunning() }
+        let outputs = try cluster.collectOutputs(expected: sent.count)
+        Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit(timeout: .seconds(30)) == 0, "\(sluiced.output.suffix(2000))")
+        let log = sluiced.output
+        #expect(log.contains("sending Terminated") && log.contains("sending Killed"), "\(log.suffix(2000))")
+    }
+}

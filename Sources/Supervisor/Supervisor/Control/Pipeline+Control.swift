@@ -94,7 +94,7 @@ extension Pipeline {
             logger.info("fetching resumed by sluicectl")
             return ControlResponse(ok: true, message: "fetching resumed")
         case "restart":
-            let ids = request.worker.map { [$0] } ?? workers.filter { !$0.retiring }.map(\.id)
+            let ids = request.worker.map { [$0] } ?? workers.filter { !$0.life.isRetiring }.map(\.id)
             guard ids.allSatisfy({ (1...workers.count).contains($0) }) else { return noSuchWorker(request.worker) }
             return ControlResponse(ok: true, message: queueRestart(ids))
         case "stop":
@@ -103,7 +103,7 @@ extension Pipeline {
         case "start":
             guard let id = request.worker, (1...workers.count).contains(id) else { return noSuchWorker(request.worker) }
             guard let message = startStoppedWorker(workers[id - 1]) else {
-                return ControlResponse(ok: false, error: "start: worker \(id) is \(workers[id - 1].stateName), not stopped or fatal")
+                return ControlResponse(ok: false, error: "start: worker \(id) is \(workers[id - 1].life.name), not stopped or fatal")
             }
             return ControlResponse(ok: true, message: message)
         default:
@@ -144,8 +144,8 @@ extension Pipeline {
             targetWorkers: targetWorkers, statistics: counters,
             workers: workers.map { worker in
                 WorkerReport(
-                    id: worker.id, pid: worker.process?.pid, state: worker.stateName,
-                    uptimeSeconds: worker.process == nil ? nil : Int((now - worker.startedAt).components.seconds),
+                    id: worker.id, pid: worker.process?.pid, state: worker.life.name,
+                    uptimeSeconds: worker.process == nil ? nil : Int((now - worker.life.startedAt).components.seconds),
                     handled: worker.handled, inFlight: worker.inFlight.count, restarts: worker.restarts,
                     lastExit: worker.lastExit)
             })

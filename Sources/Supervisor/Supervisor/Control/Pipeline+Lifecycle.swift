@@ -1,49 +1,42 @@
 import Glibc
 
 extension Pipeline {
-    /// Asks `worker` to finish what it holds and exit: no new requests, stdin closed.
-    func drain(_ worker: Worker) {
-        guard worker.process != nil else { return }
-        worker.state = .stopping
-        worker.stoppingSince = .now
-        worker.stopSignals = 0
+    /// Asks `worker` to finish what it holds and exit, `then` what follows: no new
+    /// requests, stdin closed. Without a child, `then` applies at once.
+    func drain(_ worker: Worker, then: Worker.StateMachine.AfterStop) {
+        // A kafka-native plugin reads no stdin: SIGTERM is its stop request (the original
+        // demo's contract).
+        let bySignal = settings.protocolKind == .kafkaNative && worker.process != nil
+        worker.life.stop(then: then, hasChild: worker.process != nil, signalled: bySignal, at: .now)
+        guard let process = worker.process else { return }
         flushOutput(worker)
         stopWaitingForWritable(worker)
         worker.process?.closeStdin()
-        if settings.protocolKind == .kafkaNative {
-            // It reads no stdin: SIGTERM is its stop request (the original demo's contract).
-            worker.process?.signalGroup(SIGTERM)
-            worker.stopSignals = 1
-        }
+        if bySignal { process.signalGroup(SIGTERM) }
     }
 
     /// A draining child still running `stopTimeout` after it was asked to stop gets
     /// SIGTERM, and SIGKILL after another `stopTimeout`.
     func enforceStopTimeout(now: ContinuousClock.Instant) {
-        for worker in workers where worker.state == .stopping && worker.process != nil {
-            guard let since = worker.stoppingSince, now - since >= settings.stopTimeout * (worker.stopSignals + 1) else { continue }
-            let signal = worker.stopSignals == 0 ? SIGTERM : SIGKILL
+        for worker in workers where worker.process != nil {
+            guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout) else { continue }
             logger.warning(
-                "worker still running \(now - since) after it was asked to stop; sending \(String(cString: strsignal(signal)))",
+                "worker still running after it was asked to stop; sending \(String(cString: strsignal(signal)))",
                 metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
             worker.process?.signalGroup(signal)
-            worker.stopSignals += 1
         }
     }
 
     /// `sluicectl stop ID`: drains the worker and keeps it down.
     func stopWorker(_ worker: Worker) -> String {
-        worker.stoppedByOperator = true
-        worker.restartRequested = false
-        if worker.process == nil { worker.state = .stopped } else { drain(worker) }
+        drain(worker, then: .stayDown)
         return "stopping worker \(worker.id)"
     }
 
     /// `sluicectl start ID`: starts a stopped or fatal worker again.
     func startStoppedWorker(_ worker: Worker) -> String? {
-        guard worker.state == .stopped || worker.state == .fatal else { return nil }
-        worker.stoppedByOperator = false
-        worker.consecutiveFailures = 0
+        guard worker.life.canBeStartedByHand else { return nil }
+        worker.life.startByHand()
         startWorker(worker)
         return "starting worker \(worker.id)"
     }
@@ -58,17 +51,16 @@ extension Pipeline {
     /// Moves the rolling restart on: the next worker drains once the previous one runs again.
     func advanceRollingRestart() {
         if let current = restartingWorker {
-            guard current > workers.count || workers[current - 1].state == .running
-                || workers[current - 1].process == nil && !workers[current - 1].restartRequested
+            guard current > workers.count || workers[current - 1].life.state == .running
+                || workers[current - 1].process == nil && !workers[current - 1].life.isDrainingForRestart
             else { return }
             restartingWorker = nil
         }
         while let id = rollingRestart.first {
             rollingRestart.removeFirst()
-            guard id <= workers.count, workers[id - 1].process != nil, !workers[id - 1].retiring else { continue }
+            guard id <= workers.count, workers[id - 1].process != nil, !workers[id - 1].life.isRetiring else { continue }
             let worker = workers[id - 1]
-            worker.restartRequested = true
-            drain(worker)
+            drain(worker, then: .restart(reason: "operator"))
             restartingWorker = id
             return
         }
@@ -78,7 +70,7 @@ extension Pipeline {
     /// when one can again.
     func pauseWhileNoWorkerCanRun() {
         guard settings.retrier != .only, settings.protocolKind != .exec else { return }
-        let canRun = workers.contains { $0.state != .fatal && $0.state != .stopped }
+        let canRun = workers.contains { !$0.life.isDown }
         guard fetchGate.holds(.noWorkerCanRun) == canRun else { return }
         if canRun { releaseFetching(.noWorkerCanRun) } else { holdFetching(.noWorkerCanRun) }
         if !canRun {

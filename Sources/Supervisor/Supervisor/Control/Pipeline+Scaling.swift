@@ -11,13 +11,10 @@ extension Pipeline {
         }
         for (index, worker) in workers.enumerated() {
             if index < target {
-                if worker.retiring {
-                    // Still draining: it restarts once it has exited (handleExit).
-                    worker.retiring = false
-                    if worker.state == .stopped { worker.state = .backoff(until: .now) }
-                }
-            } else if !worker.retiring {
-                retire(worker)
+                // Still draining: it restarts once it has exited; gone: it starts now.
+                worker.life.unretire(at: .now)
+            } else if !worker.life.isRetiring {
+                drain(worker, then: .retire)
             }
         }
         while workers.count < target {
@@ -30,15 +27,9 @@ extension Pipeline {
         return "scaling \(before) -> \(target) workers"
     }
 
-    private func retire(_ worker: Worker) {
-        worker.retiring = true
-        worker.restartRequested = false
-        if worker.process == nil { worker.state = .stopped } else { drain(worker) }
-    }
-
     /// Drops retired slots from the end of the pool once their children are gone.
     func removeRetiredWorkers() {
-        while let last = workers.last, last.retiring, last.process == nil, workers.count > targetWorkers {
+        while let last = workers.last, last.life.state == .retired, workers.count > targetWorkers {
             workers.removeLast()
         }
     }

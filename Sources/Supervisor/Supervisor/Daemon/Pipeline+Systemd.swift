@@ -5,7 +5,7 @@ extension Pipeline {
     func reportToSystemd(tick: Int) {
         // Kafka-native instances join their group themselves: their running is enough.
         let inGroup = joinedGroup || settings.protocolKind == .kafkaNative
-        if !notifiedReady && inGroup && (settings.retrier == .only || workers.allSatisfy { $0.state == .running || $0.retiring }) {
+        if !notifiedReady && inGroup && (settings.retrier == .only || workers.allSatisfy { $0.life.state == .running || $0.life.isRetiring }) {
             notifiedReady = true
             notifier.notify("READY=1\nSTATUS=\(systemdStatus)")
             logger.info("ready: in the group with \(workers.count) workers running")
@@ -21,7 +21,7 @@ extension Pipeline {
 
     private var systemdStatus: String {
         let rate = throughput.rates(windows: [10]).first.map { Int($0.deliveredPerSecond.rounded()) } ?? 0
-        let running = workers.filter { $0.state == .running }.count
+        let running = workers.filter { $0.life.state == .running }.count
         let lag = PartitionReport.totalLag(of: partitionReports()).map(String.init) ?? "unknown"
         return "\(rate) msg/s, \(counters.delivered) done, \(table.count) in flight, lag \(lag), "
             + "workers \(running)/\(targetWorkers) running\(fetchGate.isHeldBack ? ", fetching paused" : "")"

@@ -12,21 +12,21 @@ extension Pipeline {
         let now = ContinuousClock.now  // one clock read for the whole batch
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
         // A suspect goes only to a worker that has proved it can run at all.
-        while !suspects.isEmpty, let worker = leastBusyWorker(where: { $0.provedHealthy && $0.inFlight.isEmpty }) {
+        while !suspects.isEmpty, let worker = leastBusyWorker(where: { $0.life.hasProved && $0.inFlight.isEmpty }) {
             send(suspects.removeFirst(), to: worker, at: now)
             worker.isIsolating = true
         }
         // A suspect still waiting gets the proved worker that will be idle first: it takes
         // nothing new until it is, or a backlog would keep every worker busy, and the
         // suspect (and its partition's commit) waiting, until the lag was gone.
-        var reserved = suspects.isEmpty ? nil : leastBusyWorker(where: \.provedHealthy)
+        var reserved = suspects.isEmpty ? nil : leastBusyWorker(where: \.life.hasProved)
         while !scheduler.ready.isEmpty,
             let worker = leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
         {
             let slot = scheduler.next()!
             if table[slot].isSuspect {
                 suspects.append(slot)
-                reserved = reserved ?? leastBusyWorker(where: \.provedHealthy)
+                reserved = reserved ?? leastBusyWorker(where: \.life.hasProved)
                 continue
             }
             send(slot, to: worker, at: now)

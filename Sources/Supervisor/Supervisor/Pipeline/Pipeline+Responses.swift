@@ -12,7 +12,7 @@ extension Pipeline {
         // a child that is gone.
         let reachedEnd = worker.stdoutLines.readAvailable(from: process.stdoutFD, maximumReads: exiting ? Int.max : 16)
         worker.stdoutLines.drainLines { event in
-            guard worker.state != .restarting else { return false }  // killed: ignore the rest
+            guard !worker.life.isKilled else { return false }  // killed: ignore the rest
             switch event {
             case .line(let line):
                 return handleResponse(line, from: worker)

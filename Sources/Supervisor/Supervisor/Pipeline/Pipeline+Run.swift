@@ -77,7 +77,7 @@ extension Pipeline {
                 pauseWhileNoWorkerCanRun()
                 publishStatistics()
                 throughput.sample(counters, at: now)
-                metrics.update(counters, workerStates: workers.map(\.stateName), partitions: partitionReports())
+                metrics.update(counters, workerStates: workers.map(\.life.name), partitions: partitionReports())
                 ticks += 1
                 reportToSystemd(tick: ticks)
                 if ticks % 10 == 0 {
@@ -112,8 +112,7 @@ extension Pipeline {
     private func timeoutUntilNextTimer(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Int32 {
         var next = now + .seconds(1)
         for worker in workers {
-            if case .backoff(let until) = worker.state { next = min(next, until) }
-            if worker.state == .starting { next = min(next, worker.startedAt + settings.startSeconds) }
+            if let deadline = worker.life.nextDeadline(startSeconds: settings.startSeconds) { next = min(next, deadline) }
         }
         for retry in produceRetries { next = min(next, retry.due) }
         if let untilRetry = timeUntilNextRetry { next = min(next, now + untilRetry) }
@@ -167,17 +166,8 @@ extension Pipeline {
     }
 
     private func runTimers(now: ContinuousClock.Instant) {
-        for worker in workers {
-            switch worker.state {
-            case .backoff(let until) where now >= until && !worker.retiring:
-                startWorker(worker)
-            case .starting where now - worker.startedAt >= settings.startSeconds:
-                worker.state = .running
-                worker.provedHealthy = true
-                worker.consecutiveFailures = 0
-            default:
-                break
-            }
+        for worker in workers where worker.life.tick(at: now, startSeconds: settings.startSeconds) {
+            startWorker(worker)
         }
         if !produceRetries.isEmpty {
             let due = produceRetries.filter { $0.due <= now }

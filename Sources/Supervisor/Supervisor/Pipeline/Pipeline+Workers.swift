@@ -17,12 +17,7 @@ extension Pipeline {
             process = try spawnPlugin(workerID: worker.id)
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
-            worker.consecutiveFailures += 1
-            if worker.consecutiveFailures > settings.startRetries {
-                worker.state = .fatal
-            } else {
-                scheduleRestart(worker)
-            }
+            _ = worker.life.startFailed(at: .now, startRetries: settings.startRetries)
             return
         }
         worker.attach(process)
@@ -35,61 +30,51 @@ extension Pipeline {
     }
 
     /// The child exited: collect its last output, give its unanswered messages to the other
-    /// workers (same order, keys still held), and restart it unless the pool is stopping.
+    /// workers (same order, keys still held), and do what its state machine says follows.
     func handleExit(_ worker: Worker) {
         guard var process = worker.process, let termination = process.reap() else { return }
-        if worker.state != .restarting { readResponses(worker, exiting: true) }
+        if !worker.life.isKilled { readResponses(worker, exiting: true) }
         readStderr(worker)
         for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { poller.remove(fd) }
         stopWaitingForWritable(worker)
         process.closeDescriptors()
         worker.lastExit = termination.description
         let unanswered = worker.inFlight.count
-        blameInFlight(of: worker, termination: termination)
+        handBackInFlight(of: worker, blame: worker.life.blameForExit, termination: termination)
         worker.detach()
         let metadata: Logger.Metadata = [
             "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered)",
         ]
-        if worker.state == .stopping && worker.restartRequested {
-            worker.restartRequested = false
-            countRestart(worker, reason: "operator")
+        switch worker.life.exited(at: .now, startSeconds: settings.startSeconds, startRetries: settings.startRetries) {
+        case .start(let reason):
+            countRestart(worker, reason: reason)
             logger.info("worker drained for a restart: \(termination)", metadata: metadata)
             startWorker(worker)
-            return
-        }
-        let stoppedOnPurpose = worker.retiring || worker.stoppedByOperator || stoppingPool
-        if worker.state == .stopped || (worker.state == .stopping && stoppedOnPurpose) {
-            worker.state = .stopped
+        case .stayDown, .retired:
             logger.info("worker stopped: \(termination)", metadata: metadata)
             removeRetiredWorkers()
-            return
-        }
-        let uptime = ContinuousClock.now - worker.startedAt
-        worker.consecutiveFailures = uptime >= settings.startSeconds ? 0 : worker.consecutiveFailures + 1
-        guard worker.consecutiveFailures <= settings.startRetries else {
-            worker.state = .fatal
+        case .fatal(let failures):
             logger.error(
-                "worker is fatal after \(worker.consecutiveFailures) failed starts (\(termination)); `sluicectl start \(worker.id)` tries again",
+                "worker is fatal after \(failures) failed starts (\(termination)); `sluicectl start \(worker.id)` tries again",
                 metadata: metadata)
-            return
+        case .backoff(_, let reason):
+            logger.warning("worker exited: \(termination); restarting", metadata: metadata)
+            countRestart(worker, reason: reason)
         }
-        logger.warning("worker exited: \(termination); restarting", metadata: metadata)
-        countRestart(worker, reason: worker.killCause?.source.rawValue ?? "exited")
-        scheduleRestart(worker)
     }
 
-    /// Gives the messages a failed worker held back to the pool, in order and with their
-    /// keys still held, as suspects that will run alone. A worker that had stayed up gives
-    /// each a strike (one that never did may just be unable to start); a message at
+    /// Gives the messages an exited worker held back to the pool, in order and with their
+    /// keys still held. With a `blame` (it failed), they are suspects that will run alone,
+    /// each with a strike if the child had proved it can run; a message at
     /// `poisonThreshold` strikes is dead-lettered instead. A worker the daemon was stopping
     /// blames nobody.
-    private func blameInFlight(of worker: Worker, termination: ChildProcess.Termination) {
-        let cause = worker.killCause ?? (.crash, "plugin crashed while processing")
+    private func handBackInFlight(of worker: Worker, blame: Worker.StateMachine.Blame?, termination: ChildProcess.Termination) {
+        let cause = blame?.cause ?? Worker.StateMachine.KillCause(source: .crash, reason: "plugin crashed while processing")
         let strike = VerdictOutput(
             verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
             termination: termination.description,
             stderrTail: worker.stderrTail.text)
-        let failed = worker.state != .stopping && worker.state != .stopped
+        let failed = blame != nil
         for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
             if table[slot].progress.isReleased {
                 releaseKey(of: slot)  // the next owner has its partition
@@ -98,7 +83,7 @@ extension Pipeline {
             }
             table[slot].stage = .queued
             table[slot].isSuspect = table[slot].isSuspect || failed
-            if failed && worker.provedHealthy { table[slot].strikes += 1 }
+            if blame?.strike == true { table[slot].strikes += 1 }
             if table[slot].strikes >= settings.poisonThreshold {
                 logger.error(
                     "poison message dead-lettered: \(cause.reason)",
@@ -116,15 +101,14 @@ extension Pipeline {
     /// Kills a worker whose child misbehaved; its messages are blamed with `cause` once it
     /// has exited, and it restarts.
     func kill(_ worker: Worker, cause source: FailureSource, reason: String) {
-        worker.killCause = (source, reason)
-        worker.state = .restarting
+        worker.life.kill(.init(source: source, reason: reason))
         worker.process?.signalGroup(SIGKILL)
     }
 
     /// Kills workers whose oldest unanswered request is older than the message timeout, and
     /// workers that closed their stdout but kept running.
     func killHungWorkers(now: ContinuousClock.Instant) {
-        for worker in workers where worker.killCause == nil && (worker.state == .running || worker.state == .starting) {
+        for worker in workers where worker.life.isUp {
             if let closedAt = worker.stdoutClosedAt, now - closedAt >= .seconds(1) {
                 protocolError(worker, "closed its stdout while running", line: nil)
                 continue
@@ -141,29 +125,12 @@ extension Pipeline {
         }
     }
 
-    /// Restarts after 100 ms, doubling with each failed start in a row, up to 5 s.
-    private func scheduleRestart(_ worker: Worker) {
-        let delay = min(Duration.milliseconds(100 * (1 << min(worker.consecutiveFailures, 6))), .seconds(5))
-        worker.state = .backoff(until: .now + delay)
-    }
-
     /// Ends every worker: stdin closed (the protocol's "finish and exit"), then SIGTERM, then
-    /// SIGKILL, each after `stopTimeout`. Returns once all are reaped.
+    /// SIGKILL, each after `stopTimeout` (`enforceStopTimeout`). Returns once all are
+    /// reaped, or when even SIGKILL has had its time.
     func stopWorkers() {
-        stoppingPool = true
-        for worker in workers {
-            if worker.process == nil { worker.state = .stopped } else { worker.state = .stopping }
-            flushOutput(worker)
-            stopWaitingForWritable(worker)
-            worker.process?.closeStdin()
-        }
-        let allStopped = { self.workers.allSatisfy { $0.process == nil } }
-        runLoop(until: allStopped, deadline: .now + settings.stopTimeout)
-        for signal in [SIGTERM, SIGKILL] where !allStopped() {
-            for worker in workers { worker.process?.signalGroup(signal) }
-            logger.warning("workers still running after \(settings.stopTimeout); sending \(String(cString: strsignal(signal)))")
-            runLoop(until: allStopped, deadline: .now + settings.stopTimeout)
-        }
+        for worker in workers { drain(worker, then: .stayDown) }
+        runLoop(until: { self.workers.allSatisfy { $0.process == nil } }, deadline: .now + settings.stopTimeout * 3 + .seconds(2))
     }
 
     private func countRestart(_ worker: Worker, reason: String) {

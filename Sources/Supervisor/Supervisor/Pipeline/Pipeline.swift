@@ -50,8 +50,6 @@ public final class Pipeline: @unchecked Sendable {
     var controlAccess: ControlAccess
     var controlClients: [Int: ControlClient] = [:]
     var nextControlClient = 0
-    /// Set when the pool is being stopped for good (shutdown).
-    var stoppingPool = false
     /// Worker ids waiting for a rolling restart, and the one draining now.
     var rollingRestart: [Int] = []
     var restartingWorker: Int?
@@ -250,7 +248,7 @@ public final class Pipeline: @unchecked Sendable {
 
     func publishStatistics() {
         counters.inFlight = table.count
-        counters.runningWorkers = workers.filter { $0.state == .running || $0.state == .starting }.count
+        counters.runningWorkers = workers.filter(\.life.isUp).count
         counters.assignedPartitions = partitions.count
         counters.paused = fetchGate.isHeldBack
         let snapshot = counters
