@@ -73,6 +73,11 @@ extension SluicedTests {
         #expect(heldAfterLoss != nil && heldAfterLoss! <= 1, "held after the loss (only the hanging one may be): \(String(describing: heldAfterLoss))")
         let accounting = Accounting(try cluster.collectOutputs(covering: sent, timeout: .seconds(120)))
         accounting.expectNoneMissing(sent)
+        if !accounting.missing(sent).isEmpty {
+            // Seen once in a fresh-clone run (every A but the first missing), never since:
+            // what sluiced said, to find out why.
+            Issue.record("sluiced's log: \(sluiced.output.split(separator: "\n").filter { !$0.contains("msg=\"status") }.suffix(60).joined(separator: "\n"))")
+        }
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }

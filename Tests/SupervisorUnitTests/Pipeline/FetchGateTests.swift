@@ -43,13 +43,13 @@ struct FetchGateTests {
     @Test func aPartitionRevokedWhilePausedComesBackFetched() {
         var gate = FetchGate<Int>()
         _ = gate.hold(.operatorRequest, assigned: assigned)
-        #expect(FetchGate<Int>.revoked([1, 2]) == .resume([1, 2]))
+        #expect(gate.revoked([1, 2]) == .resume([1, 2]))
         #expect(gate.release(.operatorRequest, assigned: [0]) == .resume([0]))
         #expect(gate.assigned([1, 2]) == nil, "assigned again: fetched")
         _ = gate.hold(.operatorRequest, assigned: [0, 1, 2])
-        #expect(FetchGate<Int>.revoked([2]) == .resume([2]))
+        #expect(gate.revoked([2]) == .resume([2]))
         #expect(gate.assigned([2]) == .pause([2]), "the reason still holds: paused again")
-        #expect(FetchGate<Int>.revoked([]) == nil)
+        #expect(gate.revoked([]) == nil)
     }
 
     @Test func theStopIsNotShownAsHeldBack() {

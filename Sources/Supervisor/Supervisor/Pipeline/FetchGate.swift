@@ -7,7 +7,8 @@
 /// partition leaves and sets it again on assignment only while a reason holds.
 struct FetchGate<Partition> {
     enum Reason: CaseIterable {
-        /// The pool gave no verdict for a long time with the buffer full (`longestUnpolled`).
+        /// The input: the pool gave no verdict for a long time with the buffer full
+        /// (`longestUnpolled`). The retrier: it holds as many failures as it may.
         case saturated
         /// `sluicectl pause`, until `sluicectl resume`.
         case operatorRequest
@@ -57,9 +58,8 @@ struct FetchGate<Partition> {
     }
 
     /// Partitions taken away: their pause is cleared as they leave (no longer assigned,
-    /// nothing is fetched), so none comes back paused for a reason long gone. Whatever
-    /// the reasons: the retrier's consumer, which has no gate yet, needs it too.
-    static func revoked(_ partitions: [Partition]) -> Action? {
+    /// nothing is fetched), so none comes back paused for a reason long gone.
+    func revoked(_ partitions: [Partition]) -> Action? {
         partitions.isEmpty ? nil : .resume(partitions)
     }
 

@@ -124,11 +124,7 @@ extension Pipeline {
                 logger.error("\(failure)")
             }
             let assigned = entries.map { (topic: $0.topic, partition: $0.partition) }
-            if isRetry {
-                if retryPaused || !retrying { retryConsumer!.pause(assigned) }
-            } else {
-                apply(fetchGate.assigned(assigned), to: consumer)
-            }
+            apply((isRetry ? retryFetchGate : fetchGate).assigned(assigned), to: isRetry ? retryConsumer! : consumer)
             logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
             if isRetry == (settings.retrier == .only) { joinedGroup = true }
         default:
@@ -160,8 +156,9 @@ extension Pipeline {
                 logger.error("\(failure)")
             }
             // A pause librdkafka would keep across revoke and re-assign is cleared as the
-            // partitions leave (`FetchGate.revoked`), the retrier's too.
-            apply(FetchGate.revoked(entries.map { (topic: $0.topic, partition: $0.partition) }), to: isRetry ? retryConsumer! : consumer)
+            // partitions leave (`FetchGate.revoked`).
+            let gone = entries.map { (topic: $0.topic, partition: $0.partition) }
+            apply((isRetry ? retryFetchGate : fetchGate).revoked(gone), to: isRetry ? retryConsumer! : consumer)
             for progress in revoked { partitions[PartitionKey(topic: progress.topic, partition: progress.partition)] = nil }
             logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
         }

@@ -19,7 +19,7 @@ extension Pipeline {
         retrying = false
         shuttingDown = true
         holdFetching(.stopping)
-        retryConsumer?.pause(assignedPartitions(retry: true))
+        if let retryConsumer { apply(retryFetchGate.hold(.stopping, assigned: assignedPartitions(retry: true)), to: retryConsumer) }
         handBackWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }
         logger.info("stopping: finishing \(table.count) messages, releasing \(released) not yet started")

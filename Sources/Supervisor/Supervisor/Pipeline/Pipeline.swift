@@ -27,7 +27,8 @@ public final class Pipeline: @unchecked Sendable {
     let retryConsumer: KafkaConsumer?
     let retryBell = NotificationPipe()
     var retryConsumerHasEvents = true
-    var retryPaused = false
+    /// Whether the retrier's partitions are fetched (paused while it holds its limit).
+    var retryFetchGate = FetchGate<(topic: String, partition: Int32)>()
     /// Held transient failures by due time.
     var retryTimers = Heap<RetryTimer>()
     let poller = Poller()

@@ -17,9 +17,8 @@ extension Pipeline {
             }
             acceptRetry(message)
         }
-        if !retryPaused && isFull(table.retries) {
-            retryPaused = true
-            retryConsumer.pause(assignedPartitions(retry: true))
+        if !retryFetchGate.holds(.saturated) && isFull(table.retries) {
+            apply(retryFetchGate.hold(.saturated, assigned: assignedPartitions(retry: true)), to: retryConsumer)
         }
     }
 
@@ -51,9 +50,8 @@ extension Pipeline {
             table[first.slot].stage = .republishing
             republish(slot: first.slot)
         }
-        if retryPaused && retrying && isHalfEmpty(table.retries), let retryConsumer {
-            retryPaused = false
-            retryConsumer.resume(assignedPartitions(retry: true))
+        if retryFetchGate.holds(.saturated) && retrying && isHalfEmpty(table.retries), let retryConsumer {
+            apply(retryFetchGate.release(.saturated, assigned: assignedPartitions(retry: true)), to: retryConsumer)
         }
     }
 
