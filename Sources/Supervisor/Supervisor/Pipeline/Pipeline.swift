@@ -1,7 +1,6 @@
 import CProcess
 import CRdKafka
 import DequeModule
-import HeapModule
 import Glibc
 import Logging
 import PluginProtocol
@@ -30,7 +29,7 @@ public final class Pipeline: @unchecked Sendable {
     /// Whether the retrier's partitions are fetched (paused while it holds its limit).
     var retryFetchGate = FetchGate<(topic: String, partition: Int32)>()
     /// Held transient failures by due time.
-    var retryTimers = Heap<RetryTimer>()
+    var heldRetries = HeldRetries()
     let poller = Poller()
     let wakeup = NotificationPipe()
     let consumerBell = NotificationPipe()

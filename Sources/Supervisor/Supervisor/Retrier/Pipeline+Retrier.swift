@@ -1,5 +1,4 @@
 import CRdKafka
-import HeapModule
 import PluginProtocol
 
 extension Pipeline {
@@ -39,16 +38,14 @@ extension Pipeline {
                 attempt: OutputHeaders.attempt(of: message), consumedAt: .now, stage: .waitingForRetry))
         // Without a due time (a kafka-native plugin's transient output), the first delay.
         let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message) ?? WallClock.milliseconds + settings.retry.base.inMilliseconds
-        retryTimers.insert(RetryTimer(due: due, slot: slot))
+        heldRetries.hold(slot, due: due)
     }
 
     /// Publishes every held failure that is due back to the input topic.
     func republishDue() {
-        let now = WallClock.milliseconds
-        while let first = retryTimers.min, first.due <= now {
-            retryTimers.removeMin()
-            table[first.slot].stage = .republishing
-            republish(slot: first.slot)
+        for slot in heldRetries.takeDue(at: WallClock.milliseconds) {
+            table[slot].stage = .republishing
+            republish(slot: slot)
         }
         if retryFetchGate.holds(.saturated) && retrying && isHalfEmpty(table.retries), let retryConsumer {
             apply(retryFetchGate.release(.saturated, assigned: assignedPartitions(retry: true)), to: retryConsumer)
@@ -57,7 +54,7 @@ extension Pipeline {
 
     /// The wall-clock wait until the next retry is due.
     var timeUntilNextRetry: Duration? {
-        retryTimers.min.map { .milliseconds(max(0, $0.due - WallClock.milliseconds)) }
+        heldRetries.timeUntilNext(at: WallClock.milliseconds)
     }
 
     /// Produces a held failure to the input topic as its next attempt: the failure's own
@@ -97,10 +94,7 @@ extension Pipeline {
     }
 
     private func takeWaitingRetries(of predicate: (PartitionProgress) -> Bool) -> [Int] {
-        let taken = retryTimers.unordered.filter { predicate(table[$0.slot].progress) }
-        guard !taken.isEmpty else { return [] }
-        retryTimers = Heap(retryTimers.unordered.filter { !predicate(table[$0.slot].progress) })
-        return taken.sorted().map(\.slot)
+        heldRetries.take { predicate(table[$0].progress) }
     }
 
     /// Produces a held failure again to its own transient-failure partition.

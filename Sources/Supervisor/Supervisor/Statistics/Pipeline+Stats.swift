@@ -8,7 +8,7 @@ extension Pipeline {
             latencies: [pluginLatency.report(name: "plugin"), processingLatency.report(name: "processing")],
             retries: RetryReport(
                 scheduled: counters.transient, retried: counters.retried, exhausted: counters.retriesExhausted,
-                waiting: retryTimers.count),
+                waiting: heldRetries.count),
             partitions: partitionReports())
     }
 
