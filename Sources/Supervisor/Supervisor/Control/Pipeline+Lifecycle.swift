@@ -44,26 +44,19 @@ extension Pipeline {
     /// `sluicectl restart`: queues the workers for a rolling restart, one at a time, each
     /// drained first so nothing is redone.
     func queueRestart(_ ids: [Int]) -> String {
-        for id in ids where !rollingRestart.contains(id) { rollingRestart.append(id) }
+        rollingRestart.queue(ids)
         return "restarting \(ids.count == 1 ? "worker \(ids[0])" : "\(ids.count) workers, one at a time")"
     }
 
     /// Moves the rolling restart on: the next worker drains once the previous one runs again.
     func advanceRollingRestart() {
-        if let current = restartingWorker {
-            guard current > workers.count || workers[current - 1].life.state == .running
-                || workers[current - 1].process == nil && !workers[current - 1].life.isDrainingForRestart
-            else { return }
-            restartingWorker = nil
-        }
-        while let id = rollingRestart.first {
-            rollingRestart.removeFirst()
-            guard id <= workers.count, workers[id - 1].process != nil, !workers[id - 1].life.isRetiring else { continue }
-            let worker = workers[id - 1]
-            drain(worker, then: .restart(reason: "operator"))
-            restartingWorker = id
-            return
-        }
+        let next = rollingRestart.next(
+            isDone: { id in
+                id > workers.count || workers[id - 1].life.state == .running
+                    || workers[id - 1].process == nil && !workers[id - 1].life.isDrainingForRestart
+            },
+            canRestart: { id in id <= workers.count && workers[id - 1].process != nil && !workers[id - 1].life.isRetiring })
+        if let next { drain(workers[next - 1], then: .restart(reason: "operator")) }
     }
 
     /// Pauses fetching while no worker can run (all fatal or stopped) and says so; resumes

@@ -51,8 +51,7 @@ public final class Pipeline: @unchecked Sendable {
     var controlClients: [Int: ControlClient] = [:]
     var nextControlClient = 0
     /// Worker ids waiting for a rolling restart, and the one draining now.
-    var rollingRestart: [Int] = []
-    var restartingWorker: Int?
+    var rollingRestart = RollingRestart()
     let startedAt = ContinuousClock.now
     var table = MessageTable()
     var scheduler = KeyScheduler()
