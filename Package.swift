@@ -52,6 +52,16 @@ let package = Package(
             ],
             path: "Sources/Supervisor/Supervisor"
         ),
+        // make bench, make chaos and make fuzz: not linked into the daemon.
+        .target(
+            name: "SluiceHarness",
+            dependencies: [
+                "Supervisor", "CRdKafka", "CProcess", "PluginProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Sources/Supervisor/SluiceHarness"
+        ),
         .target(
             name: "SluiceCLI",
             dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -76,6 +86,7 @@ let package = Package(
             name: "sluice-bench",
             dependencies: [
                 "Supervisor",
+                "SluiceHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,6 +96,7 @@ let package = Package(
             name: "sluice-chaos",
             dependencies: [
                 "Supervisor",
+                "SluiceHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +104,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "sluice-fuzz",
-            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Supervisor", "SluiceHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Supervisor/sluice-fuzz"
         ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
@@ -105,6 +117,6 @@ let package = Package(
         // Pure logic, no processes and no broker: `make unit`.
         .testTarget(name: "SupervisorUnitTests", dependencies: ["Supervisor"]),
         // End to end: real sluiced processes, plugins and the mock cluster.
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "PluginProtocol"], exclude: ["Plugins"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "PluginProtocol"], exclude: ["Plugins"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SluiceHarness
 @testable import Supervisor
 
 /// The parsers that read outside input (plugin responses, Kafka messages made into request

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SluiceHarness
 @testable import Supervisor
 
 extension SluicedTests {

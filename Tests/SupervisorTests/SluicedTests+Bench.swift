@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SluiceHarness
 @testable import Supervisor
 
 /// `make bench` in miniature: the harness itself must account for every message, or its

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SluiceHarness
 @testable import Supervisor
 
 /// `make chaos` in its short form: every scenario, fewer messages. Each scenario injects its

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Logging
+import SluiceHarness
 import Supervisor
 
 /// `sluice-bench`: what `make bench` runs (see docs/BENCHMARKS.md).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SluiceHarness
 import Supervisor
 
 /// `sluice-chaos`: what `make chaos` and `make soak` run (see docs/RELIABILITY.md).

@@ -1,17 +1,17 @@
 /// Random sensor readings keyed by sensor, shaped like the original demo's: mostly valid,
 /// some out of range or incomplete, some not JSON at all. The demo's producer and
 /// `make bench` use it.
-struct MeasurementGenerator {
+package struct MeasurementGenerator {
     /// How many sensors (and so distinct keys) there are.
-    let sensors: Int
+    package let sensors: Int
     private var random = SystemRandomNumberGenerator()
 
-    init(sensors: Int = 12) {
+    package init(sensors: Int = 12) {
         self.sensors = sensors
     }
 
     /// One reading as (key, value); `sequence` becomes its "seq" field.
-    mutating func next(sequence: Int) -> (key: [UInt8], value: [UInt8]) {
+    package mutating func next(sequence: Int) -> (key: [UInt8], value: [UInt8]) {
         let sensor = Int.random(in: 1...sensors, using: &random)
         let key = Array("sensor-\(sensor)".utf8)
         let roll = Int.random(in: 0..<100, using: &random)

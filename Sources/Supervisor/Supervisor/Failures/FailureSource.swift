@@ -1,5 +1,5 @@
 /// What decided that a message failed; travels in the `sluice.source` header.
-enum FailureSource: String {
+package enum FailureSource: String {
     /// The plugin answered transient or permanent.
     case plugin
     /// The plugin did not answer within the message timeout, repeatedly.

@@ -4,16 +4,16 @@ import Logging
 /// Owns one librdkafka handle and its callbacks; destroys the handle in `deinit`.
 /// Not thread-safe beyond what librdkafka guarantees: the pipeline uses each client from
 /// one thread.
-final class KafkaClient: @unchecked Sendable {
-    enum Kind { case producer, consumer }
+package final class KafkaClient: @unchecked Sendable {
+    package enum Kind { case producer, consumer }
 
-    let handle: OpaquePointer
-    let context: KafkaClientContext
+    package let handle: OpaquePointer
+    package let context: KafkaClientContext
     /// Set when a close could not finish because the broker did not answer: the handle is
     /// then never destroyed, since `rd_kafka_destroy` would wait for that broker.
     private(set) var isAbandoned = false
 
-    init(kind: Kind, configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
+    package init(kind: Kind, configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
         let conf = try configuration.makeHandle()
         self.context = context
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
@@ -41,13 +41,13 @@ final class KafkaClient: @unchecked Sendable {
 
     /// Leaves the handle to the end of the process: its threads keep trying to reach the
     /// broker, and the process exit ends them.
-    func abandon() {
+    package func abandon() {
         isAbandoned = true
     }
 
     /// Makes librdkafka write a byte to `fd` whenever `queue` goes from empty to non-empty,
     /// so the pipeline sleeps in epoll instead of polling on a timer.
-    static func enableWakeups(queue: OpaquePointer, fd: Int32) {
+    package static func enableWakeups(queue: OpaquePointer, fd: Int32) {
         var payload: UInt8 = 1
         rd_kafka_queue_io_event_enable(queue, fd, &payload, 1)
     }

@@ -1,16 +1,16 @@
 import CRdKafka
 
 /// librdkafka properties for one client, applied in order onto a fresh `rd_kafka_conf_t`.
-struct KafkaConfiguration: Sendable {
-    var properties: [(String, String)]
+package struct KafkaConfiguration: Sendable {
+    package var properties: [(String, String)]
 
-    init(_ properties: [(String, String)]) {
+    package init(_ properties: [(String, String)]) {
         self.properties = properties
     }
 
     /// A new librdkafka configuration object; the caller owns it until it is passed to
     /// `rd_kafka_new`. Fails with librdkafka's own message for an invalid property.
-    func makeHandle() throws(KafkaError) -> OpaquePointer {
+    package func makeHandle() throws(KafkaError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var errorText = [CChar](repeating: 0, count: 512)
         for (name, value) in properties {
@@ -25,7 +25,7 @@ struct KafkaConfiguration: Sendable {
     }
 
     /// Whether the librdkafka loaded at run time knows `property` (newer releases add some).
-    static func supports(_ property: String) -> Bool {
+    package static func supports(_ property: String) -> Bool {
         let conf = rd_kafka_conf_new()!
         defer { rd_kafka_conf_destroy(conf) }
         var value = [CChar](repeating: 0, count: 256)

@@ -3,13 +3,13 @@ import CRdKafka
 /// A group consumer over librdkafka's high-level consumer. Offsets are stored explicitly
 /// (`enable.auto.offset.store=false`) and committed by librdkafka's auto-commit, on revoke
 /// and on close. Used from the pipeline thread only.
-final class KafkaConsumer {
-    let client: KafkaClient
+package final class KafkaConsumer {
+    package let client: KafkaClient
     /// The consumer queue; it also carries rebalance events (`rd_kafka_poll_set_consumer`).
     private let queue: OpaquePointer
     private(set) var isClosed = false
 
-    init(configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
+    package init(configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
         client = try KafkaClient(kind: .consumer, configuration: configuration, context: context)
         rd_kafka_poll_set_consumer(client.handle)
         queue = rd_kafka_queue_get_consumer(client.handle)
@@ -21,14 +21,14 @@ final class KafkaConsumer {
     }
 
     /// How long a commit or a close may wait for the broker by default.
-    static let brokerWait = Duration.seconds(30)
+    package static let brokerWait = Duration.seconds(30)
 
     /// Writes a byte to `fd` when messages or events arrive.
-    func enableWakeups(fd: Int32) {
+    package func enableWakeups(fd: Int32) {
         KafkaClient.enableWakeups(queue: queue, fd: fd)
     }
 
-    func subscribe(topics: [String]) throws(KafkaError) {
+    package func subscribe(topics: [String]) throws(KafkaError) {
         let list = TopicPartitionList(capacity: topics.count)
         for topic in topics { list.add(topic: topic, partition: RD_KAFKA_PARTITION_UA) }
         let error = rd_kafka_subscribe(client.handle, list.pointer)
@@ -38,7 +38,7 @@ final class KafkaConsumer {
     }
 
     /// Reads the given partitions from the given offsets, outside any group.
-    func assign(_ partitions: [(topic: String, partition: Int32, offset: Int64)]) throws(KafkaError) {
+    package func assign(_ partitions: [(topic: String, partition: Int32, offset: Int64)]) throws(KafkaError) {
         let list = TopicPartitionList(capacity: partitions.count)
         for entry in partitions { list.add(topic: entry.topic, partition: entry.partition, offset: entry.offset) }
         let error = rd_kafka_assign(client.handle, list.pointer)
@@ -49,12 +49,12 @@ final class KafkaConsumer {
 
     /// The next message, waiting at most `timeoutMilliseconds`; nil when the queue is empty. Rebalance
     /// callbacks run inside this call. The caller owns a returned message.
-    func poll(timeoutMilliseconds: Int32 = 0) -> UnsafeMutablePointer<rd_kafka_message_t>? {
+    package func poll(timeoutMilliseconds: Int32 = 0) -> UnsafeMutablePointer<rd_kafka_message_t>? {
         rd_kafka_consumer_poll(client.handle, timeoutMilliseconds)
     }
 
     /// Stores the next offset to commit for each partition.
-    func storeOffsets(_ offsets: [(topic: String, partition: Int32, next: Int64)]) -> KafkaError? {
+    package func storeOffsets(_ offsets: [(topic: String, partition: Int32, next: Int64)]) -> KafkaError? {
         let list = TopicPartitionList(capacity: offsets.count)
         for entry in offsets { list.add(topic: entry.topic, partition: entry.partition, offset: entry.next) }
         let error = rd_kafka_offsets_store(client.handle, list.pointer)
@@ -66,7 +66,7 @@ final class KafkaConsumer {
     }
 
     /// The partitions of `topic` assigned to this consumer now.
-    func assignment(topic: String) -> [Int32] {
+    package func assignment(topic: String) -> [Int32] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -74,12 +74,12 @@ final class KafkaConsumer {
     }
 
     /// The group's committed offsets (next to read; negative when none).
-    func committed(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: Int64] {
+    package func committed(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: Int64] {
         try offsets(topic: topic, partitions: partitions) { rd_kafka_committed(client.handle, $0, 10_000) }
     }
 
     /// The next offset this consumer will read, per partition (negative when unknown).
-    func positions(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: Int64] {
+    package func positions(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: Int64] {
         try offsets(topic: topic, partitions: partitions) { rd_kafka_position(client.handle, $0) }
     }
 
@@ -95,7 +95,7 @@ final class KafkaConsumer {
     }
 
     /// The low and high watermarks of a partition, asked of the broker.
-    func watermarks(topic: String, partition: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+    package func watermarks(topic: String, partition: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
         var low: Int64 = 0
         var high: Int64 = 0
         let error = rd_kafka_query_watermark_offsets(client.handle, topic, partition, &low, &high, 10_000)
@@ -107,7 +107,7 @@ final class KafkaConsumer {
 
     /// The high watermark of a partition as last seen in a fetch response (no request);
     /// nil before the first fetch.
-    func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
+    package func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
         var low: Int64 = 0
         var high: Int64 = 0
         let error = rd_kafka_get_watermark_offsets(client.handle, topic, partition, &low, &high)
@@ -117,7 +117,7 @@ final class KafkaConsumer {
 
     /// Commits the stored offsets now and waits for the broker's answer, at most `timeout`
     /// (a synchronous commit waits as long as the coordinator cannot be reached).
-    func commitStored(timeout: Duration = brokerWait) -> KafkaError? {
+    package func commitStored(timeout: Duration = brokerWait) -> KafkaError? {
         let results = rd_kafka_queue_new(client.handle)!
         defer { rd_kafka_queue_destroy(results) }
         var error = rd_kafka_commit_queue(client.handle, nil, results, nil, nil)
@@ -144,11 +144,11 @@ final class KafkaConsumer {
         return nil
     }
 
-    func pause(_ partitions: [(topic: String, partition: Int32)]) {
+    package func pause(_ partitions: [(topic: String, partition: Int32)]) {
         changePause(partitions, pause: true)
     }
 
-    func resume(_ partitions: [(topic: String, partition: Int32)]) {
+    package func resume(_ partitions: [(topic: String, partition: Int32)]) {
         changePause(partitions, pause: false)
     }
 
@@ -166,7 +166,7 @@ final class KafkaConsumer {
     /// Leaves the group: revokes (the rebalance callback runs here), commits, closes,
     /// waiting at most `timeout` for the broker. A close that cannot finish abandons the
     /// client: destroying it would wait for the broker too.
-    func close(timeout: Duration = brokerWait) -> KafkaError? {
+    package func close(timeout: Duration = brokerWait) -> KafkaError? {
         guard !isClosed else { return nil }
         isClosed = true
         let events = rd_kafka_queue_new(client.handle)!

@@ -34,18 +34,18 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// A readable explanation, librdkafka's own text where there is one.
     public var message: String
 
-    init(_ code: Code, _ message: String, rdKafkaError: rd_kafka_resp_err_t? = nil) {
+    package init(_ code: Code, _ message: String, rdKafkaError: rd_kafka_resp_err_t? = nil) {
         self.code = code
         self.message = message
         self.rdKafkaError = rdKafkaError
     }
 
-    init(_ code: Code, _ context: String, error: rd_kafka_resp_err_t) {
+    package init(_ code: Code, _ context: String, error: rd_kafka_resp_err_t) {
         self.init(code, "\(context): \(String(cString: rd_kafka_err2str(error)))", rdKafkaError: error)
     }
 
     public var description: String { message }
 
     /// Whether the broker gave no answer in time (rather than refusing).
-    var isTimeout: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__TIMED_OUT }
+    package var isTimeout: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__TIMED_OUT }
 }

@@ -2,11 +2,11 @@ import CRdKafka
 
 /// An idempotent producer. Delivery reports arrive through the client context's
 /// `onDelivery` while `serveDeliveryReports` or `flush` runs. Used from the pipeline thread.
-final class KafkaProducer {
-    let client: KafkaClient
+package final class KafkaProducer {
+    package let client: KafkaClient
     private let mainQueue: OpaquePointer
 
-    init(configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
+    package init(configuration: KafkaConfiguration, context: KafkaClientContext) throws(KafkaError) {
         client = try KafkaClient(kind: .producer, configuration: configuration, context: context)
         mainQueue = rd_kafka_queue_get_main(client.handle)
     }
@@ -16,14 +16,14 @@ final class KafkaProducer {
     }
 
     /// Writes a byte to `fd` when delivery reports are waiting.
-    func enableWakeups(fd: Int32) {
+    package func enableWakeups(fd: Int32) {
         KafkaClient.enableWakeups(queue: mainQueue, fd: fd)
     }
 
     /// Enqueues one message, to `partition` or else where the partitioner puts its key; the
     /// value and key are copied. On success librdkafka owns `headers`; on failure the
     /// caller still does. `token` (non-zero) comes back in the delivery report's `_private`.
-    func produce(
+    package func produce(
         topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: OpaquePointer?, token: UInt
     ) -> rd_kafka_resp_err_t {
@@ -68,7 +68,7 @@ final class KafkaProducer {
 
     /// `produce` to `partition` while the topic has it, else where the partitioner puts the
     /// key (a topic made again with fewer partitions).
-    func produce(
+    package func produce(
         topic: String, preferring partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: OpaquePointer?, token: UInt
     ) -> rd_kafka_resp_err_t {
@@ -78,7 +78,7 @@ final class KafkaProducer {
     }
 
     /// `produce` for a key and value held in arrays.
-    func produce(topic: String, key: [UInt8], value: [UInt8], headers: OpaquePointer?, token: UInt) -> rd_kafka_resp_err_t {
+    package func produce(topic: String, key: [UInt8], value: [UInt8], headers: OpaquePointer?, token: UInt) -> rd_kafka_resp_err_t {
         key.withUnsafeBytes { keyBytes in
             value.withUnsafeBytes { produce(topic: topic, key: keyBytes, value: $0, headers: headers, token: token) }
         }
@@ -87,7 +87,7 @@ final class KafkaProducer {
     /// Runs `produce` (a call of one of the methods above) again for as long as librdkafka's
     /// queue is full, serving delivery reports meanwhile so that it drains. For callers that
     /// may block (tools, replay, tests); the pipeline never waits.
-    func waitingForQueueSpace(_ produce: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
+    package func waitingForQueueSpace(_ produce: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
         while true {
             let error = produce()
             guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else { return error }
@@ -96,17 +96,17 @@ final class KafkaProducer {
     }
 
     /// Serves every waiting delivery report, without blocking.
-    func serveDeliveryReports() {
+    package func serveDeliveryReports() {
         while rd_kafka_poll(client.handle, 0) > 0 {}
     }
 
     /// Messages enqueued but not yet delivered (or failed).
-    var outstandingCount: Int {
+    package var outstandingCount: Int {
         Int(rd_kafka_outq_len(client.handle))
     }
 
     /// Waits up to `timeoutMilliseconds` for every enqueued message's delivery report.
-    func flush(timeoutMilliseconds: Int32) -> Bool {
+    package func flush(timeoutMilliseconds: Int32) -> Bool {
         rd_kafka_flush(client.handle, timeoutMilliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 }

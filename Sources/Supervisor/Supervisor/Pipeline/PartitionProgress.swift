@@ -4,42 +4,42 @@ import DequeModule
 /// The commit position is the first unfinished offset: everything before it has its
 /// verdict delivered, which is what at-least-once needs even when a parallel pool
 /// finishes messages out of order.
-final class PartitionProgress {
-    let topic: String
-    let partition: Int32
+package final class PartitionProgress {
+    package let topic: String
+    package let partition: Int32
     private var pending: Deque<(offset: Int64, done: Bool)> = []
     /// The next offset to store, once it moved past what was last stored.
-    private(set) var storable: Int64?
+    package private(set) var storable: Int64?
     /// Messages of this partition the daemon holds now.
-    var held = 0
+    package var held = 0
     /// The highest offset ever given to a worker. On shutdown or revoke, queued messages
     /// below it are finished too, so the commit position reaches all work done and a
     /// restart redoes nothing.
-    var highestDispatched: Int64 = -1
+    package var highestDispatched: Int64 = -1
     /// Set on revoke: its messages are no longer accepted or dispatched; finished work is
     /// still stored until librdkafka lets go of the partition.
-    var isRevoked = false
+    package var isRevoked = false
     /// Set once the partition's work is the next owner's: it was lost, or its revoke's drain
     /// ran out. What is still queued of it is dropped, never dispatched.
-    var isReleased = false
+    package var isReleased = false
 
     /// When the commit position last moved, or the partition last went from holding
     /// nothing to holding a message: how long its commit has stood still.
-    var positionMovedAt = ContinuousClock.now
+    package var positionMovedAt = ContinuousClock.now
     /// Set once a stand-still has been logged; cleared when the position moves again.
-    var stallReported = false
+    package var stallReported = false
 
     /// Whether this is a partition of the transient-failure topic, read by the retrier.
-    let isRetry: Bool
+    package let isRetry: Bool
 
-    init(topic: String, partition: Int32, isRetry: Bool = false) {
+    package init(topic: String, partition: Int32, isRetry: Bool = false) {
         self.topic = topic
         self.partition = partition
         self.isRetry = isRetry
     }
 
     /// Records a consumed offset (offsets arrive in increasing order).
-    func track(_ offset: Int64) {
+    package func track(_ offset: Int64) {
         pending.append((offset, false))
         nextToConsume = offset + 1
     }
@@ -48,10 +48,10 @@ final class PartitionProgress {
     private(set) var nextToConsume: Int64?
 
     /// The first offset not yet finished (where a restart would begin), once known.
-    var position: Int64? { pending.first?.offset ?? nextToConsume }
+    package var position: Int64? { pending.first?.offset ?? nextToConsume }
 
     /// Marks `offset` finished; returns true when the commit position moved.
-    func finish(_ offset: Int64) -> Bool {
+    package func finish(_ offset: Int64) -> Bool {
         guard let index = indexOf(offset) else { return false }
         pending[index].done = true
         guard index == 0 else { return false }
@@ -65,7 +65,7 @@ final class PartitionProgress {
     }
 
     /// Called after `storable` was handed to librdkafka.
-    func markStored() {
+    package func markStored() {
         storable = nil
     }
 

@@ -185,7 +185,7 @@ public final class Pipeline: @unchecked Sendable {
     /// (`fetch.queue.backoff.ms`, 2.1 and later) the queue is also bounded to 20,000
     /// messages; older versions re-check only about once a second and need the default
     /// 100,000 to keep up (see docs/BENCHMARKS.md).
-    static func inputConsumerProperties(brokers: String, group: String) -> [(String, String)] {
+    package static func inputConsumerProperties(brokers: String, group: String) -> [(String, String)] {
         let prefetch = [("queued.max.messages.kbytes", "16384"), ("fetch.max.bytes", "4194304")]
         let shortQueue = KafkaConfiguration.supports("fetch.queue.backoff.ms")
             ? [("queued.min.messages", "20000"), ("fetch.queue.backoff.ms", "10")] : []
@@ -199,7 +199,7 @@ public final class Pipeline: @unchecked Sendable {
     /// before its output is delivered, so waiting is safe; a stop bounds it. Keys are
     /// partitioned as Java producers do (murmur2), so one key shares a partition with
     /// what Java clients write.
-    static func producerProperties(brokers: String) -> [(String, String)] {
+    package static func producerProperties(brokers: String) -> [(String, String)] {
         clientProperties(brokers: brokers)
             + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0"), keyPartitioner,
                 ("message.max.bytes", String(largestOutputBytes))]

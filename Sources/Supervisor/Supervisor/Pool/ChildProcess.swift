@@ -3,19 +3,19 @@ import Glibc
 
 /// One running plugin process: its pid, a pidfd that becomes readable when it exits, and
 /// the daemon's ends of its stdin, stdout and stderr pipes (non-blocking, close-on-exec).
-struct ChildProcess {
-    let pid: pid_t
-    let pidFD: Int32
+package struct ChildProcess {
+    package let pid: pid_t
+    package let pidFD: Int32
     private(set) var stdinFD: Int32
-    let stdoutFD: Int32
-    let stderrFD: Int32
+    package let stdoutFD: Int32
+    package let stderrFD: Int32
 
     /// How a child ended.
-    enum Termination: Equatable, CustomStringConvertible {
+    package enum Termination: Equatable, CustomStringConvertible {
         case exited(Int32)
         case signaled(Int32)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .exited(let code): return "exit status \(code)"
             case .signaled(let signal): return "signal \(signal) (\(String(cString: strsignal(signal))))"
@@ -25,7 +25,7 @@ struct ChildProcess {
 
     /// Starts `executable` (an absolute path) with `arguments` (argv[0] first) and
     /// `environment`. Fails with the errno text, such as "Permission denied".
-    static func spawn(executable: String, arguments: [String], environment: [String]) throws(SpawnError) -> ChildProcess {
+    package static func spawn(executable: String, arguments: [String], environment: [String]) throws(SpawnError) -> ChildProcess {
         var stdinPipe: [Int32] = [0, 0]
         var stdoutPipe: [Int32] = [0, 0]
         var stderrPipe: [Int32] = [0, 0]
@@ -68,19 +68,19 @@ struct ChildProcess {
     }
 
     /// Closes the child's stdin: the protocol's request to finish and exit.
-    mutating func closeStdin() {
+    package mutating func closeStdin() {
         guard stdinFD >= 0 else { return }
         close(stdinFD)
         stdinFD = -1
     }
 
     /// Sends `signal` to the child's whole process group, so a plugin's own children get it.
-    func signalGroup(_ signal: Int32) {
+    package func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
     }
 
     /// Reaps the child if it has exited.
-    func reap() -> Termination? {
+    package func reap() -> Termination? {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         guard result == pid else { return nil }
@@ -90,7 +90,7 @@ struct ChildProcess {
     }
 
     /// Closes every descriptor the daemon holds for this child.
-    mutating func closeDescriptors() {
+    package mutating func closeDescriptors() {
         closeStdin()
         Self.closeAll([stdoutFD, stderrFD, pidFD])
     }
@@ -101,15 +101,20 @@ struct ChildProcess {
 }
 
 /// Why a plugin process could not be started.
-struct SpawnError: Error, CustomStringConvertible {
-    let errno: Int32
-    let step: String
+package struct SpawnError: Error, CustomStringConvertible {
+    package let errno: Int32
+    package let step: String
 
-    var description: String { "\(step): \(String(cString: strerror(errno)))" }
+    package init(errno: Int32, step: String) {
+        self.errno = errno
+        self.step = step
+    }
+
+    package var description: String { "\(step): \(String(cString: strerror(errno)))" }
 }
 
 /// Calls `body` with a NULL-terminated array of C strings.
-func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+package func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }

@@ -35,7 +35,7 @@ struct LatencyRecorder {
 }
 
 extension LatencyReport.Percentiles {
-    init(_ histogram: Histogram<UInt32>) {
+    package init(_ histogram: Histogram<UInt32>) {
         func milliseconds(_ percentile: Double) -> Double {
             histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) / 1000
         }

@@ -1,7 +1,7 @@
 /// A table of figures for the terminal (aligned columns, the first left-aligned) or for a
 /// Markdown document, as `make bench` and `make chaos` print them.
-enum ReportTable {
-    static func render(_ header: [String], _ rows: [[String]], markdown: Bool) -> String {
+package enum ReportTable {
+    package static func render(_ header: [String], _ rows: [[String]], markdown: Bool) -> String {
         if markdown {
             let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
             return ([line(header), line(header.indices.map { $0 == 0 ? "---" : "---:" })] + rows.map(line)).joined(separator: "\n")

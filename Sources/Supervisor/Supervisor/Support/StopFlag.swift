@@ -1,10 +1,12 @@
 import Synchronization
 
 /// A flag one thread sets and a loop on another checks.
-final class StopFlag: Sendable {
+package final class StopFlag: Sendable {
     private let value = Atomic(false)
 
-    var isSet: Bool { value.load(ordering: .acquiring) }
+    package init() {}
 
-    func set() { value.store(true, ordering: .releasing) }
+    package var isSet: Bool { value.load(ordering: .acquiring) }
+
+    package func set() { value.store(true, ordering: .releasing) }
 }

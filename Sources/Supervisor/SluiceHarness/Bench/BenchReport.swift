@@ -1,0 +1,95 @@
+import Supervisor
+import Foundation
+
+/// The figures of one `make bench` run and the targets they are held to.
+public struct BenchReport: Sendable {
+    let options: Benchmark.Options
+    public let machine: MachineDescription
+    public var throughput: [BenchRow] = []
+    public var latency: [BenchRow] = []
+    public var duration = Duration.zero
+
+    /// One target: what it asks, what was measured, whether it holds (nil: not measured).
+    public struct Target: Sendable {
+        public var goal: String
+        public var measured: String
+        public var met: Bool?
+    }
+
+    /// The ceiling: the mean of the relay's runs at the start and the end.
+    var relayRate: Double? {
+        let rates = throughput.filter { $0.name.hasPrefix("raw relay") }.compactMap(\.messagesPerSecond)
+        return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+    }
+
+    /// How far the relay's two runs differ, relative to their mean: the run's own noise.
+    var relayDrift: Double? {
+        let rates = throughput.filter { $0.name.hasPrefix("raw relay") }.compactMap(\.messagesPerSecond)
+        guard rates.count == 2, let mean = relayRate else { return nil }
+        return abs(rates[0] - rates[1]) / mean
+    }
+
+    func rate(_ name: String) -> Double? {
+        throughput.first { $0.name.hasPrefix(name) }?.messagesPerSecond
+    }
+
+    public var targets: [Target] {
+        var targets: [Target] = []
+        let echo = rate("sluiced + echo, 2 workers")
+        targets.append(
+            Target(
+                goal: "sluiced + echo, 2 workers >= 0.60 x raw relay",
+                measured: ratio(echo).map { String(format: "%.2f x", $0) } ?? "not measured",
+                met: ratio(echo).map { $0 >= 0.6 }))
+        let python = rate("sluiced + validator.py"), peer = rate("demo design")
+        targets.append(
+            Target(
+                goal: "sluiced + validator.py, 2 workers >= demo design, 2 processes, batches of 500",
+                measured: python.flatMap { python in peer.map { String(format: "%.2f x the demo design", python / $0) } } ?? "not measured",
+                met: python.flatMap { python in peer.map { python >= $0 } }))
+        let relayP99 = latency.first { $0.name.hasPrefix("raw relay") }?.latency?.p99
+        let sluicedP99 = latency.first { $0.name.hasPrefix("sluiced") }?.latency?.p99
+        let added = relayP99.flatMap { relay in sluicedP99.map { $0 - relay } }
+        targets.append(
+            Target(
+                goal: "added p99 latency at \(options.latencyRate) msg/s <= 5 ms",
+                measured: added.map { String(format: "%+.2f ms", $0) } ?? "not measured", met: added.map { $0 <= 5 }))
+        // Rows on a newer librdkafka than the machine's are held to the target separately.
+        let memoryRows = [
+            (machine.librdkafka, throughput.filter { $0.name.hasPrefix("sluiced") && !$0.name.contains("librdkafka") }),
+        ] + throughput.filter { $0.name.contains("librdkafka") }.map { ($0.name.components(separatedBy: "librdkafka ").last!, [$0]) }
+        for (version, rows) in memoryRows {
+            let peak = rows.compactMap(\.peakResidentBytes).max()
+            targets.append(
+                Target(
+                    goal: "sluiced peak RSS <= 64 MiB with a \(options.messages.formatted)-message backlog, librdkafka \(version)",
+                    measured: peak.map { "\(mebibytes($0)) MiB" } ?? "not measured", met: peak.map { $0 <= 64 << 20 }))
+        }
+        return targets
+    }
+
+    /// Whether every row ran and lost nothing. Targets are reported, not enforced: a
+    /// missed one is a finding, not a broken run.
+    public var isComplete: Bool {
+        (throughput + latency).allSatisfy { $0.failure == nil && ($0.outputs?.missing ?? 0) == 0 && ($0.latency?.missing ?? 0) == 0 }
+    }
+
+    func ratio(_ rate: Double?) -> Double? {
+        guard let rate, let relayRate, relayRate > 0 else { return nil }
+        return rate / relayRate
+    }
+
+    func mebibytes(_ bytes: Int) -> String {
+        String(format: "%.1f", Double(bytes) / 1_048_576)
+    }
+}
+
+extension Int {
+    /// With thousands separators: 1,000,000.
+    var formatted: String {
+        let digits = String(self)
+        return digits.enumerated().map { index, digit in
+            index > 0 && (digits.count - index) % 3 == 0 ? ",\(digit)" : "\(digit)"
+        }.joined()
+    }
+}

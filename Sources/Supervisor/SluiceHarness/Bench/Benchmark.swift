@@ -1,0 +1,108 @@
+import Supervisor
+import Foundation
+import Glibc
+import Logging
+
+/// `make bench`: the embedded mock cluster, a preloaded backlog, and one subject after the
+/// other measured against it in the same run (see docs/BENCHMARKS.md).
+public final class Benchmark {
+    public struct Options: Sendable {
+        public var messages = 1_000_000
+        /// Enough partitions that the mock's retention (5 MiB a partition) keeps the backlog.
+        public var partitions: Int32 = 32
+        /// Distinct keys (sensors): enough to spread over the partitions; messages with one
+        /// key are processed one at a time.
+        public var keys = 1_000
+        public var latencyRate = 5_000
+        public var latencyWarmup = Duration.seconds(3)
+        public var latencyDuration = Duration.seconds(10)
+        /// Where sluiced, echo-plugin and measurement-validator are.
+        public var binDirectory: String
+        /// The repository's examples/plugins, for the Python rows.
+        public var examplesDirectory: String
+        public var logDirectory = "/tmp/sluice-bench"
+        /// Rows whose name contains one of these; all when empty.
+        public var only: [String] = []
+
+        public init(binDirectory: String, examplesDirectory: String) {
+            self.binDirectory = binDirectory
+            self.examplesDirectory = examplesDirectory
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    let cluster: BenchCluster
+    let inputTopic = "bench-input"
+
+    public init(options: Options, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        cluster = try BenchCluster(logger: logger)
+        try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
+    }
+
+    /// Writes the backlog every throughput row reads.
+    public func preload() throws {
+        try cluster.createTopics([inputTopic], partitions: options.partitions)
+        try cluster.preload(topic: inputTopic, partitions: options.partitions, count: options.messages, sensors: options.keys)
+    }
+
+    /// The throughput rows, in the order they run; the relay runs first and last so its
+    /// drift over the run shows the noise.
+    var throughputCases: [BenchCase] {
+        func daemon(_ workers: Int, _ plugin: [String]) -> [String] {
+            daemonCommand(workers: workers, plugin: plugin)
+        }
+        let relay = [relayExecutable, "relay"]
+        let echo = ["\(options.binDirectory)/echo-plugin"]
+        let python = ["/usr/bin/env", "python3"]
+        return [
+            BenchCase(name: "raw relay (ceiling)", commands: [relay]),
+            BenchCase(name: "sluiced + echo, 1 worker", commands: [daemon(1, echo)]),
+            BenchCase(name: "sluiced + echo, 2 workers", commands: [daemon(2, echo)]),
+            BenchCase(name: "sluiced + echo, 4 workers", commands: [daemon(4, echo)]),
+            BenchCase(
+                name: "sluiced + measurement-validator (Swift), 2 workers",
+                commands: [daemon(2, ["\(options.binDirectory)/measurement-validator"])]),
+            BenchCase(
+                name: "sluiced + validator.py, 2 workers",
+                commands: [daemon(2, python + ["\(options.examplesDirectory)/validator.py"])]),
+            BenchCase(
+                name: "demo design: 2 x native_validator.py, batches of 500",
+                commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),
+                environment: ["BATCH_SIZE": "500"]),
+            BenchCase(
+                name: "demo design: 2 x native_validator.py, batches of 10,000",
+                commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),
+                environment: ["BATCH_SIZE": "10000"]),
+        ] + newerLibrdkafkaCases(echo: echo) + [
+            BenchCase(name: "raw relay, again at the end", commands: [relay]),
+        ]
+    }
+
+    /// sluiced on the newer librdkafka that confluent-kafka bundles, when it is installed:
+    /// from 2.1 on sluiced bounds the prefetch by count too (see `inputConsumerProperties`).
+    private func newerLibrdkafkaCases(echo: [String]) -> [BenchCase] {
+        guard let newer = PythonProbe.bundledLibrdkafka(linkingInto: "\(options.logDirectory)/librdkafka-newer") else { return [] }
+        return [
+            BenchCase(
+                name: "sluiced + echo, 2 workers, librdkafka \(newer.version)", commands: [daemonCommand(workers: 2, plugin: echo)],
+                environment: ["LD_LIBRARY_PATH": newer.directory])
+        ]
+    }
+
+    /// This program, for the raw relay's process (spawned by absolute path).
+    var relayExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ProcessInfo.processInfo.arguments[0]
+    }
+
+    /// sluiced as an operator would run it (metrics on, a control socket), with the retrier
+    /// off so each row moves exactly the preloaded messages.
+    func daemonCommand(workers: Int, plugin: [String], config: String? = nil) -> [String] {
+        let socket = "\(options.logDirectory)/sluiced-\(workers)-\(URL(fileURLWithPath: plugin.last!).lastPathComponent).sock"
+        return ["\(options.binDirectory)/sluiced"] + (config.map { ["--config", $0] } ?? [])
+            + ["--workers", String(workers), "--retrier", "off", "--metrics-address", "127.0.0.1:0", "--control-socket", socket, "--"]
+            + plugin
+    }
+}
