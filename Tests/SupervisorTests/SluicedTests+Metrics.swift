@@ -40,7 +40,14 @@ extension SluicedTests {
             #expect(prometheusValue(exposition, #"sluice_consumer_lag_messages{topic="\#(cluster.input)",partition="\#(partition)"}"#) == 0)
         }
         #expect(try httpGet(port: port, path: "/healthz").status == 200)
-        let ready = try httpGet(port: port, path: "/readyz")
+        // Ready once in the group with every worker up for plugin.start_seconds, checked once
+        // a second: the messages can all be done before that.
+        var ready = try httpGet(port: port, path: "/readyz")
+        let readyBy = ContinuousClock.now + .seconds(10)
+        while ready.status != 200 && ContinuousClock.now < readyBy {
+            try await Task.sleep(for: .milliseconds(200))
+            ready = try httpGet(port: port, path: "/readyz")
+        }
         #expect(ready.status == 200 && ready.body == "ready\n", "\(ready)")
         #expect(try httpGet(port: port, path: "/other").status == 404)
         sluiced.signal(SIGTERM)
