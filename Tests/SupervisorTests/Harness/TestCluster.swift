@@ -129,13 +129,17 @@ final class TestCluster: @unchecked Sendable {
         var nextCheck = ContinuousClock.now
         // The outputs' ends once the input was all committed: nothing more can come.
         var readTo: [(topic: String, partition: Int32, end: Int64)]?
+        // Asks about commits and ends; made once, on the first check.
+        var probe: KafkaConsumer?
+        defer { _ = probe?.close() }
         while ContinuousClock.now < (settleUntil ?? deadline) {
             if let readTo, try readTo.allSatisfy({ try (consumer.positions(topic: $0.topic, partitions: [$0.partition])[$0.partition] ?? -1) >= $0.end }) {
                 break
             }
             if untilCommitted, settleUntil != nil, readTo == nil, ContinuousClock.now >= nextCheck {
                 nextCheck = .now + .milliseconds(250)
-                readTo = try endsOnceInputIsCommitted(topics)
+                if probe == nil { probe = try makeProbe() }
+                readTo = try endsOnceInputIsCommitted(topics, asking: probe!)
             }
             guard let message = consumer.poll(timeoutMilliseconds: 100) else { continue }
             defer { rd_kafka_message_destroy(message) }
@@ -149,15 +153,20 @@ final class TestCluster: @unchecked Sendable {
         return collected
     }
 
-    /// Once sluiced's group has committed every message of the input topic, the ends of
-    /// `topics`' partitions that hold anything: every output of a committed message lies
-    /// below them. Nil while the input is not all committed. Asked with a client of its own:
-    /// the collector's connection is busy with its long-polling fetches.
-    private func endsOnceInputIsCommitted(_ topics: [(String, Int32)]) throws -> [(topic: String, partition: Int32, end: Int64)]? {
-        let probe = try KafkaConsumer(
+    /// A client in sluiced's group that never joins it, to read its commits and the topics'
+    /// ends: the collector's own connection is busy with its long-polling fetches.
+    private func makeProbe() throws -> KafkaConsumer {
+        try KafkaConsumer(
             configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("group.id", group), ("enable.auto.commit", "false")]),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-        defer { _ = probe.close() }
+    }
+
+    /// Once sluiced's group has committed every message of the input topic, the ends of
+    /// `topics`' partitions that hold anything: every output of a committed message lies
+    /// below them. Nil while the input is not all committed.
+    private func endsOnceInputIsCommitted(
+        _ topics: [(String, Int32)], asking probe: KafkaConsumer
+    ) throws -> [(topic: String, partition: Int32, end: Int64)]? {
         let partitions = Array(0..<inputPartitions)
         let committed = try probe.committed(topic: input, partitions: partitions)
         for partition in partitions {

@@ -6,7 +6,7 @@
 /// remain paused after a rebalance and re-assignment"), so the gate clears it as a
 /// partition leaves and sets it again on assignment only while a reason holds.
 struct FetchGate<Partition> {
-    enum Reason: CaseIterable {
+    enum Reason {
         /// The input: the pool gave no verdict for a long time with the buffer full
         /// (`longestUnpolled`). The retrier: it holds as many failures as it may.
         case saturated

@@ -48,17 +48,17 @@ extension Pipeline {
 
     /// Holds the input's fetching back for `reason` (`FetchGate`). (`consuming` only says
     /// whether to poll now; it is off briefly inside a revoke.)
-    func holdFetching(_ reason: FetchGate<(topic: String, partition: Int32)>.Reason) {
+    func holdFetching(_ reason: PartitionGate.Reason) {
         apply(fetchGate.hold(reason, assigned: assignedPartitions(retry: false)), to: consumer)
     }
 
     /// Ends `reason` to hold the input's fetching back.
-    func releaseFetching(_ reason: FetchGate<(topic: String, partition: Int32)>.Reason) {
+    func releaseFetching(_ reason: PartitionGate.Reason) {
         apply(fetchGate.release(reason, assigned: assignedPartitions(retry: false)), to: consumer)
     }
 
     /// Does what a fetch gate decided.
-    func apply(_ action: FetchGate<(topic: String, partition: Int32)>.Action?, to client: KafkaConsumer) {
+    func apply(_ action: PartitionGate.Action?, to client: KafkaConsumer) {
         switch action {
         case .pause(let partitions): client.pause(partitions)
         case .resume(let partitions): client.resume(partitions)

@@ -27,7 +27,7 @@ public final class Pipeline: @unchecked Sendable {
     let retryBell = NotificationPipe()
     var retryConsumerHasEvents = true
     /// Whether the retrier's partitions are fetched (paused while it holds its limit).
-    var retryFetchGate = FetchGate<(topic: String, partition: Int32)>()
+    var retryFetchGate = PartitionGate()
     /// Held transient failures by due time.
     var heldRetries = HeldRetries()
     let poller = Poller()
@@ -69,7 +69,7 @@ public final class Pipeline: @unchecked Sendable {
     var eventTime = ContinuousClock.now
     var consumerHasEvents = true
     /// Whether the input partitions are fetched, and every reason they are not.
-    var fetchGate = FetchGate<(topic: String, partition: Int32)>()
+    var fetchGate = PartitionGate()
     /// Set once the ordered stop has begun.
     var shuttingDown = false
     /// The last time the consumer was polled (taking messages, or events only).
@@ -104,6 +104,9 @@ public final class Pipeline: @unchecked Sendable {
             values.withLock { body(&$0) }
         }
     }
+
+    /// A fetch gate over a consumer's partitions, as `KafkaConsumer` names them.
+    typealias PartitionGate = FetchGate<(topic: String, partition: Int32)>
 
     struct PartitionKey: Hashable {
         let topic: String
