@@ -48,7 +48,7 @@ test: deps python-deps
 # The fast loop: the unit tests alone (pure logic: no processes, no broker), in seconds.
 unit: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter 'PluginProtocolTests|SupervisorUnitTests'
+	$(SWIFT) test --skip-build --filter 'PluginProtocolTests|SluiceControlTests|SupervisorUnitTests'
 
 release: deps
 	$(SWIFT) build -c release

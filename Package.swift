@@ -25,18 +25,30 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CRdKafka",
-            path: "Sources/Supervisor/CRdKafka",
+            path: "Sources/CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
-        .target(name: "CProcess", path: "Sources/Supervisor/CProcess"),
+        .target(name: "CProcess"),
         .target(name: "PluginProtocol"),
+        // What sluicectl and sluiced say to each other over the control socket.
+        .target(name: "SluiceControl"),
+        // Plugin children: the command, the spawn and the stderr tail (sluiced's pool and
+        // sluicectl check-plugin).
+        .target(name: "PluginProcess", dependencies: ["CProcess"]),
+        // sluicectl check-plugin: a plugin put through its paces with no Kafka.
+        .target(name: "PluginCheck", dependencies: ["PluginProcess", "PluginProtocol", "SluiceSupport"]),
+        // Small helpers the daemon and its tools share (duration units, decimal ids).
+        .target(name: "SluiceSupport"),
         .target(
             name: "Supervisor",
             dependencies: [
                 "CRdKafka",
                 "CProcess",
                 "PluginProtocol",
+                "PluginProcess",
+                "SluiceControl",
+                "SluiceSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -49,48 +61,47 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Sources/Supervisor/Supervisor"
+            ]
         ),
         // make bench, make chaos and make fuzz: not linked into the daemon.
         .target(
             name: "SluiceHarness",
             dependencies: [
-                "Supervisor", "CRdKafka", "CProcess", "PluginProtocol",
+                "Supervisor", "CRdKafka", "CProcess", "PluginProtocol", "SluiceControl", "SluiceSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            path: "Sources/Supervisor/SluiceHarness"
+            ]
         ),
         .target(
             name: "SluiceCLI",
-            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/Supervisor/SluiceCLI"
+            dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "sluiced",
             dependencies: [
                 "Supervisor",
+                "SluiceControl",
                 "SluiceCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Supervisor/sluiced"
+            ]
         ),
         .executableTarget(
             name: "sluicectl",
-            dependencies: ["Supervisor", "SluiceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/Supervisor/sluicectl"
+            dependencies: [
+                "SluiceControl", "SluiceCLI", "PluginCheck", "PluginProcess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "sluice-bench",
             dependencies: [
                 "Supervisor",
+                "SluiceControl",
                 "SluiceHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Supervisor/sluice-bench"
+            ]
         ),
         .executableTarget(
             name: "sluice-chaos",
@@ -99,13 +110,11 @@ let package = Package(
                 "SluiceHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Supervisor/sluice-chaos"
+            ]
         ),
         .executableTarget(
             name: "sluice-fuzz",
-            dependencies: ["Supervisor", "SluiceHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/Supervisor/sluice-fuzz"
+            dependencies: ["Supervisor", "SluiceHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "echo-plugin", dependencies: ["PluginProtocol"], path: "Sources/SamplePlugins/echo"),
         .executableTarget(
@@ -115,8 +124,9 @@ let package = Package(
         ),
         .testTarget(name: "PluginProtocolTests", dependencies: ["PluginProtocol"]),
         // Pure logic, no processes and no broker: `make unit`.
-        .testTarget(name: "SupervisorUnitTests", dependencies: ["Supervisor"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
+        .testTarget(name: "SupervisorUnitTests", dependencies: ["Supervisor", "SluiceControl", "PluginProcess"]),
         // End to end: real sluiced processes, plugins and the mock cluster.
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "PluginProtocol"], exclude: ["Plugins"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "SluiceControl", "PluginProtocol"], exclude: ["Plugins"]),
     ]
 )

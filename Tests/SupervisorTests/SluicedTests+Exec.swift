@@ -44,6 +44,13 @@ extension SluicedTests {
         let status = try statusReport(socket)
         #expect(status?.protocolKind == "exec" && status?.execRunning == 0 && status?.targetWorkers == 3, "\(String(describing: status))")
         #expect(try sluicectl(["status", "--socket", socket]).output.contains("processes: 0 running (at most 3 at once)"))
+        // No pool, so no worker ids: each per-worker command is refused with the reason
+        // (it once crashed sluiced on an empty id range) and the daemon answers on.
+        for command in [["stop", "1"], ["start", "1"], ["restart", "1"]] {
+            let refused = try sluicectl(command + ["--socket", socket])
+            #expect(refused.status == 1 && refused.error.contains("no worker 1: this sluiced keeps no pool"), "\(command): \(refused)")
+        }
+        #expect(try statusReport(socket)?.protocolKind == "exec")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }

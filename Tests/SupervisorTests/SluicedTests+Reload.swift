@@ -1,4 +1,5 @@
 import Foundation
+import SluiceControl
 import Testing
 
 @testable import Supervisor

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SluiceControl
 import Synchronization
 
 @testable import Supervisor

@@ -1,4 +1,5 @@
 import Foundation
+import PluginProcess
 import Testing
 
 @testable import Supervisor
@@ -60,9 +61,9 @@ import Testing
 
     @Test func pluginCommandIsResolvedAtStart() throws {
         #expect(try PluginCommand(["sh", "-c", "true"], path: "/usr/bin:/bin").executable.hasSuffix("/sh"))
-        #expect(throws: SettingsError.self) { try PluginCommand(["no-such-plugin-xyz"], path: "/usr/bin:/bin") }
-        #expect(throws: SettingsError.self) { try PluginCommand([], path: "/usr/bin") }
-        #expect(throws: SettingsError.self) { try PluginCommand(["./README.md"], path: nil) }
+        #expect(throws: PluginCommand.Unresolved.self) { try PluginCommand(["no-such-plugin-xyz"], path: "/usr/bin:/bin") }
+        #expect(throws: PluginCommand.Unresolved.self) { try PluginCommand([], path: "/usr/bin") }
+        #expect(throws: PluginCommand.Unresolved.self) { try PluginCommand(["./README.md"], path: nil) }
         #expect(error(complete, commandLine: [:])?.hasPrefix("plugin command: missing") == true)
     }
 

@@ -1,0 +1,71 @@
+import Foundation
+import Glibc
+import SluiceSupport
+import Supervisor
+
+extension Benchmark {
+    /// The demo's variables for a row with topics and a group of its own.
+    func environment(for slug: String, input: String) -> [String: String] {
+        [
+            "KAFKA_BROKER": cluster.brokers, "INPUT_TOPIC": input, "GROUP_ID": "bench-\(slug)",
+            "SUCCESS_TOPIC": "bench-\(slug)-success", "TRANSIENT_FAILURE_TOPIC": "bench-\(slug)-transient",
+            "PERMANENT_FAILURE_TOPIC": "bench-\(slug)-permanent", "TRANSIENT_RATE": "0.05",
+        ]
+    }
+
+    /// Runs one subject through the whole backlog: its steady throughput, CPU and memory,
+    /// then every output read back and counted by id.
+    func measureThroughput(_ benchCase: BenchCase, slug: String) -> BenchRow {
+        var row = BenchRow(name: benchCase.name)
+        let variables = environment(for: slug, input: inputTopic).merging(benchCase.environment) { $1 }
+        let outputs = ["SUCCESS_TOPIC", "TRANSIENT_FAILURE_TOPIC", "PERMANENT_FAILURE_TOPIC"].map { variables[$0]! }
+        let total = options.messages
+        do {
+            try cluster.createTopics(outputs, partitions: options.partitions)
+            let subject = try SpawnedProcesses(
+                commands: benchCase.commands, environment: variables, logPath: "\(options.logDirectory)/\(slug).log")
+            var marks: [ContinuousClock.Instant] = []  // when 5% and 95% of the outputs were there
+            var lastCount = 0
+            var lastProgress = ContinuousClock.now
+            // Done once every id is out, not once as many outputs as inputs are: a design
+            // that repeats messages reaches the count with some still to do.
+            var everyIDOut = false
+            var nextTally = ContinuousClock.now
+            while !everyIDOut {
+                usleep(20_000)
+                let count = try cluster.messageCount(topics: outputs, partitions: options.partitions)
+                let now = ContinuousClock.now
+                if count > lastCount { lastProgress = now }
+                lastCount = count
+                if marks.count == 0 && count >= total / 20 { marks.append(now) }
+                if marks.count == 1 && count >= total - total / 20 { marks.append(now) }
+                if count >= total && now >= nextTally {
+                    nextTally = now + .seconds(1)
+                    everyIDOut = try cluster.tally(topics: outputs, partitions: options.partitions, expected: total).missing == 0
+                }
+                guard subject.isRunning, now - lastProgress < .seconds(60) else { break }
+            }
+            let usage = subject.usage()
+            let stoppedCleanly = subject.stop()
+            guard everyIDOut, marks.count == 2 else {
+                let repeats = lastCount >= total ? ", counting repeats; some ids never came out" : ""
+                row.failure = "stalled at \(lastCount) of \(total) outputs\(repeats); see \(subject.logPath)"
+                return row
+            }
+            // The counts are polled every 20 ms: a shorter window is too coarse to time.
+            let window = (marks[1] - marks[0]).inSeconds
+            row.messagesPerSecond = window >= 0.2 ? Double(total - 2 * (total / 20)) / window : nil
+            row.cpuPer100k = (usage.cpuSeconds * 100_000 / Double(total), usage.descendantCPUSeconds * 100_000 / Double(total))
+            row.peakResidentBytes = usage.peakResidentBytes
+            let tally = try cluster.tally(topics: outputs, partitions: options.partitions, expected: total)
+            row.outputs = (
+                tally.perTopic[outputs[0]] ?? 0, tally.perTopic[outputs[1]] ?? 0, tally.perTopic[outputs[2]] ?? 0,
+                tally.missing + tally.unreadable, tally.duplicates
+            )
+            if !stoppedCleanly { row.failure = "did not stop cleanly; see \(subject.logPath)" }
+        } catch {
+            row.failure = "\(error)"
+        }
+        return row
+    }
+}

@@ -1,0 +1,192 @@
+import CRdKafka
+import Logging
+import PluginProtocol
+import SluiceSupport
+
+extension Pipeline {
+    /// Enqueues the output of a message's verdict: the success topic gets the replacement
+    /// (or the original) value, the failure topics get the original bytes with headers that
+    /// say why. Key and headers always stay. A refused enqueue is retried, never dropped.
+    func produceVerdict(slot: Int) {
+        let record = table[slot]
+        guard case .producing(let output) = record.stage else { return }
+        let headers = OutputHeaders.copyOfHeaders(record.message, extra: output.headers.count + 16)
+        for header in output.headers { OutputHeaders.add(headers, header.name, header.value) }
+        let topic: String
+        switch output.verdict {
+        case .success:
+            topic = settings.successTopic
+        case .transient, .permanent:
+            topic = output.verdict == .transient ? settings.transientTopic : settings.permanentTopic
+            addFailureHeaders(headers, for: output, record: record)
+        }
+        if let failure = output.deliveryFailure { OutputHeaders.set(headers, OutputHeaders.deliveryFailed, failure) }
+        let error: rd_kafka_resp_err_t
+        if output.withoutValue {
+            OutputHeaders.set(headers, OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
+            error = producer.produce(topic: topic, key: record.key, value: nil, headers: headers, token: UInt(slot + 1))
+        } else if let payload = output.payload {
+            error = payload.withUnsafeBytes { value in
+                producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: UInt(slot + 1))
+            }
+        } else {
+            error = producer.produce(topic: topic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
+        }
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            rd_kafka_headers_destroy(headers)
+            enqueueFailed(slot, topic: topic, error: error)
+            return
+        }
+        releaseKey(of: slot)
+    }
+
+    /// An output librdkafka would not enqueue: refused for good, it is dead-lettered; with
+    /// the queue full, it is enqueued again as soon as delivery reports make room, before
+    /// anything newer; on any other error, again in a second.
+    func enqueueFailed(_ slot: Int, topic: String, error: rd_kafka_resp_err_t) {
+        if Self.isPermanentProduceError(error) {
+            outputRefused(slot, topic: topic, error: error)
+        } else if error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+            waitingForQueueSpace.append(slot)
+        } else {
+            counters.produceErrors += 1
+            logProduceFailure(slot, topic: topic, "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying every second")
+            produceRetries.append((slot, .now + .seconds(1)))
+        }
+    }
+
+    /// Serves the producer's delivery reports, then enqueues what waited for the room they
+    /// made, oldest first, until the queue is full again.
+    func serveProducer() {
+        producer.serveDeliveryReports()
+        guard !waitingForQueueSpace.isEmpty else { return }  // the usual case: nothing waits
+        var waiting = waitingForQueueSpace
+        waitingForQueueSpace.removeAll()
+        while let slot = waiting.popFirst() {
+            if table.contains(slot) { produceAgain(slot: slot) }
+            if !waitingForQueueSpace.isEmpty {
+                waitingForQueueSpace.append(contentsOf: waiting)  // full again: the rest keep their turn
+                return
+            }
+        }
+    }
+
+    /// Lets the next message with the slot's key go to a worker, once the slot's output is
+    /// enqueued: librdkafka's idempotent producer then writes the two in order. Released
+    /// earlier, a newer output could overtake one whose enqueue was deferred.
+    func releaseKey(of slot: Int) {
+        guard table[slot].holdsKey else { return }
+        table[slot].holdsKey = false
+        scheduler.release(keyHash: table[slot].keyHash)
+    }
+
+    /// Produces a message's output again after a refused enqueue or a failed delivery.
+    func produceAgain(slot: Int) {
+        switch table[slot].stage {
+        case .producing: produceVerdict(slot: slot)
+        case .republishing: republish(slot: slot)
+        case .handingBack: handBack(slot: slot)
+        case .queued, .dispatched, .waitingForRetry: break
+        }
+    }
+
+    /// A delivery report: on success the message is done and its partition's commit
+    /// position may move; on failure the output is produced again.
+    func handleDelivery(_ report: UnsafePointer<rd_kafka_message_t>) {
+        let slot = Int(bitPattern: report.pointee._private) - 1
+        guard table.contains(slot) else { return }
+        let error = report.pointee.err
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            counters.produceErrors += 1
+            if Self.isPermanentProduceError(error) {
+                outputRefused(slot, topic: String(cString: rd_kafka_topic_name(report.pointee.rkt)), error: error)
+                return
+            }
+            let topic = String(cString: rd_kafka_topic_name(report.pointee.rkt))
+            let text = String(cString: rd_kafka_err2str(error))
+            logProduceFailure(slot, topic: topic, "delivery to \(topic) failed: \(text); producing again every second")
+            if case .producing(var output) = table[slot].stage, output.deliveryFailure == nil {
+                output.deliveryFailure = text
+                table[slot].stage = .producing(output)
+            }
+            produceRetries.append((slot, .now + .seconds(1)))
+            return
+        }
+        if !produceFailures.isEmpty { outputsWentThrough(topic: String(cString: rd_kafka_topic_name(report.pointee.rkt))) }
+        if report.pointee.offset < 0 {
+            // librdkafka's idempotent producer reports a DUPLICATE_SEQUENCE_NUMBER answer as
+            // delivered without an offset: Kafka holds the write already. Say so, so that a
+            // broker that acknowledges what it never stored can be found out.
+            logger.warning("the broker acknowledged an output as a duplicate of an earlier write (no offset)", metadata: inputMetadata(slot))
+        }
+        switch table[slot].stage {
+        case .producing(let output):
+            switch output.verdict {
+            case .success: counters.success += 1
+            case .transient: counters.transient += 1
+            case .permanent:
+                counters.permanent += 1
+                if output.source == .retriesExhausted { counters.retriesExhausted += 1 }
+            }
+            let processing = eventTime - table[slot].consumedAt
+            processingLatency.record(processing)
+            metrics.processing.recordNanoseconds(processing.inNanoseconds)
+        case .republishing:
+            counters.retried += 1
+        case .handingBack:
+            break
+        case .queued, .dispatched, .waitingForRetry:
+            return
+        }
+        let record = table.remove(slot)
+        record.progress.held -= 1
+        if record.progress.finish(record.offset) {
+            partitionsToStore.append(record.progress)
+            positionMoved(record.progress)
+        }
+        rd_kafka_message_destroy(record.message)
+        resumeFetchingIfDrained()
+    }
+
+    /// Logs a failed enqueue or delivery, unless many like it came just before: then one
+    /// line every 30 s says how many there were (`RepeatedFailureLog`).
+    func logProduceFailure(_ slot: Int, topic: String, _ text: String, level: Logger.Level = .error) {
+        guard let unlogged = produceFailures.record(topic: topic, at: eventTime) else { return }
+        let more = unlogged > 0 ? " (\(unlogged) more outputs failed alike since the last such line)" : ""
+        logger.log(level: level, "\(text)\(more)", metadata: inputMetadata(slot))
+    }
+
+    /// An output to `topic` was delivered after failures there: says so once.
+    private func outputsWentThrough(topic: String) {
+        guard let unlogged = produceFailures.succeeded(topic: topic) else { return }
+        logger.notice("outputs to \(topic) go through again (\(unlogged) failures there were not logged one by one)")
+    }
+
+    /// Names the input message of a slot in a log line (`input=topic[partition]@offset`):
+    /// an output produced again lands after the outputs that followed it, and an operator
+    /// (or `make chaos`) can tell which message that was.
+    func inputMetadata(_ slot: Int) -> Logger.Metadata {
+        ["input": "\(table[slot].progress.topic)[\(table[slot].progress.partition)]@\(table[slot].offset)"]
+    }
+
+    /// Hands the moved commit positions to librdkafka (the input consumer's or the
+    /// retrier's), which commits them.
+    func storeOffsets() {
+        guard !partitionsToStore.isEmpty else { return }
+        var offsets: [(topic: String, partition: Int32, next: Int64)] = []
+        var retryOffsets: [(topic: String, partition: Int32, next: Int64)] = []
+        for progress in partitionsToStore {
+            guard let next = progress.storable else { continue }
+            if progress.isRetry {
+                retryOffsets.append((progress.topic, progress.partition, next))
+            } else {
+                offsets.append((progress.topic, progress.partition, next))
+            }
+            progress.markStored()
+        }
+        partitionsToStore.removeAll(keepingCapacity: true)
+        for (client, list) in [(consumer, offsets), (retryConsumer, retryOffsets)] where !list.isEmpty {
+            if let error = client?.storeOffsets(list) { logger.error("\(error)") }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import CRdKafka
+import Glibc
+import Logging
+import PluginProtocol
+import SluiceSupport
+
+extension Pipeline {
+    /// Reads what the worker wrote and handles each complete response line. `exiting` is
+    /// set when the child is already gone and only its last words are collected.
+    func readResponses(_ worker: Worker, exiting: Bool = false) {
+        guard let process = worker.process else { return }
+        // Bounded per wake-up so one chatty worker cannot starve the others; unbounded for
+        // a child that is gone.
+        let reachedEnd = worker.stdoutLines.readAvailable(from: process.stdoutFD, maximumReads: exiting ? Int.max : 16)
+        worker.stdoutLines.drainLines { event in
+            guard !worker.life.isKilled else { return false }  // killed: ignore the rest
+            switch event {
+            case .line(let line):
+                return handleResponse(line, from: worker)
+            case .overlong(let prefix):
+                protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
+                return false
+            }
+        }
+        if reachedEnd && !exiting && worker.stdoutClosedAt == nil {
+            // Usually the child is exiting and its exit event follows; if it is still
+            // running after a grace period it can never answer again (killHungWorkers).
+            poller.remove(process.stdoutFD)
+            worker.stdoutClosedAt = .now
+        }
+    }
+
+    /// Applies one response; false after a protocol error (the worker is being restarted).
+    private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker) -> Bool {
+        guard settings.protocolKind != .kafkaNative else {
+            // It answers through Kafka; what it prints is a log line.
+            logger.info("plugin: \(String(decoding: line, as: UTF8.self))", metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
+            return true
+        }
+        let response: ResponseFrame
+        let requestID: UInt64?
+        do {
+            switch settings.protocolKind {
+            case .json:
+                response = try ResponseFrame(decoding: line)
+                requestID = UInt64(decimalBytes: response.id)
+            case .lines, .exec, .kafkaNative:  // exec's answers are exit statuses; kafka-native's go to Kafka
+                response = try LineFrames.decodeAnswer(line)
+                requestID = worker.answerOrder.popFirst()  // answers come in request order
+            }
+        } catch {
+            protocolError(worker, "invalid response: \(error)", line: line)
+            return false
+        }
+        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else {
+            protocolError(worker, "response to an unknown or already answered id", line: line)
+            return false
+        }
+        worker.isIsolating = false
+        worker.handled += 1
+        if case .dispatched(let at) = table[slot].stage { pluginLatency.record(eventTime - at) }
+        let output = VerdictOutput(
+            verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
+            reason: response.reason, headers: response.headers, worker: worker.id,
+            retryAfterMilliseconds: response.retryAfterMilliseconds)
+        table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
+        produceVerdict(slot: slot)
+        return true
+    }
+
+    /// Logs a plugin's protocol violation and kills the worker; its unanswered messages go
+    /// to other workers once it has exited.
+    func protocolError(_ worker: Worker, _ reason: String, line: UnsafeRawBufferPointer?) {
+        counters.protocolErrors += 1
+        var metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"]
+        if let line {
+            metadata["line"] = "\(String(decoding: line.prefix(200), as: UTF8.self))\(line.count > 200 ? "…" : "")"
+        }
+        logger.error("plugin protocol error: \(reason); restarting the worker", metadata: metadata)
+        kill(worker, cause: .protocolError, reason: "plugin protocol error while processing: \(reason)")
+    }
+
+    /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker.
+    func readStderr(_ worker: Worker) {
+        guard let process = worker.process else { return }
+        let reachedEnd = worker.stderrLines.readAvailable(from: process.stderrFD, maximumReads: 16)
+        let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
+        worker.stderrLines.drainLines { event in
+            switch event {
+            case .line(let line):
+                let text = String(decoding: line, as: UTF8.self)
+                worker.stderrTail.append(text)
+                logger.info("plugin: \(text)", metadata: metadata)
+            case .overlong(let prefix):
+                logger.info("plugin: \(String(decoding: prefix, as: UTF8.self))… (line truncated)", metadata: metadata)
+            }
+            return true
+        }
+        if reachedEnd {
+            if let rest = worker.stderrLines.takeRemainder() {
+                logger.info("plugin: \(String(decoding: rest, as: UTF8.self))", metadata: metadata)
+            }
+            poller.remove(process.stderrFD)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import CProcess
+import CRdKafka
+import DequeModule
+import Glibc
+import Logging
+import PluginProtocol
+import SluiceControl
+import Synchronization
+
+/// One running pipeline: the consumer, the plugin pool and the producer, driven by a single
+/// thread that sleeps in epoll. All mutable state below is confined to that thread; other
+/// threads talk to it only through `requestStop()` and `statistics`.
+public final class Pipeline: @unchecked Sendable {
+    /// Changed only by `reload`, on the pipeline thread.
+    var settings: Settings
+    var logger: Logger
+    var reloadSources: SettingsSources?
+    let notifier: SystemdNotifier
+    /// Set at the first assignment (the group is joined); READY=1 waits for it.
+    var joinedGroup = false
+    var notifiedReady = false
+    let signalBell = NotificationPipe()
+    let consumer: KafkaConsumer
+    let producer: KafkaProducer
+    /// The retrier's consumer of the transient-failure topic, in a group of its own; nil
+    /// when the retrier is off.
+    let retryConsumer: KafkaConsumer?
+    let retryBell = NotificationPipe()
+    var retryConsumerHasEvents = true
+    /// Whether the retrier's partitions are fetched (paused while it holds its limit).
+    var retryFetchGate = PartitionGate()
+    /// Held transient failures by due time.
+    var heldRetries = HeldRetries()
+    let poller = Poller()
+    let wakeup = NotificationPipe()
+    let consumerBell = NotificationPipe()
+    let producerBell = NotificationPipe()
+    let childEnvironment: [String]
+
+    var workers: [Worker] = []
+    /// Protocol `exec`: the processes running now, by run id.
+    var execRuns: [Int: ExecRun] = [:]
+    var nextExecRun = 0
+    /// Which failed enqueues and deliveries get a log line (`RepeatedFailureLog`).
+    var produceFailures = RepeatedFailureLog()
+    /// Whether the plugins' orphans come to this process (`reapOrphans`).
+    let reapsOrphans = sluice_reaps_orphans() != 0
+    /// The pool size asked for (by settings, then `scale`).
+    var targetWorkers: Int
+    /// The control socket and its `sluicectl` clients.
+    let control: ControlServer
+    /// Worker ids waiting for a rolling restart, and the one draining now.
+    var rollingRestart = RollingRestart()
+    let startedAt = ContinuousClock.now
+    var table = MessageTable()
+    var scheduler = KeyScheduler()
+    /// Messages that were in flight when their worker failed, waiting to run alone.
+    var suspects: Deque<Int> = []
+    var partitions: [PartitionKey: PartitionProgress] = [:]
+    var partitionsToStore: [PartitionProgress] = []
+    var nextRequestID: UInt64 = 1
+    var counters = PipelineStatistics()
+    var pluginLatency = LatencyRecorder()
+    var processingLatency = LatencyRecorder()
+    var throughput = ThroughputHistory()
+    let metrics = PipelineMetrics()
+    /// When the last epoll wait returned: the time stamp of the events it brought.
+    var eventTime = ContinuousClock.now
+    var consumerHasEvents = true
+    /// Whether the input partitions are fetched, and every reason they are not.
+    var fetchGate = PartitionGate()
+    /// Set once the ordered stop has begun.
+    var shuttingDown = false
+    /// The last time the consumer was polled (taking messages, or events only).
+    var lastConsumerPoll = ContinuousClock.now
+    /// How long the consumer may go unpolled while the pool is full before fetching is
+    /// paused, far below `max.poll.interval.ms`.
+    static let longestUnpolled = Duration.seconds(5)
+    var consuming = true
+    /// Whether the retrier takes transient failures now.
+    var retrying: Bool
+    var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
+    /// Outputs refused with the producer's queue full, in the order they were refused.
+    var waitingForQueueSpace: Deque<Int> = []
+    var events = [epoll_event](repeating: epoll_event(), count: 256)
+
+    let shared = SharedState()
+
+    /// What other threads read or set, behind a lock.
+    final class SharedState: Sendable {
+        struct Values {
+            var stopRequested = false
+            var fatalError: String?
+            var statistics = PipelineStatistics()
+            var health = PipelineHealth()
+            var finishedReplay: Result<ReplayProgress, KafkaError>?
+        }
+        let values = Mutex(Values())
+
+        func withLock<R>(_ body: (inout Values) -> R) -> R {
+            values.withLock { body(&$0) }
+        }
+    }
+
+    /// A fetch gate over a consumer's partitions, as `KafkaConsumer` names them.
+    typealias PartitionGate = FetchGate<(topic: String, partition: Int32)>
+
+    struct PartitionKey: Hashable {
+        let topic: String
+        let partition: Int32
+
+        /// Hashes the partition only: there are one or two topics, and hashing the name for
+        /// every message would cost more than the rare collision.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(partition)
+        }
+    }
+
+    /// Creates the Kafka clients (nothing connects until `run`). Fails on an invalid
+    /// librdkafka property with librdkafka's own message.
+    public init(settings: Settings, environment: [String: String], logger: Logger) throws(KafkaError) {
+        self.settings = settings
+        var logger = logger
+        logger.logLevel = settings.logLevel
+        self.logger = logger
+        control = ControlServer(groupName: settings.controlGroup)
+        notifier = SystemdNotifier(environment: environment)
+        let stateBox = shared
+        let wakeup = self.wakeup
+        let onFatal: @Sendable (String) -> Void = { reason in
+            stateBox.withLock { $0.fatalError = $0.fatalError ?? reason }
+            wakeup.ring()
+        }
+        let common = Self.clientProperties(brokers: settings.brokers)
+        consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(
+                Self.inputConsumerProperties(brokers: settings.brokers, group: settings.groupID)
+                    + settings.kafkaProperties + settings.consumerProperties),
+            context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        retrying = settings.retrier != .off
+        targetWorkers = settings.workers
+        if settings.retrier == .off {
+            retryConsumer = nil
+        } else {
+            retryConsumer = try KafkaConsumer(
+                configuration: KafkaConfiguration(
+                    common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
+                        + settings.consumerProperties),
+                context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        }
+        producer = try KafkaProducer(
+            configuration: KafkaConfiguration(
+                Self.producerProperties(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
+            context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        // Plugins get the original demo's variables with the values in effect, wherever
+        // they were set (command line, environment or config file).
+        var environment = environment.merging(settings.demoVariables) { $1 }
+        environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
+        environment["SLUICE_PROTOCOL_VERSION"] = "1"
+        let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
+        childEnvironment = environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
+        // Protocol exec starts a process per message instead of keeping a pool.
+        if settings.protocolKind != .exec {
+            workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
+        }
+        consumer.client.context.onRebalance = { [unowned self] handle, error, list in
+            self.handleRebalance(handle, error: error, partitions: list, isRetry: false)
+        }
+        retryConsumer?.client.context.onRebalance = { [unowned self] handle, error, list in
+            self.handleRebalance(handle, error: error, partitions: list, isRetry: true)
+        }
+        producer.client.context.onDelivery = { [unowned self] message in
+            self.handleDelivery(message)
+        }
+    }
+
+    static func clientProperties(brokers: String) -> [(String, String)] {
+        [("bootstrap.servers", brokers), ("client.id", "sluiced")]
+    }
+
+    /// The input consumer's properties before the operator's (the raw relay of `make bench`
+    /// uses them too). The prefetch is bounded in bytes (16 MiB queued, 4 MiB a fetch) so
+    /// memory stays flat however long the backlog. librdkafka keeps ~0.4 KiB per queued
+    /// message besides the message, so where it can re-check a full queue quickly
+    /// (`fetch.queue.backoff.ms`, 2.1 and later) the queue is also bounded to 20,000
+    /// messages; older versions re-check only about once a second and need the default
+    /// 100,000 to keep up (see docs/BENCHMARKS.md).
+    package static func inputConsumerProperties(brokers: String, group: String) -> [(String, String)] {
+        let prefetch = [("queued.max.messages.kbytes", "16384"), ("fetch.max.bytes", "4194304")]
+        let shortQueue = KafkaConfiguration.supports("fetch.queue.backoff.ms")
+            ? [("queued.min.messages", "20000"), ("fetch.queue.backoff.ms", "10")] : []
+        return clientProperties(brokers: brokers) + groupConsumerProperties(group: group) + prefetch + shortQueue
+    }
+
+    /// The output producer's properties before the operator's: idempotent, so retries keep
+    /// order and add no duplicates; and no delivery timeout (`message.timeout.ms=0`), so
+    /// librdkafka retries an output until the broker takes it, in order, instead of
+    /// failing it after a newer output with the same key was written. Nothing is committed
+    /// before its output is delivered, so waiting is safe; a stop bounds it. Keys are
+    /// partitioned as Java producers do (murmur2), so one key shares a partition with
+    /// what Java clients write.
+    package static func producerProperties(brokers: String) -> [(String, String)] {
+        clientProperties(brokers: brokers)
+            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0"), keyPartitioner,
+                ("message.max.bytes", String(largestOutputBytes))]
+    }
+
+    /// The producer's limit on one output. librdkafka's default (1,000,000) is below what
+    /// brokers accept (1,048,588 by default, more where a topic allows it), so an input
+    /// could not be written anywhere, its dead letter included. The broker judges instead;
+    /// batches of small outputs stay within `batch.size` (1,000,000).
+    static let largestOutputBytes = 64 << 20
+
+    /// librdkafka's partitioner that puts a key where Java producers do (murmur2).
+    static let keyPartitioner = ("partitioner", "murmur2_random")
+
+    /// At least once: offsets are stored only for finished work, then auto-committed.
+    static func groupConsumerProperties(group: String) -> [(String, String)] {
+        [
+            ("group.id", group),
+            ("enable.auto.offset.store", "false"),
+            ("enable.auto.commit", "true"),
+            ("auto.commit.interval.ms", "1000"),
+            ("auto.offset.reset", "earliest"),
+            ("partition.assignment.strategy", "cooperative-sticky"),
+        ]
+    }
+
+    /// Counters as of the last second.
+    public var statistics: PipelineStatistics {
+        shared.withLock { $0.statistics }
+    }
+
+    /// Whether the event loop runs and the pipeline is ready, for /healthz and /readyz.
+    public var health: PipelineHealth {
+        shared.withLock { $0.health }
+    }
+
+    /// Asks the pipeline to stop gracefully; safe from any thread.
+    public func requestStop() {
+        shared.withLock { $0.stopRequested = true }
+        wakeup.ring()
+    }
+
+    var stopRequested: Bool { shared.withLock { $0.stopRequested } }
+    var fatalError: String? { shared.withLock { $0.fatalError } }
+
+    func publishStatistics() {
+        counters.inFlight = table.count
+        counters.runningWorkers = workers.filter(\.life.isUp).count
+        counters.assignedPartitions = partitions.count
+        counters.paused = fetchGate.isHeldBack
+        let snapshot = counters
+        let health = PipelineHealth(
+            lastTick: .now, ready: notifiedReady && !shuttingDown,
+            notReadyReason: shuttingDown ? "stopping" : notifiedReady ? nil : "not yet in the group with its workers running")
+        shared.withLock {
+            $0.statistics = snapshot
+            $0.health = health
+        }
+    }
+}

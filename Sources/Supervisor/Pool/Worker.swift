@@ -1,0 +1,90 @@
+import DequeModule
+import PluginProcess
+import PluginProtocol
+
+/// One slot of the plugin pool: the current child process (if any), its pending output and
+/// its unanswered requests. Confined to the pipeline thread.
+final class Worker {
+    /// 1-based id shown in logs and status.
+    let id: Int
+    /// Where the slot is in its life (`Worker.StateMachine`).
+    var life = StateMachine()
+    var process: ChildProcess?
+    /// Bumped per child, so events about a previous child are recognised as stale.
+    var generation: UInt32 = 0
+    /// Frames waiting to be written to the child's stdin, from `outputOffset` on.
+    var output: [UInt8] = []
+    var outputOffset = 0
+    /// Whether stdin is registered for EPOLLOUT because a write was short.
+    var waitingForWritable = false
+    /// The current child's stdout and stderr, split into lines. New for every child: bytes a
+    /// dead child wrote are never read as the answers of the next one.
+    private(set) var stdoutLines: LineBuffer
+    private(set) var stderrLines: LineBuffer
+    private let maximumFrameBytes: Int
+    /// Unanswered requests: request id to message slot.
+    var inFlight: [UInt64: Int] = [:]
+    /// Protocol `lines`: the request ids in the order written, which is the order of the
+    /// answers.
+    var answerOrder: Deque<UInt64> = []
+    /// Handling one suspect message alone; takes nothing else until it answers.
+    var isIsolating = false
+    /// The child's last stderr lines, for the dead letter of a message that crashed it.
+    var stderrTail = StderrTail()
+    /// Restarts of this slot.
+    var restarts = 0
+    /// Requests answered by this slot's children.
+    var handled = 0
+    /// How the last child ended.
+    var lastExit: String?
+
+    init(id: Int, maximumFrameBytes: Int) {
+        self.id = id
+        self.maximumFrameBytes = maximumFrameBytes
+        stdoutLines = Self.stdoutBuffer(maximumFrameBytes)
+        stderrLines = Self.stderrBuffer()
+    }
+
+    private static func stdoutBuffer(_ maximumFrameBytes: Int) -> LineBuffer {
+        LineBuffer(maximumLineLength: maximumFrameBytes)
+    }
+
+    private static func stderrBuffer() -> LineBuffer {
+        LineBuffer(maximumLineLength: 4096, initialCapacity: 8192)
+    }
+
+    /// Makes `process` the worker's child, with everything that belongs to one child
+    /// started afresh: its buffers, its stderr tail, its state (`starting`).
+    func attach(_ process: ChildProcess) {
+        generation &+= 1
+        self.process = process
+        stdoutLines = Self.stdoutBuffer(maximumFrameBytes)
+        stderrLines = Self.stderrBuffer()
+        stdoutClosedAt = nil
+        stderrTail = StderrTail()
+        life.started(at: .now)
+    }
+
+    /// Forgets the child that exited: what was written to it but not yet read dies with
+    /// it (what it wrote and was not handled dies with its buffers, at the next `attach`).
+    /// Its unanswered requests must have been handed back first.
+    func detach() {
+        process = nil
+        output.removeAll(keepingCapacity: false)
+        outputOffset = 0
+        inFlight.removeAll()
+        answerOrder.removeAll()
+        isIsolating = false
+    }
+
+    /// When the child closed its stdout, while it has not exited yet.
+    var stdoutClosedAt: ContinuousClock.Instant?
+
+    /// Whether the worker takes new requests.
+    var isAcceptingRequests: Bool {
+        life.isUp && process?.stdinFD ?? -1 >= 0 && stdoutClosedAt == nil
+    }
+
+    /// Whether output is waiting to be written.
+    var hasPendingOutput: Bool { outputOffset < output.count }
+}

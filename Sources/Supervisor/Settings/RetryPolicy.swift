@@ -1,0 +1,32 @@
+import Glibc
+import SluiceSupport
+
+/// When transient failures are retried: exponential backoff with jitter, and how many
+/// attempts a message gets in all.
+public struct RetryPolicy: Sendable, Equatable {
+    /// The delay after the first failed attempt.
+    public var base: Duration = .seconds(1)
+    /// How much each further attempt multiplies the delay.
+    public var factor: Double = 2
+    /// The longest delay, also the cap on a plugin's `retry_after_ms`.
+    public var maximum: Duration = .seconds(300)
+    /// The share of a delay taken off at random, so retries of a burst spread out.
+    public var jitter: Double = 0.2
+    /// Attempts in all, the first included; the last transient failure goes to the
+    /// permanent topic as "retries exhausted".
+    public var maxAttempts: Int = 5
+
+    public init() {}
+
+    /// The delay after attempt `attempt` failed; `requested` is the plugin's
+    /// `retry_after_ms`, used instead of the backoff but capped by `maximum`.
+    public func delay(afterAttempt attempt: Int, requestedMilliseconds requested: Int64?) -> Duration {
+        if let requested { return min(.milliseconds(requested), maximum) }
+        let exponent = Double(max(0, attempt - 1))
+        let seconds = base.inSeconds
+        let maximumSeconds = maximum.inSeconds
+        let full = min(seconds * pow(factor, exponent), maximumSeconds)
+        let jittered = full * (1 - jitter * Double.random(in: 0..<1))
+        return .milliseconds(Int64(jittered * 1000))
+    }
+}

@@ -1,0 +1,96 @@
+import Logging
+import PluginProcess
+import SluiceControl
+
+/// Everything the daemon needs to run one pipeline. `SettingsSources` fills it from the
+/// command line, the environment (the original demo's variables) and the config file;
+/// `Settings.definitions` lists each setting once with its key, option and variable.
+public struct Settings: Sendable {
+    /// `bootstrap.servers` (KAFKA_BROKER).
+    public var brokers: String
+    /// The topic to consume (INPUT_TOPIC).
+    public var inputTopic: String
+    /// Where success verdicts go (SUCCESS_TOPIC).
+    public var successTopic: String
+    /// Where transient failures go (TRANSIENT_FAILURE_TOPIC).
+    public var transientTopic: String
+    /// Where permanent failures go (PERMANENT_FAILURE_TOPIC).
+    public var permanentTopic: String
+    /// The consumer group (GROUP_ID).
+    public var groupID: String
+    /// The plugin program.
+    public var command: PluginCommand
+    /// How requests and answers are written.
+    public var protocolKind: ProtocolKind = .json
+    /// Plugin processes in the pool.
+    public var workers: Int = 2
+    /// Requests written ahead to one worker before its answers.
+    public var maxInFlight: Int = 32
+    /// Messages held in the daemon (queued, in flight, being produced) before it stops
+    /// taking more from the consumer.
+    public var maxBufferedMessages: Int = 10_000
+    /// Bytes of keys and values held in the daemon before it stops taking more: the
+    /// message count alone would let 10,000 one-megabyte values take 10 GB. Counted apart
+    /// for the input and for the retrier's held failures, as the message count is.
+    public var maxBufferedBytes: Int = 256 << 20
+    /// The longest frame line, either way: a message whose request would be longer is
+    /// dead-lettered as too large; a longer response line is a protocol error.
+    public var maxFrameBytes: Int = 16 * 1024 * 1024
+    /// How long shutdown and revocation wait for in-flight messages.
+    public var drainTimeout: Duration = .seconds(30)
+    /// How long a worker has to exit after its stdin closes, and again after SIGTERM.
+    public var stopTimeout: Duration = .seconds(5)
+    /// Failed starts in a row (up less than `startSeconds`) before a worker becomes fatal.
+    public var startRetries: Int = 5
+    /// How long a child must stay up to count as started.
+    public var startSeconds: Duration = .seconds(1)
+    /// How often a summary line is logged.
+    public var statusInterval: Duration = .seconds(30)
+    /// When and how often transient failures are retried.
+    public var retry = RetryPolicy()
+    /// Whether this process runs the retrier, the pipeline, or both.
+    public var retrier: RetrierMode = .on
+    /// How long a worker may leave a request unanswered before it is killed (checked once
+    /// a second).
+    public var messageTimeout: Duration = .seconds(30)
+    /// Strikes (worker crashed, hung or broke the protocol while the message was in flight)
+    /// after which a message is dead-lettered as poison.
+    public var poisonThreshold: Int = 2
+    /// Extra librdkafka properties for both clients, applied after Sluice's own.
+    public var kafkaProperties: [(String, String)] = []
+    /// librdkafka properties for the consumers only, applied last.
+    public var consumerProperties: [(String, String)] = []
+    /// librdkafka properties for the producer only, applied last.
+    public var producerProperties: [(String, String)] = []
+    /// The control socket; nil picks `ControlSocketPath.forDaemon`.
+    public var controlSocket: String?
+    /// A group whose members may use the control socket besides the daemon's user and
+    /// root; nil allows the daemon's own group.
+    public var controlGroup: String?
+    /// The level of sluiced's own log lines.
+    public var logLevel: Logger.Level = .info
+    /// How log lines are written.
+    public var logFormat: LogFormat = .logfmt
+    /// Where /metrics, /healthz and /readyz are served; nil: nowhere.
+    public var metricsAddress: (host: String, port: Int)? = ("127.0.0.1", 9464)
+    /// Environment variables secrets were read from; plugins do not inherit them.
+    public var secretVariables: [String] = []
+    /// The daemon's PATH, where a plugin program named without a slash is looked up.
+    public var programSearchPath: String?
+    /// Where each setting given (not defaulted) came from, by key, for `--check-config`.
+    public var origins: [String: SettingValue.Origin] = [:]
+
+    /// Creates settings; `validate()` checks them.
+    public init(
+        brokers: String, inputTopic: String, successTopic: String, transientTopic: String,
+        permanentTopic: String, groupID: String, command: PluginCommand
+    ) {
+        self.brokers = brokers
+        self.inputTopic = inputTopic
+        self.successTopic = successTopic
+        self.transientTopic = transientTopic
+        self.permanentTopic = permanentTopic
+        self.groupID = groupID
+        self.command = command
+    }
+}

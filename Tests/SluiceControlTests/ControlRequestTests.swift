@@ -1,0 +1,52 @@
+import Foundation
+import SluiceControl
+import Testing
+
+/// The control socket's request, decoded once: every case survives the wire, the lines
+/// sluicectl has always sent still decode, and a bad line gets a reason instead of a case.
+@Suite struct ControlRequestTests {
+    static let everyRequest: [ControlRequest] = [
+        .status, .stats, .version, .reload, .pause, .resume, .scale(workers: 4), .restart(worker: nil), .restart(worker: 2),
+        .stop(worker: 3), .start(worker: 1), .replay(filter: ReplayFilter(), dryRun: false),
+        .replay(filter: ReplayFilter(from: 1, to: 2, reasonContains: "bad", source: "plugin"), dryRun: true),
+    ]
+
+    @Test(arguments: everyRequest) func everyRequestSurvivesTheWire(_ request: ControlRequest) throws {
+        let line = try JSONEncoder().encode(request)
+        #expect(ControlRequest.decode(line) == .success(request))
+    }
+
+    @Test func linesOfTheWireFormatDecode() {
+        let lines: [(String, ControlRequest)] = [
+            (#"{"command":"status"}"#, .status),
+            (#"{"command":"scale","workers":8}"#, .scale(workers: 8)),
+            (#"{"command":"restart"}"#, .restart(worker: nil)),
+            (#"{"command":"restart","worker":5}"#, .restart(worker: 5)),
+            (#"{"command":"stop","worker":1,"extra":true}"#, .stop(worker: 1)),
+            (#"{"command":"replay"}"#, .replay(filter: ReplayFilter(), dryRun: false)),
+            (#"{"command":"replay","filter":{"source":"crash"},"dryRun":true}"#, .replay(filter: ReplayFilter(source: "crash"), dryRun: true)),
+        ]
+        for (line, request) in lines {
+            #expect(ControlRequest.decode(Data(line.utf8)) == .success(request), "\(line)")
+        }
+    }
+
+    @Test func badLinesGetAReason() {
+        let lines: [(String, String)] = [
+            ("not json", "not a control request: expected {\"command\": …}"),
+            ("[1, 2]", "not a control request: expected {\"command\": …}"),
+            (#"{"workers":3}"#, "not a control request: expected {\"command\": …}"),
+            (#"{"command":7}"#, "not a control request: expected {\"command\": …}"),
+            (#"{"command":"explode"}"#, "unknown command \"explode\""),
+            (#"{"command":"scale"}"#, "scale: needs \"workers\", the pool size wanted"),
+            (#"{"command":"scale","workers":"four"}"#, "scale: needs \"workers\", the pool size wanted"),
+            (#"{"command":"stop"}"#, "stop: needs \"worker\", a worker id"),
+            (#"{"command":"start","worker":null}"#, "start: needs \"worker\", a worker id"),
+            (#"{"command":"restart","worker":"all"}"#, "restart: needs \"worker\", a worker id"),
+            (#"{"command":"replay","dryRun":"yes"}"#, "replay: needs \"dryRun\", true or false"),
+        ]
+        for (line, reason) in lines {
+            #expect(ControlRequest.decode(Data(line.utf8)) == .failure(ControlRequest.Invalid(message: reason)), "\(line)")
+        }
+    }
+}
