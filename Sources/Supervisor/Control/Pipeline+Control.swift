@@ -29,55 +29,50 @@ extension Pipeline {
             guard settings.retrier != .only else { return ControlResponse(ok: false, error: "scale: this sluiced runs no plugins (--retrier only)") }
             return ControlResponse(ok: true, message: scale(to: target))
         case .pause:
-            holdFetching(.operatorRequest)
+            input.hold(.operatorRequest)
             logger.info("fetching paused by sluicectl")
             return ControlResponse(ok: true, message: "fetching paused; group membership kept")
         case .resume:
-            releaseFetching(.operatorRequest)
+            input.release(.operatorRequest)
             logger.info("fetching resumed by sluicectl")
             return ControlResponse(ok: true, message: "fetching resumed")
         case .restart(let id?):
-            guard hasWorker(id) else { return noSuchWorker(id) }
+            guard pool[id] != nil else { return noSuchWorker(id) }
             return ControlResponse(ok: true, message: queueRestart([id]))
         case .restart(nil):
-            return ControlResponse(ok: true, message: queueRestart(workers.filter { !$0.life.isRetiring }.map(\.id)))
+            return ControlResponse(ok: true, message: queueRestart(pool.workers.filter { !$0.life.isRetiring }.map(\.id)))
         case .stop(let id):
-            guard hasWorker(id) else { return noSuchWorker(id) }
-            return ControlResponse(ok: true, message: stopWorker(workers[id - 1]))
+            guard let worker = pool[id] else { return noSuchWorker(id) }
+            return ControlResponse(ok: true, message: stopWorker(worker))
         case .start(let id):
-            guard hasWorker(id) else { return noSuchWorker(id) }
-            guard let message = startStoppedWorker(workers[id - 1]) else {
-                return ControlResponse(ok: false, error: "start: worker \(id) is \(workers[id - 1].life.name), not stopped or fatal")
+            guard let worker = pool[id] else { return noSuchWorker(id) }
+            guard let message = startStoppedWorker(worker) else {
+                return ControlResponse(ok: false, error: "start: worker \(id) is \(worker.life.name), not stopped or fatal")
             }
             return ControlResponse(ok: true, message: message)
         }
     }
 
-    /// Whether `id` names a worker (ids are 1 to the pool size; protocol exec has none).
-    private func hasWorker(_ id: Int) -> Bool {
-        workers.indices.contains(id - 1)
-    }
-
     private func noSuchWorker(_ id: Int) -> ControlResponse {
         ControlResponse(
-            ok: false, error: workers.isEmpty ? "no worker \(id): this sluiced keeps no pool" : "no worker \(id): ids are 1 to \(workers.count)")
+            ok: false, error: pool.workers.isEmpty ? "no worker \(id): this sluiced keeps no pool" : "no worker \(id): ids are 1 to \(pool.workers.count)")
     }
 
     func statusReport() -> StatusReport {
         publishStatistics()
         let now = ContinuousClock.now
         return StatusReport(
-            version: SluiceVersion.current, pid: getpid(), uptimeSeconds: Int((now - startedAt).components.seconds),
+            version: SluiceVersion.current, pid: getpid(), uptimeSeconds: figures.uptimeSeconds(at: now),
             group: settings.groupID, inputTopic: settings.inputTopic,
-            partitions: partitions.values.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
+            partitions: partitions.all.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
             lag: PartitionReport.totalLag(of: partitionReports()),
-            stalledPartitions: partitions.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
+            stalledPartitions: partitions.all.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
                 stall(of: progress, now: now).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
             },
-            paused: fetchGate.isHeldBack,
+            paused: input.isHeldBack,
             protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? execRuns.count : nil,
-            targetWorkers: targetWorkers, statistics: counters,
-            workers: workers.map { worker in
+            targetWorkers: pool.targetSize, statistics: figures.counters,
+            workers: pool.workers.map { worker in
                 WorkerReport(
                     id: worker.id, pid: worker.process?.pid, state: worker.life.name,
                     uptimeSeconds: worker.process == nil ? nil : Int((now - worker.life.startedAt).components.seconds),

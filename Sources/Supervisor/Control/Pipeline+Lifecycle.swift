@@ -18,7 +18,7 @@ extension Pipeline {
     /// A draining child still running `stopTimeout` after it was asked to stop gets
     /// SIGTERM, and SIGKILL after another `stopTimeout`.
     func enforceStopTimeout(now: ContinuousClock.Instant) {
-        for worker in workers where worker.process != nil {
+        for worker in pool.workers where worker.process != nil {
             guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout) else { continue }
             logger.warning(
                 "worker still running after it was asked to stop; sending \(String(cString: strsignal(signal)))",
@@ -44,28 +44,22 @@ extension Pipeline {
     /// `sluicectl restart`: queues the workers for a rolling restart, one at a time, each
     /// drained first so nothing is redone.
     func queueRestart(_ ids: [Int]) -> String {
-        rollingRestart.queue(ids)
+        pool.queueRestart(ids)
         return "restarting \(ids.count == 1 ? "worker \(ids[0])" : "\(ids.count) workers, one at a time")"
     }
 
     /// Moves the rolling restart on: the next worker drains once the previous one runs again.
     func advanceRollingRestart() {
-        let next = rollingRestart.next(
-            isDone: { id in
-                id > workers.count || workers[id - 1].life.state == .running
-                    || workers[id - 1].process == nil && !workers[id - 1].life.isDrainingForRestart
-            },
-            canRestart: { id in id <= workers.count && workers[id - 1].process != nil && !workers[id - 1].life.isRetiring })
-        if let next { drain(workers[next - 1], then: .restart(reason: "operator")) }
+        if let next = pool.nextToRestart() { drain(next, then: .restart(reason: "operator")) }
     }
 
     /// Pauses fetching while no worker can run (all fatal or stopped) and says so; resumes
     /// when one can again.
     func pauseWhileNoWorkerCanRun() {
         guard settings.retrier != .only, settings.protocolKind != .exec else { return }
-        let canRun = workers.contains { !$0.life.isDown }
-        guard fetchGate.holds(.noWorkerCanRun) == canRun else { return }
-        if canRun { releaseFetching(.noWorkerCanRun) } else { holdFetching(.noWorkerCanRun) }
+        let canRun = pool.canAnyRun
+        guard input.holds(.noWorkerCanRun) == canRun else { return }
+        if canRun { input.release(.noWorkerCanRun) } else { input.hold(.noWorkerCanRun) }
         if !canRun {
             logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
         } else {

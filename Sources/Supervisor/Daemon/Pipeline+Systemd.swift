@@ -5,12 +5,10 @@ extension Pipeline {
     /// WATCHDOG=1 while this loop keeps ticking (when systemd asks for it), and a STATUS=
     /// line with the rates every 5 seconds.
     func reportToSystemd(tick: Int) {
-        // Kafka-native instances join their group themselves: their running is enough.
-        let inGroup = joinedGroup || settings.protocolKind == .kafkaNative
-        if !notifiedReady && inGroup && (settings.retrier == .only || workers.allSatisfy { $0.life.state == .running || $0.life.isRetiring }) {
-            notifiedReady = true
+        let workersRunning = settings.retrier == .only || pool.isUp
+        if readiness.becomeReady(pluginsJoinTheGroup: settings.protocolKind == .kafkaNative, workersRunning: workersRunning) {
             notifier.notify("READY=1\nSTATUS=\(systemdStatus)")
-            logger.info("ready: in the group with \(workers.count) workers running")
+            logger.info("ready: in the group with \(pool.workers.count) workers running")
         }
         if notifier.watchdogInterval != nil { notifier.notify("WATCHDOG=1") }
         if tick % 5 == 0 { notifier.notify("STATUS=\(systemdStatus)") }
@@ -22,10 +20,9 @@ extension Pipeline {
     }
 
     private var systemdStatus: String {
-        let rate = throughput.rates(windows: [10]).first.map { Int($0.deliveredPerSecond.rounded()) } ?? 0
-        let running = workers.filter { $0.life.state == .running }.count
+        let rate = figures.rates(windows: [10]).first.map { Int($0.deliveredPerSecond.rounded()) } ?? 0
         let lag = PartitionReport.totalLag(of: partitionReports()).map(String.init) ?? "unknown"
-        return "\(rate) msg/s, \(counters.delivered) done, \(table.count) in flight, lag \(lag), "
-            + "workers \(running)/\(targetWorkers) running\(fetchGate.isHeldBack ? ", fetching paused" : "")"
+        return "\(rate) msg/s, \(figures.counters.delivered) done, \(table.count) in flight, lag \(lag), "
+            + "workers \(pool.runningCount)/\(pool.targetSize) running\(input.isHeldBack ? ", fetching paused" : "")"
     }
 }

@@ -2,20 +2,19 @@ import CProcess
 import Glibc
 import PluginProcess
 
-/// Protocol `exec`: one process per message, at most `targetWorkers` at once. Exit 0 is
+/// Protocol `exec`: one process per message, at most the pool's target size at once. Exit 0 is
 /// success with stdout as the new value, 75 (EX_TEMPFAIL) transient, anything else
 /// permanent with the end of stderr as the reason; a run past the message timeout is
 /// killed and its message fails as transient.
 extension Pipeline {
     func dispatchExec() {
-        while execRuns.count < targetWorkers, !scheduler.ready.isEmpty, let slot = scheduler.next() {
+        while execRuns.count < pool.targetSize, !scheduler.ready.isEmpty, let slot = scheduler.next() {
             startExec(slot)
         }
     }
 
     private func startExec(_ slot: Int) {
-        nextExecRun = nextExecRun % 0xFF_FFFF + 1
-        let id = nextExecRun
+        let id = execRuns.nextID()
         let process: ChildProcess
         do {
             process = try spawnPlugin(workerID: id)
@@ -28,7 +27,7 @@ extension Pipeline {
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
         table[slot].stage = .dispatched(at: .now)
         let run = ExecRun(id: id, slot: slot, process: process, input: table[slot].value.map { Array($0) } ?? [])
-        execRuns[id] = run
+        execRuns.add(run)
         poller.add(process.stdoutFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStdout, worker: id))
         poller.add(process.stderrFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStderr, worker: id))
         poller.add(process.pidFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execExit, worker: id))
@@ -100,7 +99,7 @@ extension Pipeline {
         for fd in [run.process.stdoutFD, run.process.stderrFD, run.process.pidFD] { poller.remove(fd) }
         if run.waitingForWritable { poller.remove(run.process.stdinFD) }
         run.process.closeDescriptors()
-        execRuns[run.id] = nil
+        execRuns.remove(run)
         var output = VerdictOutput(verdict: .permanent, termination: termination.description, stderrTail: run.stderrTail.text)
         let said = run.stderrTail.lines.last.map { ": \($0)" } ?? ""
         switch termination {
@@ -128,7 +127,7 @@ extension Pipeline {
 
     /// Kills runs older than the message timeout; their exit fails the message.
     func killHungExecRuns(now: ContinuousClock.Instant) {
-        for run in execRuns.values where !run.timedOut && now - run.startedAt >= settings.messageTimeout {
+        for run in execRuns.all where !run.timedOut && now - run.startedAt >= settings.messageTimeout {
             run.timedOut = true
             logger.error("plugin run gave no exit within \(settings.messageTimeout); killing it", metadata: ["pid": "\(run.process.pid)"])
             run.process.signalGroup(SIGKILL)
@@ -137,7 +136,7 @@ extension Pipeline {
 
     /// At the end of shutdown: what still runs is killed (its messages are redone later).
     func killExecRuns() {
-        for run in execRuns.values {
+        for run in execRuns.all {
             run.process.signalGroup(SIGKILL)
             while run.process.reap() == nil { usleep(1000) }
             run.process.closeDescriptors()

@@ -62,7 +62,7 @@ extension Pipeline {
                 slot, topic: topic,
                 "cannot dead-letter a message either (\(text)): its partition stops committing until this succeeds; retrying every 5 s",
                 level: .critical)
-            produceRetries.append((slot, .now + .seconds(5)))
+            outputs.pending.retry(slot, at: .now + .seconds(5))
             return
         }
         var worker: Int?

@@ -7,10 +7,10 @@ extension Pipeline {
     /// are stuck) does it pause the partitions, so it can poll again and stay in the group
     /// however long the plugins take.
     func shouldPollConsumer(now: ContinuousClock.Instant) -> Bool {
-        guard consuming else { return false }
-        if fetchGate.isClosed || !isFull(table.input) { return consumerHasEvents }
-        guard now - lastConsumerPoll >= Self.longestUnpolled else { return false }
-        holdFetching(.saturated)
+        guard input.isTaking else { return false }
+        if input.isClosed || !isFull(table.input) { return input.hasEvents }
+        guard now - input.lastPoll >= Self.longestUnpolled else { return false }
+        input.hold(.saturated)
         logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
         return true
     }
@@ -18,14 +18,14 @@ extension Pipeline {
     /// Takes what the consumer queue holds, at most a batch (so pipes are served in
     /// between) and not beyond the buffer limit unless fetching is paused.
     func pollConsumer() {
-        lastConsumerPoll = .now
+        input.lastPoll = .now
         for _ in 0..<1000 {
-            guard fetchGate.isClosed || !isFull(table.input) else { return }
-            guard let message = consumer.poll() else {
-                consumerHasEvents = false
+            guard input.isClosed || !isFull(table.input) else { return }
+            guard let message = input.consumer.poll() else {
+                input.hasEvents = false
                 return
             }
-            accept(message, at: lastConsumerPoll)
+            accept(message, at: input.lastPoll)
         }
     }
 
@@ -42,28 +42,8 @@ extension Pipeline {
 
     /// Ends a saturation pause once half of the held messages are done.
     func resumeFetchingIfDrained() {
-        guard fetchGate.holds(.saturated), isHalfEmpty(table.input) else { return }
-        releaseFetching(.saturated)
-    }
-
-    /// Holds the input's fetching back for `reason` (`FetchGate`). (`consuming` only says
-    /// whether to poll now; it is off briefly inside a revoke.)
-    func holdFetching(_ reason: PartitionGate.Reason) {
-        apply(fetchGate.hold(reason, assigned: assignedPartitions(retry: false)), to: consumer)
-    }
-
-    /// Ends `reason` to hold the input's fetching back.
-    func releaseFetching(_ reason: PartitionGate.Reason) {
-        apply(fetchGate.release(reason, assigned: assignedPartitions(retry: false)), to: consumer)
-    }
-
-    /// Does what a fetch gate decided.
-    func apply(_ action: PartitionGate.Action?, to client: KafkaConsumer) {
-        switch action {
-        case .pause(let partitions): client.pause(partitions)
-        case .resume(let partitions): client.resume(partitions)
-        case nil: break
-        }
+        guard input.holds(.saturated), isHalfEmpty(table.input) else { return }
+        input.release(.saturated)
     }
 
     private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>, at now: ContinuousClock.Instant) {
@@ -76,8 +56,7 @@ extension Pipeline {
             return
         }
         // The input consumer is subscribed to the input topic alone.
-        let key = PartitionKey(topic: settings.inputTopic, partition: message.pointee.partition)
-        guard let progress = partitions[key], !progress.isRevoked else {
+        guard let progress = partitions[topic: settings.inputTopic, partition: message.pointee.partition], !progress.isRevoked else {
             rd_kafka_message_destroy(message)  // a late message of a revoked partition
             return
         }
@@ -97,13 +76,12 @@ extension Pipeline {
                 attempt: OutputHeaders.attempt(of: message), consumedAt: now))
         scheduler.enqueue(slot, keyHash: keyHash)
         table[slot].holdsKey = keyHash != nil
-        counters.consumed += 1
+        figures.counters.consumed += 1
     }
 
-    /// The partitions assigned to the input consumer (`retry` false) or the retrier, that
-    /// are not being revoked.
-    func assignedPartitions(retry: Bool) -> [(topic: String, partition: Int32)] {
-        partitions.values.filter { $0.isRetry == retry && !$0.isRevoked }.map { ($0.topic, $0.partition) }
+    /// The consumer a rebalance callback came from: the retrier's exists when it calls.
+    private func feed(isRetry: Bool) -> ConsumerFeed {
+        isRetry ? retrier! : input
     }
 
     /// Called by librdkafka inside `poll` or `close` of the input consumer or the retrier's.
@@ -117,19 +95,17 @@ extension Pipeline {
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             for entry in entries {
-                partitions[PartitionKey(topic: entry.topic, partition: entry.partition)] =
-                    PartitionProgress(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
+                partitions.add(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
             }
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
-            let assigned = entries.map { (topic: $0.topic, partition: $0.partition) }
-            apply((isRetry ? retryFetchGate : fetchGate).assigned(assigned), to: isRetry ? retryConsumer! : consumer)
+            feed(isRetry: isRetry).assign(entries.map { (topic: $0.topic, partition: $0.partition) })
             logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
-            if isRetry == (settings.retrier == .only) { joinedGroup = true }
+            if isRetry == (settings.retrier == .only) { readiness.joinedGroup() }
         default:
             let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
-            let revoked = entries.compactMap { partitions[PartitionKey(topic: $0.topic, partition: $0.partition)] }
+            let revoked = entries.compactMap { partitions[topic: $0.topic, partition: $0.partition] }
             for progress in revoked { progress.isRevoked = true }
             if isRetry {
                 if lost { releaseWaitingRetries { $0.isRevoked } } else { handBackWaitingRetries { $0.isRevoked } }
@@ -139,10 +115,11 @@ extension Pipeline {
             if !lost {
                 // Let started work finish so the next owner does not redo it. librdkafka is
                 // inside this consumer's poll: no nested poll of it.
-                let wasTaking = (consuming, retrying)
-                if isRetry { retrying = false } else { consuming = false }
+                let feed = feed(isRetry: isRetry)
+                let wasTaking = feed.isTaking
+                feed.isTaking = false
                 runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: .now + settings.drainTimeout)
-                (consuming, retrying) = wasTaking
+                feed.isTaking = wasTaking
                 storeOffsets()
             }
             // What is still queued of them would now be done beside the next owner.
@@ -157,9 +134,8 @@ extension Pipeline {
             }
             // A pause librdkafka would keep across revoke and re-assign is cleared as the
             // partitions leave (`FetchGate.revoked`).
-            let gone = entries.map { (topic: $0.topic, partition: $0.partition) }
-            apply((isRetry ? retryFetchGate : fetchGate).revoked(gone), to: isRetry ? retryConsumer! : consumer)
-            for progress in revoked { partitions[PartitionKey(topic: progress.topic, partition: progress.partition)] = nil }
+            feed(isRetry: isRetry).revoke(entries.map { (topic: $0.topic, partition: $0.partition) })
+            for progress in revoked { partitions.remove(progress) }
             logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
         }
     }

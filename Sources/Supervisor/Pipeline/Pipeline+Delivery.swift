@@ -24,13 +24,13 @@ extension Pipeline {
         let error: rd_kafka_resp_err_t
         if output.withoutValue {
             OutputHeaders.set(headers, OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
-            error = producer.produce(topic: topic, key: record.key, value: nil, headers: headers, token: UInt(slot + 1))
+            error = outputs.producer.produce(topic: topic, key: record.key, value: nil, headers: headers, token: UInt(slot + 1))
         } else if let payload = output.payload {
             error = payload.withUnsafeBytes { value in
-                producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: UInt(slot + 1))
+                outputs.producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: UInt(slot + 1))
             }
         } else {
-            error = producer.produce(topic: topic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
+            error = outputs.producer.produce(topic: topic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
         }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_headers_destroy(headers)
@@ -47,25 +47,24 @@ extension Pipeline {
         if Self.isPermanentProduceError(error) {
             outputRefused(slot, topic: topic, error: error)
         } else if error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-            waitingForQueueSpace.append(slot)
+            outputs.pending.waitForRoom(slot)
         } else {
-            counters.produceErrors += 1
+            figures.counters.produceErrors += 1
             logProduceFailure(slot, topic: topic, "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying every second")
-            produceRetries.append((slot, .now + .seconds(1)))
+            outputs.pending.retry(slot, at: .now + .seconds(1))
         }
     }
 
     /// Serves the producer's delivery reports, then enqueues what waited for the room they
     /// made, oldest first, until the queue is full again.
     func serveProducer() {
-        producer.serveDeliveryReports()
-        guard !waitingForQueueSpace.isEmpty else { return }  // the usual case: nothing waits
-        var waiting = waitingForQueueSpace
-        waitingForQueueSpace.removeAll()
+        outputs.producer.serveDeliveryReports()
+        guard outputs.pending.isWaitingForRoom else { return }  // the usual case: nothing waits
+        var waiting = outputs.pending.takeWaitingForRoom()
         while let slot = waiting.popFirst() {
             if table.contains(slot) { produceAgain(slot: slot) }
-            if !waitingForQueueSpace.isEmpty {
-                waitingForQueueSpace.append(contentsOf: waiting)  // full again: the rest keep their turn
+            if outputs.pending.isWaitingForRoom {
+                outputs.pending.putBack(waiting)  // full again: the rest keep their turn
                 return
             }
         }
@@ -97,7 +96,7 @@ extension Pipeline {
         guard table.contains(slot) else { return }
         let error = report.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            counters.produceErrors += 1
+            figures.counters.produceErrors += 1
             if Self.isPermanentProduceError(error) {
                 outputRefused(slot, topic: String(cString: rd_kafka_topic_name(report.pointee.rkt)), error: error)
                 return
@@ -109,10 +108,10 @@ extension Pipeline {
                 output.deliveryFailure = text
                 table[slot].stage = .producing(output)
             }
-            produceRetries.append((slot, .now + .seconds(1)))
+            outputs.pending.retry(slot, at: .now + .seconds(1))
             return
         }
-        if !produceFailures.isEmpty { outputsWentThrough(topic: String(cString: rd_kafka_topic_name(report.pointee.rkt))) }
+        if !outputs.failureLog.isEmpty { outputsWentThrough(topic: String(cString: rd_kafka_topic_name(report.pointee.rkt))) }
         if report.pointee.offset < 0 {
             // librdkafka's idempotent producer reports a DUPLICATE_SEQUENCE_NUMBER answer as
             // delivered without an offset: Kafka holds the write already. Say so, so that a
@@ -122,17 +121,16 @@ extension Pipeline {
         switch table[slot].stage {
         case .producing(let output):
             switch output.verdict {
-            case .success: counters.success += 1
-            case .transient: counters.transient += 1
+            case .success: figures.counters.success += 1
+            case .transient: figures.counters.transient += 1
             case .permanent:
-                counters.permanent += 1
-                if output.source == .retriesExhausted { counters.retriesExhausted += 1 }
+                figures.counters.permanent += 1
+                if output.source == .retriesExhausted { figures.counters.retriesExhausted += 1 }
             }
             let processing = eventTime - table[slot].consumedAt
-            processingLatency.record(processing)
-            metrics.processing.recordNanoseconds(processing.inNanoseconds)
+            figures.recordProcessingLatency(processing)
         case .republishing:
-            counters.retried += 1
+            figures.counters.retried += 1
         case .handingBack:
             break
         case .queued, .dispatched, .waitingForRetry:
@@ -140,10 +138,7 @@ extension Pipeline {
         }
         let record = table.remove(slot)
         record.progress.held -= 1
-        if record.progress.finish(record.offset) {
-            partitionsToStore.append(record.progress)
-            positionMoved(record.progress)
-        }
+        if partitions.finish(record.offset, of: record.progress) { positionMoved(record.progress) }
         rd_kafka_message_destroy(record.message)
         resumeFetchingIfDrained()
     }
@@ -151,14 +146,14 @@ extension Pipeline {
     /// Logs a failed enqueue or delivery, unless many like it came just before: then one
     /// line every 30 s says how many there were (`RepeatedFailureLog`).
     func logProduceFailure(_ slot: Int, topic: String, _ text: String, level: Logger.Level = .error) {
-        guard let unlogged = produceFailures.record(topic: topic, at: eventTime) else { return }
+        guard let unlogged = outputs.failureLog.record(topic: topic, at: eventTime) else { return }
         let more = unlogged > 0 ? " (\(unlogged) more outputs failed alike since the last such line)" : ""
         logger.log(level: level, "\(text)\(more)", metadata: inputMetadata(slot))
     }
 
     /// An output to `topic` was delivered after failures there: says so once.
     private func outputsWentThrough(topic: String) {
-        guard let unlogged = produceFailures.succeeded(topic: topic) else { return }
+        guard let unlogged = outputs.failureLog.succeeded(topic: topic) else { return }
         logger.notice("outputs to \(topic) go through again (\(unlogged) failures there were not logged one by one)")
     }
 
@@ -172,20 +167,8 @@ extension Pipeline {
     /// Hands the moved commit positions to librdkafka (the input consumer's or the
     /// retrier's), which commits them.
     func storeOffsets() {
-        guard !partitionsToStore.isEmpty else { return }
-        var offsets: [(topic: String, partition: Int32, next: Int64)] = []
-        var retryOffsets: [(topic: String, partition: Int32, next: Int64)] = []
-        for progress in partitionsToStore {
-            guard let next = progress.storable else { continue }
-            if progress.isRetry {
-                retryOffsets.append((progress.topic, progress.partition, next))
-            } else {
-                offsets.append((progress.topic, progress.partition, next))
-            }
-            progress.markStored()
-        }
-        partitionsToStore.removeAll(keepingCapacity: true)
-        for (client, list) in [(consumer, offsets), (retryConsumer, retryOffsets)] where !list.isEmpty {
+        let moved = partitions.takeMovedPositions()
+        for (client, list) in [(input.consumer, moved.input), (retrier?.consumer, moved.retry)] where !list.isEmpty {
             if let error = client?.storeOffsets(list) { logger.error("\(error)") }
         }
     }

@@ -69,7 +69,7 @@ extension Pipeline {
     /// with a suspect, for which `condition` holds.
     private func leastBusyWorker(where condition: (Worker) -> Bool) -> Worker? {
         var best: Worker?
-        for worker in workers where worker.isAcceptingRequests && !worker.isIsolating && condition(worker) {
+        for worker in pool.workers where worker.isAcceptingRequests && !worker.isIsolating && condition(worker) {
             if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
         }
         return best
@@ -102,7 +102,7 @@ extension Pipeline {
 
     /// Writes every worker's pending frames.
     func flushWorkerOutput() {
-        for worker in workers where worker.hasPendingOutput && !worker.waitingForWritable {
+        for worker in pool.workers where worker.hasPendingOutput && !worker.waitingForWritable {
             flushOutput(worker)
         }
     }

@@ -21,23 +21,25 @@ extension Pipeline {
     /// PR_SET_PDEATHSIG fires if it ends.
     func runOnThisThread() throws(KafkaError) {
         poller.add(wakeup.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.wakeup))
-        poller.add(consumerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
-        poller.add(producerBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
-        poller.add(retryBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
-        consumer.enableWakeups(fd: consumerBell.writeFD)
-        retryConsumer?.enableWakeups(fd: retryBell.writeFD)
-        producer.enableWakeups(fd: producerBell.writeFD)
+        poller.add(input.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
+        poller.add(outputs.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
+        input.consumer.enableWakeups(fd: input.bell.writeFD)
+        if let retrier {
+            poller.add(retrier.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
+            retrier.consumer.enableWakeups(fd: retrier.bell.writeFD)
+        }
+        outputs.producer.enableWakeups(fd: outputs.bell.writeFD)
         control.register(with: poller)
         installSignalHandlers()
-        try retryConsumer?.subscribe(topics: [settings.transientTopic])
+        try retrier?.consumer.subscribe(topics: [settings.transientTopic])
         if settings.retrier == .only {
-            consuming = false  // the retrier alone: no input, no plugins
+            input.isTaking = false  // the retrier alone: no input, no plugins
         } else if settings.protocolKind == .kafkaNative {
-            consuming = false  // the instances consume the input themselves
-            for worker in workers { startWorker(worker) }
+            input.isTaking = false  // the instances consume the input themselves
+            for worker in pool.workers { startWorker(worker) }
         } else {
-            try consumer.subscribe(topics: [settings.inputTopic])
-            for worker in workers { startWorker(worker) }
+            try input.consumer.subscribe(topics: [settings.inputTopic])
+            for worker in pool.workers { startWorker(worker) }
         }
         logger.info(
             "sluiced started",
@@ -56,19 +58,19 @@ extension Pipeline {
     }
 
     /// Serves events until `done()` or `deadline`. Also used nested: while a revoke or the
-    /// shutdown waits for in-flight messages, with `consuming` off.
+    /// shutdown waits for in-flight messages, with the consumer's `isTaking` off.
     func runLoop(until done: () -> Bool, deadline: ContinuousClock.Instant? = nil) {
         var lastTick = ContinuousClock.now
         var lastStatus = ContinuousClock.now
-        var statusBaseline = counters
+        var statusBaseline = figures.counters
         var ticks = 0
         while !done() {
             let now = ContinuousClock.now
             if let deadline, now >= deadline { return }
             if now - lastTick >= .seconds(1) {
                 lastTick = now
-                consumerHasEvents = true  // poll at least once a second: max.poll.interval.ms
-                retryConsumerHasEvents = true
+                input.hasEvents = true  // poll at least once a second: max.poll.interval.ms
+                retrier?.hasEvents = true
                 killHungWorkers(now: now)
                 reportStalledPartitions(now: now)
                 killHungExecRuns(now: now)
@@ -77,30 +79,26 @@ extension Pipeline {
                 advanceRollingRestart()
                 pauseWhileNoWorkerCanRun()
                 publishStatistics()
-                throughput.sample(counters, at: now)
-                metrics.update(counters, workerStates: workers.map(\.life.name), partitions: partitionReports())
+                figures.tick(at: now, workerStates: pool.workers.map(\.life.name), partitions: partitionReports())
                 ticks += 1
                 reportToSystemd(tick: ticks)
-                if ticks % 10 == 0 {
-                    pluginLatency.rotate()
-                    processingLatency.rotate()
-                }
             }
             if now - lastStatus >= settings.statusInterval {
                 let seconds = Double((now - lastStatus).components.seconds)
-                logger.info("status \(counters.summary(since: statusBaseline, seconds: seconds))")
-                statusBaseline = counters
+                logger.info("status \(figures.counters.summary(since: statusBaseline, seconds: seconds))")
+                statusBaseline = figures.counters
                 lastStatus = now
             }
             runTimers(now: now)
             let polling = shouldPollConsumer(now: now)
             if polling { pollConsumer() }
-            if retrying && retryConsumerHasEvents { pollRetryConsumer() }
+            let pollingRetrier = retrier.map { $0.isTaking && $0.hasEvents } ?? false
+            if pollingRetrier { pollRetryConsumer() }
             republishDue()
             dispatch()
             flushWorkerOutput()
             storeOffsets()
-            let busy = (polling && consumerHasEvents) || (retrying && retryConsumerHasEvents)
+            let busy = (polling && input.hasEvents) || (pollingRetrier && retrier?.hasEvents == true)
             let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
             let ready = poller.wait(timeoutMilliseconds: timeout, into: &events)
             eventTime = .now
@@ -112,13 +110,13 @@ extension Pipeline {
 
     private func timeoutUntilNextTimer(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Int32 {
         var next = now + .seconds(1)
-        for worker in workers {
+        for worker in pool.workers {
             if let deadline = worker.life.nextDeadline(startSeconds: settings.startSeconds) { next = min(next, deadline) }
         }
-        for retry in produceRetries { next = min(next, retry.due) }
+        if let retry = outputs.pending.nextRetry { next = min(next, retry) }
         if let untilRetry = timeUntilNextRetry { next = min(next, now + untilRetry) }
-        if consuming && !fetchGate.isClosed && isFull(table.input) {
-            next = min(next, lastConsumerPoll + Self.longestUnpolled)
+        if input.isTaking && !input.isClosed && isFull(table.input) {
+            next = min(next, input.lastPoll + Self.longestUnpolled)
         }
         if let deadline { next = min(next, deadline) }
         return Int32(max(0, min(1000, (next - now).inMilliseconds)))
@@ -131,13 +129,13 @@ extension Pipeline {
             wakeup.drain()
             answerFinishedReplay()
         case .consumer:
-            consumerBell.drain()
-            consumerHasEvents = true
+            input.bell.drain()
+            input.hasEvents = true
         case .retryConsumer:
-            retryBell.drain()
-            retryConsumerHasEvents = true
+            retrier?.bell.drain()
+            retrier?.hasEvents = true
         case .producer:
-            producerBell.drain()
+            outputs.bell.drain()
             serveProducer()
         case .controlListener:
             control.acceptClients(poller: poller)
@@ -154,8 +152,8 @@ extension Pipeline {
             default: handleExecExit(run)
             }
         case .workerStdout, .workerStdin, .workerStderr, .workerExit:
-            guard token.worker < workers.count else { return }
-            let worker = workers[token.worker]
+            guard token.worker < pool.workers.count else { return }
+            let worker = pool.workers[token.worker]
             guard worker.generation == token.generation, worker.process != nil else { return }
             switch token.kind {
             case .workerStdout: readResponses(worker)
@@ -167,13 +165,9 @@ extension Pipeline {
     }
 
     private func runTimers(now: ContinuousClock.Instant) {
-        for worker in workers where worker.life.tick(at: now, startSeconds: settings.startSeconds) {
+        for worker in pool.workers where worker.life.tick(at: now, startSeconds: settings.startSeconds) {
             startWorker(worker)
         }
-        if !produceRetries.isEmpty {
-            let due = produceRetries.filter { $0.due <= now }
-            produceRetries.removeAll { $0.due <= now }
-            for retry in due where table.contains(retry.slot) { produceAgain(slot: retry.slot) }
-        }
+        for slot in outputs.pending.takeDueRetries(at: now) where table.contains(slot) { produceAgain(slot: slot) }
     }
 }

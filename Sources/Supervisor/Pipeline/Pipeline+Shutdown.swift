@@ -16,11 +16,11 @@ extension Pipeline {
     func shutDown() -> KafkaError? {
         reportStoppingToSystemd()
         control.close(poller: poller)
-        consuming = false
-        retrying = false
-        shuttingDown = true
-        holdFetching(.stopping)
-        if let retryConsumer { apply(retryFetchGate.hold(.stopping, assigned: assignedPartitions(retry: true)), to: retryConsumer) }
+        readiness.stop()
+        for feed in [input, retrier].compactMap({ $0 }) {
+            feed.isTaking = false
+            feed.hold(.stopping)
+        }
         handBackWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }
         logger.info("stopping: finishing \(table.count) messages, releasing \(released) not yet started")
@@ -32,7 +32,7 @@ extension Pipeline {
         flushProducer(until: min(closeDeadline, .now + .seconds(10)))
         storeOffsets()
         var failure: KafkaError?
-        for client in [consumer, retryConsumer].compactMap({ $0 }) {
+        for client in [input, retrier].compactMap({ $0?.consumer }) {
             for error in [client.commitStored(timeout: remaining(until: closeDeadline)), client.close(timeout: remaining(until: closeDeadline))] {
                 guard let error else { continue }
                 logger.warning("\(error)")
@@ -44,7 +44,7 @@ extension Pipeline {
         flushProducer(until: closeDeadline)
         if let left = releaseUnfinished() { failure = left }
         publishStatistics()
-        logger.info("stopped \(counters.summary(since: counters, seconds: 0))")
+        logger.info("stopped \(figures.counters.summary(since: figures.counters, seconds: 0))")
         return failure
     }
 
@@ -55,8 +55,8 @@ extension Pipeline {
     /// Waits for the delivery reports of what is enqueued, until `deadline`.
     private func flushProducer(until deadline: ContinuousClock.Instant) {
         let milliseconds = Int32(clamping: remaining(until: deadline).inMilliseconds)
-        if !producer.flush(timeoutMilliseconds: milliseconds) {
-            logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
+        if !outputs.producer.flush(timeoutMilliseconds: milliseconds) {
+            logger.warning("producer flush timed out with \(outputs.producer.outstandingCount) messages outstanding")
         }
     }
 

@@ -18,7 +18,7 @@ extension Pipeline {
     /// `stallThreshold` while it holds messages: nothing after its first unfinished
     /// message is committed, and a restart would redo all of it. Checked once a second.
     func reportStalledPartitions(now: ContinuousClock.Instant) {
-        for progress in partitions.values where !progress.stallReported {
+        for progress in partitions.all where !progress.stallReported {
             guard let stalled = stall(of: progress, now: now) else { continue }
             progress.stallReported = true
             var metadata: Logger.Metadata = ["held": "\(progress.held)"]

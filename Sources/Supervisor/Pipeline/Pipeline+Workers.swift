@@ -53,7 +53,7 @@ extension Pipeline {
             startWorker(worker)
         case .stayDown, .retired:
             logger.info("worker stopped: \(termination)", metadata: metadata)
-            removeRetiredWorkers()
+            pool.removeRetired()
         case .fatal(let failures):
             logger.error(
                 "worker is fatal after \(failures) failed starts (\(termination)); `sluicectl start \(worker.id)` tries again",
@@ -109,7 +109,7 @@ extension Pipeline {
     /// Kills workers whose oldest unanswered request is older than the message timeout, and
     /// workers that closed their stdout but kept running.
     func killHungWorkers(now: ContinuousClock.Instant) {
-        for worker in workers where worker.life.isUp {
+        for worker in pool.workers where worker.life.isUp {
             if let closedAt = worker.stdoutClosedAt, now - closedAt >= .seconds(1) {
                 protocolError(worker, "closed its stdout while running", line: nil)
                 continue
@@ -130,13 +130,13 @@ extension Pipeline {
     /// SIGKILL, each after `stopTimeout` (`enforceStopTimeout`). Returns once all are
     /// reaped, or when even SIGKILL has had its time.
     func stopWorkers() {
-        for worker in workers { drain(worker, then: .stayDown) }
-        runLoop(until: { self.workers.allSatisfy { $0.process == nil } }, deadline: .now + settings.stopTimeout * 3 + .seconds(2))
+        for worker in pool.workers { drain(worker, then: .stayDown) }
+        runLoop(until: { self.pool.workers.allSatisfy { $0.process == nil } }, deadline: .now + settings.stopTimeout * 3 + .seconds(2))
     }
 
     private func countRestart(_ worker: Worker, reason: String) {
         worker.restarts += 1
-        counters.workerRestarts += 1
-        counters.restartsByReason[reason, default: 0] += 1
+        figures.counters.workerRestarts += 1
+        figures.counters.restartsByReason[reason, default: 0] += 1
     }
 }

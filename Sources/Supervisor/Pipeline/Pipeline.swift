@@ -16,72 +16,42 @@ public final class Pipeline: @unchecked Sendable {
     var logger: Logger
     var reloadSources: SettingsSources?
     let notifier: SystemdNotifier
-    /// Set at the first assignment (the group is joined); READY=1 waits for it.
-    var joinedGroup = false
-    var notifiedReady = false
+    /// Starting, ready (READY=1 sent) or stopping.
+    var readiness = Readiness()
     let signalBell = NotificationPipe()
-    let consumer: KafkaConsumer
-    let producer: KafkaProducer
+    /// The input topic's consumer.
+    let input: ConsumerFeed
+    /// Every output goes through it.
+    let outputs: OutputProducer
     /// The retrier's consumer of the transient-failure topic, in a group of its own; nil
-    /// when the retrier is off.
-    let retryConsumer: KafkaConsumer?
-    let retryBell = NotificationPipe()
-    var retryConsumerHasEvents = true
-    /// Whether the retrier's partitions are fetched (paused while it holds its limit).
-    var retryFetchGate = PartitionGate()
+    /// when the retrier is off. Its fetching is held back while it holds its limit.
+    let retrier: ConsumerFeed?
     /// Held transient failures by due time.
     var heldRetries = HeldRetries()
     let poller = Poller()
     let wakeup = NotificationPipe()
-    let consumerBell = NotificationPipe()
-    let producerBell = NotificationPipe()
     let childEnvironment: [String]
 
-    var workers: [Worker] = []
-    /// Protocol `exec`: the processes running now, by run id.
-    var execRuns: [Int: ExecRun] = [:]
-    var nextExecRun = 0
-    /// Which failed enqueues and deliveries get a log line (`RepeatedFailureLog`).
-    var produceFailures = RepeatedFailureLog()
+    /// The plugin workers.
+    let pool: WorkerPool
+    /// Protocol `exec`: the processes running now.
+    var execRuns = ExecRuns()
     /// Whether the plugins' orphans come to this process (`reapOrphans`).
     let reapsOrphans = sluice_reaps_orphans() != 0
-    /// The pool size asked for (by settings, then `scale`).
-    var targetWorkers: Int
     /// The control socket and its `sluicectl` clients.
     let control: ControlServer
-    /// Worker ids waiting for a rolling restart, and the one draining now.
-    var rollingRestart = RollingRestart()
-    let startedAt = ContinuousClock.now
     var table = MessageTable()
     var scheduler = KeyScheduler()
     /// Messages that were in flight when their worker failed, waiting to run alone.
     var suspects: Deque<Int> = []
-    var partitions: [PartitionKey: PartitionProgress] = [:]
-    var partitionsToStore: [PartitionProgress] = []
+    var partitions = AssignedPartitions()
     var nextRequestID: UInt64 = 1
-    var counters = PipelineStatistics()
-    var pluginLatency = LatencyRecorder()
-    var processingLatency = LatencyRecorder()
-    var throughput = ThroughputHistory()
-    let metrics = PipelineMetrics()
+    var figures = PipelineFigures()
     /// When the last epoll wait returned: the time stamp of the events it brought.
     var eventTime = ContinuousClock.now
-    var consumerHasEvents = true
-    /// Whether the input partitions are fetched, and every reason they are not.
-    var fetchGate = PartitionGate()
-    /// Set once the ordered stop has begun.
-    var shuttingDown = false
-    /// The last time the consumer was polled (taking messages, or events only).
-    var lastConsumerPoll = ContinuousClock.now
     /// How long the consumer may go unpolled while the pool is full before fetching is
     /// paused, far below `max.poll.interval.ms`.
     static let longestUnpolled = Duration.seconds(5)
-    var consuming = true
-    /// Whether the retrier takes transient failures now.
-    var retrying: Bool
-    var produceRetries: [(slot: Int, due: ContinuousClock.Instant)] = []
-    /// Outputs refused with the producer's queue full, in the order they were refused.
-    var waitingForQueueSpace: Deque<Int> = []
     var events = [epoll_event](repeating: epoll_event(), count: 256)
 
     let shared = SharedState()
@@ -102,20 +72,6 @@ public final class Pipeline: @unchecked Sendable {
         }
     }
 
-    /// A fetch gate over a consumer's partitions, as `KafkaConsumer` names them.
-    typealias PartitionGate = FetchGate<(topic: String, partition: Int32)>
-
-    struct PartitionKey: Hashable {
-        let topic: String
-        let partition: Int32
-
-        /// Hashes the partition only: there are one or two topics, and hashing the name for
-        /// every message would cost more than the rare collision.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(partition)
-        }
-    }
-
     /// Creates the Kafka clients (nothing connects until `run`). Fails on an invalid
     /// librdkafka property with librdkafka's own message.
     public init(settings: Settings, environment: [String: String], logger: Logger) throws(KafkaError) {
@@ -132,26 +88,29 @@ public final class Pipeline: @unchecked Sendable {
             wakeup.ring()
         }
         let common = Self.clientProperties(brokers: settings.brokers)
-        consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(
-                Self.inputConsumerProperties(brokers: settings.brokers, group: settings.groupID)
-                    + settings.kafkaProperties + settings.consumerProperties),
-            context: KafkaClientContext(logger: logger, onFatalError: onFatal))
-        retrying = settings.retrier != .off
-        targetWorkers = settings.workers
-        if settings.retrier == .off {
-            retryConsumer = nil
-        } else {
-            retryConsumer = try KafkaConsumer(
+        input = ConsumerFeed(
+            try KafkaConsumer(
                 configuration: KafkaConfiguration(
-                    common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
-                        + settings.consumerProperties),
-                context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+                    Self.inputConsumerProperties(brokers: settings.brokers, group: settings.groupID)
+                        + settings.kafkaProperties + settings.consumerProperties),
+                context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
+        pool = WorkerPool(
+            size: settings.workers, keepsWorkers: settings.protocolKind != .exec, maximumFrameBytes: settings.maxFrameBytes)
+        if settings.retrier == .off {
+            retrier = nil
+        } else {
+            retrier = ConsumerFeed(
+                try KafkaConsumer(
+                    configuration: KafkaConfiguration(
+                        common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
+                            + settings.consumerProperties),
+                    context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
         }
-        producer = try KafkaProducer(
-            configuration: KafkaConfiguration(
-                Self.producerProperties(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
-            context: KafkaClientContext(logger: logger, onFatalError: onFatal))
+        outputs = OutputProducer(
+            try KafkaProducer(
+                configuration: KafkaConfiguration(
+                    Self.producerProperties(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
+                context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
         // Plugins get the original demo's variables with the values in effect, wherever
         // they were set (command line, environment or config file).
         var environment = environment.merging(settings.demoVariables) { $1 }
@@ -159,17 +118,13 @@ public final class Pipeline: @unchecked Sendable {
         environment["SLUICE_PROTOCOL_VERSION"] = "1"
         let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
         childEnvironment = environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
-        // Protocol exec starts a process per message instead of keeping a pool.
-        if settings.protocolKind != .exec {
-            workers = (1...settings.workers).map { Worker(id: $0, maximumFrameBytes: settings.maxFrameBytes) }
-        }
-        consumer.client.context.onRebalance = { [unowned self] handle, error, list in
+        input.consumer.client.context.onRebalance = { [unowned self] handle, error, list in
             self.handleRebalance(handle, error: error, partitions: list, isRetry: false)
         }
-        retryConsumer?.client.context.onRebalance = { [unowned self] handle, error, list in
+        retrier?.consumer.client.context.onRebalance = { [unowned self] handle, error, list in
             self.handleRebalance(handle, error: error, partitions: list, isRetry: true)
         }
-        producer.client.context.onDelivery = { [unowned self] message in
+        outputs.producer.client.context.onDelivery = { [unowned self] message in
             self.handleDelivery(message)
         }
     }
@@ -246,14 +201,13 @@ public final class Pipeline: @unchecked Sendable {
     var fatalError: String? { shared.withLock { $0.fatalError } }
 
     func publishStatistics() {
-        counters.inFlight = table.count
-        counters.runningWorkers = workers.filter(\.life.isUp).count
-        counters.assignedPartitions = partitions.count
-        counters.paused = fetchGate.isHeldBack
-        let snapshot = counters
+        figures.counters.inFlight = table.count
+        figures.counters.runningWorkers = pool.workers.filter(\.life.isUp).count
+        figures.counters.assignedPartitions = partitions.count
+        figures.counters.paused = input.isHeldBack
+        let snapshot = figures.counters
         let health = PipelineHealth(
-            lastTick: .now, ready: notifiedReady && !shuttingDown,
-            notReadyReason: shuttingDown ? "stopping" : notifiedReady ? nil : "not yet in the group with its workers running")
+            lastTick: .now, ready: readiness.isReady, notReadyReason: readiness.notReadyReason)
         shared.withLock {
             $0.statistics = snapshot
             $0.health = health

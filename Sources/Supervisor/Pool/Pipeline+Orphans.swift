@@ -25,6 +25,6 @@ extension Pipeline {
     }
 
     private func isOwnChild(_ pid: pid_t) -> Bool {
-        workers.contains { $0.process?.pid == pid } || execRuns.values.contains { $0.process.pid == pid }
+        pool.isChild(pid) || execRuns.all.contains { $0.process.pid == pid }
     }
 }

@@ -9,22 +9,22 @@ extension Pipeline {
     /// counted apart from the input's), so a long delay never holds back a shorter one
     /// behind it, nor the input; past the limits the partitions are paused.
     func pollRetryConsumer() {
-        guard let retryConsumer else { return }
+        guard let retrier else { return }
         for _ in 0..<1000 where !isFull(table.retries) {
-            guard let message = retryConsumer.poll() else {
-                retryConsumerHasEvents = false
+            guard let message = retrier.consumer.poll() else {
+                retrier.hasEvents = false
                 break
             }
             acceptRetry(message)
         }
-        if !retryFetchGate.holds(.saturated) && isFull(table.retries) {
-            apply(retryFetchGate.hold(.saturated, assigned: assignedPartitions(retry: true)), to: retryConsumer)
+        if !retrier.holds(.saturated) && isFull(table.retries) {
+            retrier.hold(.saturated)
         }
     }
 
     private func acceptRetry(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
         guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
-            let progress = partitions[PartitionKey(topic: settings.transientTopic, partition: message.pointee.partition)],
+            let progress = partitions[topic: settings.transientTopic, partition: message.pointee.partition],
             !progress.isRevoked
         else {
             rd_kafka_message_destroy(message)
@@ -48,8 +48,8 @@ extension Pipeline {
             table[slot].stage = .republishing
             republish(slot: slot)
         }
-        if retryFetchGate.holds(.saturated) && retrying && isHalfEmpty(table.retries), let retryConsumer {
-            apply(retryFetchGate.release(.saturated, assigned: assignedPartitions(retry: true)), to: retryConsumer)
+        if let retrier, retrier.holds(.saturated) && retrier.isTaking && isHalfEmpty(table.retries) {
+            retrier.release(.saturated)
         }
     }
 
@@ -65,7 +65,7 @@ extension Pipeline {
         let headers = OutputHeaders.copyOfHeaders(record.message, extra: 1)
         for name in OutputHeaders.perFailure { _ = rd_kafka_header_remove(headers, name) }
         OutputHeaders.set(headers, OutputHeaders.attempt, String(record.attempt + 1))
-        let error = producer.produce(
+        let error = outputs.producer.produce(
             topic: settings.inputTopic, preferring: OutputHeaders.originalPartition(of: record.message, in: settings.inputTopic),
             key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -102,7 +102,7 @@ extension Pipeline {
     func handBack(slot: Int) {
         let record = table[slot]
         let headers = OutputHeaders.copyOfHeaders(record.message, extra: 0)
-        let error = producer.produce(
+        let error = outputs.producer.produce(
             topic: settings.transientTopic, preferring: record.progress.partition, key: record.key, value: record.value,
             headers: headers, token: UInt(slot + 1))
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {

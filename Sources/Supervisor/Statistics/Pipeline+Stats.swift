@@ -6,21 +6,21 @@ extension Pipeline {
     func statsReport() -> StatsReport {
         publishStatistics()
         return StatsReport(
-            uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds), statistics: counters,
-            rates: throughput.rates(),
-            latencies: [pluginLatency.report(name: "plugin"), processingLatency.report(name: "processing")],
+            uptimeSeconds: figures.uptimeSeconds(at: .now), statistics: figures.counters,
+            rates: figures.rates(),
+            latencies: figures.latencies,
             retries: RetryReport(
-                scheduled: counters.transient, retried: counters.retried, exhausted: counters.retriesExhausted,
+                scheduled: figures.counters.transient, retried: figures.counters.retried, exhausted: figures.counters.retriesExhausted,
                 waiting: heldRetries.count),
             partitions: partitionReports())
     }
 
     /// Position, end and lag of each assigned partition, from what the consumers last saw.
     func partitionReports() -> [PartitionReport] {
-        partitions.values.filter { !$0.isRevoked }
+        partitions.all.filter { !$0.isRevoked }
             .sorted { ($0.isRetry ? 1 : 0, $0.topic, $0.partition) < ($1.isRetry ? 1 : 0, $1.topic, $1.partition) }
             .map { progress in
-                let client = progress.isRetry ? retryConsumer : consumer
+                let client = progress.isRetry ? retrier?.consumer : input.consumer
                 let high = client?.cachedHighWatermark(topic: progress.topic, partition: progress.partition)
                 // Nothing consumed yet: the consumer's fetch position, if it has one.
                 let position = progress.position

@@ -1,0 +1,64 @@
+/// The partitions this process owns now, the input's and the retrier's, each with its
+/// commit position (`PartitionProgress`), and the ones whose position moved since the
+/// last time positions were handed to librdkafka.
+struct AssignedPartitions {
+    private struct Key: Hashable {
+        let topic: String
+        let partition: Int32
+
+        /// Hashes the partition only: there are one or two topics, and hashing the name for
+        /// every message would cost more than the rare collision.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(partition)
+        }
+    }
+
+    private var byKey: [Key: PartitionProgress] = [:]
+    private var moved: [PartitionProgress] = []
+
+    subscript(topic topic: String, partition partition: Int32) -> PartitionProgress? {
+        byKey[Key(topic: topic, partition: partition)]
+    }
+
+    /// Every owned partition, in no order.
+    var all: some Collection<PartitionProgress> { byKey.values }
+
+    var count: Int { byKey.count }
+
+    /// A partition librdkafka has just assigned: tracked from nothing.
+    mutating func add(topic: String, partition: Int32, isRetry: Bool) {
+        byKey[Key(topic: topic, partition: partition)] = PartitionProgress(topic: topic, partition: partition, isRetry: isRetry)
+    }
+
+    /// A partition that is gone (its moved position, if any, is still handed over).
+    mutating func remove(_ progress: PartitionProgress) {
+        byKey[Key(topic: progress.topic, partition: progress.partition)] = nil
+    }
+
+    /// Finishes `offset` of `progress`; returns true when its commit position moved.
+    mutating func finish(_ offset: Int64, of progress: PartitionProgress) -> Bool {
+        guard progress.finish(offset) else { return false }
+        moved.append(progress)
+        return true
+    }
+
+    /// The positions that moved since the last call, for the input consumer and for the
+    /// retrier's, each marked as handed over.
+    mutating func takeMovedPositions() -> (input: [Position], retry: [Position]) {
+        var input: [Position] = []
+        var retry: [Position] = []
+        for progress in moved {
+            guard let next = progress.storable else { continue }
+            if progress.isRetry {
+                retry.append((progress.topic, progress.partition, next))
+            } else {
+                input.append((progress.topic, progress.partition, next))
+            }
+            progress.markStored()
+        }
+        moved.removeAll(keepingCapacity: true)
+        return (input, retry)
+    }
+
+    typealias Position = (topic: String, partition: Int32, next: Int64)
+}

@@ -1,0 +1,65 @@
+/// A consumer the loop takes messages from (the input, or the retrier's transient-failure
+/// topic) with what the loop knows of it: whether a poll may find something, whether
+/// messages are taken now, the partitions it owns and the fetch gate over them. Every
+/// pause and resume of its partitions goes through here, so the gate and librdkafka
+/// cannot disagree.
+final class ConsumerFeed {
+    typealias Partition = (topic: String, partition: Int32)
+
+    let consumer: KafkaConsumer
+    /// Rung by librdkafka when the consumer's queue gets events; epoll wakes the loop.
+    let bell = NotificationPipe()
+    /// Whether a poll may find something: set by the bell (and once a second, to stay
+    /// within max.poll.interval.ms), cleared by a poll that finds nothing.
+    var hasEvents = true
+    /// Whether the loop takes messages from it: off for good once the stop begins or when
+    /// this process takes none (the retrier alone, kafka-native plugins); off for a moment
+    /// while a revoke lets started work finish.
+    var isTaking = true
+    /// The last time it was polled (for the input: how long the full pool has left it).
+    var lastPoll = ContinuousClock.now
+    private var gate = FetchGate<Partition>()
+    private var assigned: [Partition] = []
+
+    init(_ consumer: KafkaConsumer) {
+        self.consumer = consumer
+    }
+
+    /// Whether any reason holds fetching back: polling takes only what was fetched before.
+    var isClosed: Bool { gate.isClosed }
+
+    /// Whether fetching is held back for a reason an operator is shown (`FetchGate.isHeldBack`).
+    var isHeldBack: Bool { gate.isHeldBack }
+
+    func holds(_ reason: FetchGate<Partition>.Reason) -> Bool { gate.holds(reason) }
+
+    /// Holds fetching back for `reason`: the first reason pauses the partitions.
+    func hold(_ reason: FetchGate<Partition>.Reason) {
+        apply(gate.hold(reason, assigned: assigned))
+    }
+
+    /// Ends `reason`: the last one resumes the partitions.
+    func release(_ reason: FetchGate<Partition>.Reason) {
+        apply(gate.release(reason, assigned: assigned))
+    }
+
+    /// Partitions librdkafka has just assigned: paused at once while a reason holds.
+    func assign(_ partitions: [Partition]) {
+        assigned += partitions
+        apply(gate.assigned(partitions))
+    }
+
+    /// Partitions librdkafka has just taken away: their pause is cleared as they leave.
+    func revoke(_ partitions: [Partition]) {
+        assigned.removeAll { owned in partitions.contains { $0 == owned } }
+        apply(gate.revoked(partitions))
+    }
+
+    private func apply(_ action: FetchGate<Partition>.Action?) {
+        switch action {
+        case .pause(let partitions): consumer.pause(partitions)
+        case .resume(let partitions): consumer.resume(partitions)
+        case nil: break
+        }
+    }
+}
