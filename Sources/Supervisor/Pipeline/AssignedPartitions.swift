@@ -2,22 +2,11 @@
 /// commit position (`PartitionProgress`), and the ones whose position moved since the
 /// last time positions were handed to librdkafka.
 struct AssignedPartitions {
-    private struct Key: Hashable {
-        let topic: String
-        let partition: Int32
-
-        /// Hashes the partition only: there are one or two topics, and hashing the name for
-        /// every message would cost more than the rare collision.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(partition)
-        }
-    }
-
-    private var byKey: [Key: PartitionProgress] = [:]
+    private var byKey: [TopicPartition: PartitionProgress] = [:]
     private var moved: [PartitionProgress] = []
 
     subscript(topic topic: String, partition partition: Int32) -> PartitionProgress? {
-        byKey[Key(topic: topic, partition: partition)]
+        byKey[TopicPartition(topic: topic, partition: partition)]
     }
 
     /// Every owned partition, in no order.
@@ -27,12 +16,12 @@ struct AssignedPartitions {
 
     /// A partition librdkafka has just assigned: tracked from nothing.
     mutating func add(topic: String, partition: Int32, isRetry: Bool) {
-        byKey[Key(topic: topic, partition: partition)] = PartitionProgress(topic: topic, partition: partition, isRetry: isRetry)
+        byKey[TopicPartition(topic: topic, partition: partition)] = PartitionProgress(topic: topic, partition: partition, isRetry: isRetry)
     }
 
     /// A partition that is gone (its moved position, if any, is still handed over).
     mutating func remove(_ progress: PartitionProgress) {
-        byKey[Key(topic: progress.topic, partition: progress.partition)] = nil
+        byKey[TopicPartition(topic: progress.topic, partition: progress.partition)] = nil
     }
 
     /// Finishes `offset` of `progress`; returns true when its commit position moved.

@@ -4,7 +4,7 @@
 /// pause and resume of its partitions goes through here, so the gate and librdkafka
 /// cannot disagree.
 final class ConsumerFeed {
-    typealias Partition = (topic: String, partition: Int32)
+    typealias Reason = FetchGate<TopicPartition>.Reason
 
     let consumer: KafkaConsumer
     /// Rung by librdkafka when the consumer's queue gets events; epoll wakes the loop.
@@ -18,8 +18,7 @@ final class ConsumerFeed {
     var isTaking = true
     /// The last time it was polled (for the input: how long the full pool has left it).
     var lastPoll = ContinuousClock.now
-    private var gate = FetchGate<Partition>()
-    private var assigned: [Partition] = []
+    private var gate = FetchGate<TopicPartition>()
 
     init(_ consumer: KafkaConsumer) {
         self.consumer = consumer
@@ -31,34 +30,32 @@ final class ConsumerFeed {
     /// Whether fetching is held back for a reason an operator is shown (`FetchGate.isHeldBack`).
     var isHeldBack: Bool { gate.isHeldBack }
 
-    func holds(_ reason: FetchGate<Partition>.Reason) -> Bool { gate.holds(reason) }
+    func holds(_ reason: Reason) -> Bool { gate.holds(reason) }
 
     /// Holds fetching back for `reason`: the first reason pauses the partitions.
-    func hold(_ reason: FetchGate<Partition>.Reason) {
-        apply(gate.hold(reason, assigned: assigned))
+    func hold(_ reason: Reason) {
+        apply(gate.hold(reason))
     }
 
     /// Ends `reason`: the last one resumes the partitions.
-    func release(_ reason: FetchGate<Partition>.Reason) {
-        apply(gate.release(reason, assigned: assigned))
+    func release(_ reason: Reason) {
+        apply(gate.release(reason))
     }
 
     /// Partitions librdkafka has just assigned: paused at once while a reason holds.
-    func assign(_ partitions: [Partition]) {
-        assigned += partitions
-        apply(gate.assigned(partitions))
+    func assign(_ partitions: [TopicPartition]) {
+        apply(gate.assign(partitions))
     }
 
     /// Partitions librdkafka has just taken away: their pause is cleared as they leave.
-    func revoke(_ partitions: [Partition]) {
-        assigned.removeAll { owned in partitions.contains { $0 == owned } }
-        apply(gate.revoked(partitions))
+    func revoke(_ partitions: [TopicPartition]) {
+        apply(gate.revoke(partitions))
     }
 
-    private func apply(_ action: FetchGate<Partition>.Action?) {
+    private func apply(_ action: FetchGate<TopicPartition>.Action?) {
         switch action {
-        case .pause(let partitions): consumer.pause(partitions)
-        case .resume(let partitions): consumer.resume(partitions)
+        case .pause(let partitions): consumer.pause(partitions.map { ($0.topic, $0.partition) })
+        case .resume(let partitions): consumer.resume(partitions.map { ($0.topic, $0.partition) })
         case nil: break
         }
     }

@@ -1,11 +1,12 @@
 /// Whether a consumer's partitions are fetched, and every reason they are not. The parts
-/// that own a reason hold and release it; the gate answers with what to do to librdkafka's
-/// partitions, and the caller does it. It is the one place that decides a pause, so a
-/// reason cannot be forgotten, and a partition cannot stay paused across a rebalance:
-/// librdkafka keeps an application pause across revoke and re-assign ("partitions will
-/// remain paused after a rebalance and re-assignment"), so the gate clears it as a
-/// partition leaves and sets it again on assignment only while a reason holds.
-struct FetchGate<Partition> {
+/// that own a reason hold and release it, and librdkafka's rebalances tell it which
+/// partitions are assigned; the gate answers with what to do to those partitions, and the
+/// caller does it. It is the one place that decides a pause, so a reason cannot be
+/// forgotten, and a partition cannot stay paused across a rebalance: librdkafka keeps an
+/// application pause across revoke and re-assign ("partitions will remain paused after a
+/// rebalance and re-assignment"), so the gate clears it as a partition leaves and sets it
+/// again on assignment only while a reason holds.
+struct FetchGate<Partition: Equatable> {
     enum Reason {
         /// The input: the pool gave no verdict for a long time with the buffer full
         /// (`longestUnpolled`). The retrier: it holds as many failures as it may.
@@ -25,6 +26,8 @@ struct FetchGate<Partition> {
     }
 
     private var reasons: Set<Reason> = []
+    /// The partitions assigned now, in the order they came.
+    private(set) var assigned: [Partition] = []
     /// Whether librdkafka has the assigned partitions paused now.
     private(set) var partitionsPaused = false
 
@@ -40,34 +43,36 @@ struct FetchGate<Partition> {
 
     /// Starts holding fetching back for `reason`: pauses the assigned partitions if it is
     /// the first reason.
-    mutating func hold(_ reason: Reason, assigned: @autoclosure () -> [Partition]) -> Action? {
+    mutating func hold(_ reason: Reason) -> Action? {
         reasons.insert(reason)
-        return settle(assigned)
+        return settle()
     }
 
     /// Ends `reason`: resumes the assigned partitions if it was the last.
-    mutating func release(_ reason: Reason, assigned: @autoclosure () -> [Partition]) -> Action? {
+    mutating func release(_ reason: Reason) -> Action? {
         reasons.remove(reason)
-        return settle(assigned)
+        return settle()
     }
 
     /// Newly assigned partitions: paused at once while a reason holds, else librdkafka
     /// fetches them.
-    func assigned(_ partitions: [Partition]) -> Action? {
-        partitionsPaused && !partitions.isEmpty ? .pause(partitions) : nil
+    mutating func assign(_ partitions: [Partition]) -> Action? {
+        assigned += partitions
+        return partitionsPaused && !partitions.isEmpty ? .pause(partitions) : nil
     }
 
     /// Partitions taken away: their pause is cleared as they leave (no longer assigned,
     /// nothing is fetched), so none comes back paused for a reason long gone.
-    func revoked(_ partitions: [Partition]) -> Action? {
-        partitions.isEmpty ? nil : .resume(partitions)
+    mutating func revoke(_ partitions: [Partition]) -> Action? {
+        assigned.removeAll { partitions.contains($0) }
+        return partitions.isEmpty ? nil : .resume(partitions)
     }
 
-    private mutating func settle(_ assigned: () -> [Partition]) -> Action? {
+    private mutating func settle() -> Action? {
         guard isClosed != partitionsPaused else { return nil }
         partitionsPaused = isClosed
-        return partitionsPaused ? .pause(assigned()) : .resume(assigned())
+        return partitionsPaused ? .pause(assigned) : .resume(assigned)
     }
 }
 
-extension FetchGate.Action: Equatable where Partition: Equatable {}
+extension FetchGate.Action: Equatable {}

@@ -100,7 +100,7 @@ extension Pipeline {
             if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
                 logger.error("\(failure)")
             }
-            feed(isRetry: isRetry).assign(entries.map { (topic: $0.topic, partition: $0.partition) })
+            feed(isRetry: isRetry).assign(entries.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
             logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
             if isRetry == (settings.retrier == .only) { readiness.joinedGroup() }
         default:
@@ -133,8 +133,8 @@ extension Pipeline {
                 logger.error("\(failure)")
             }
             // A pause librdkafka would keep across revoke and re-assign is cleared as the
-            // partitions leave (`FetchGate.revoked`).
-            feed(isRetry: isRetry).revoke(entries.map { (topic: $0.topic, partition: $0.partition) })
+            // partitions leave (`FetchGate.revoke`).
+            feed(isRetry: isRetry).revoke(entries.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
             for progress in revoked { partitions.remove(progress) }
             logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
         }
