@@ -47,7 +47,7 @@ final class ConsumerFeed {
         apply(gate.assign(partitions))
     }
 
-    /// Partitions librdkafka has just taken away: their pause is cleared as they leave.
+    /// Partitions librdkafka has just taken away: a pause is cleared as they leave.
     func revoke(_ partitions: [TopicPartition]) {
         apply(gate.revoke(partitions))
     }

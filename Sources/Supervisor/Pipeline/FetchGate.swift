@@ -61,11 +61,15 @@ struct FetchGate<Partition: Equatable> {
         return partitionsPaused && !partitions.isEmpty ? .pause(partitions) : nil
     }
 
-    /// Partitions taken away: their pause is cleared as they leave (no longer assigned,
-    /// nothing is fetched), so none comes back paused for a reason long gone.
+    /// Partitions taken away: a pause is cleared as they leave (no longer assigned,
+    /// nothing is fetched), so none comes back paused for a reason long gone. Partitions
+    /// that are not paused are left alone: librdkafka before 2.4 mishandles resuming one
+    /// that is not paused (the resume bumps the partition's fetch version and is then
+    /// discarded, and fetching can restart from a stale position: librdkafka #4637,
+    /// #4686), which after a loss and re-assignment can skip what was never finished.
     mutating func revoke(_ partitions: [Partition]) -> Action? {
         assigned.removeAll { partitions.contains($0) }
-        return partitions.isEmpty ? nil : .resume(partitions)
+        return partitionsPaused && !partitions.isEmpty ? .resume(partitions) : nil
     }
 
     private mutating func settle() -> Action? {

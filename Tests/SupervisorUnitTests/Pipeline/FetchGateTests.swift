@@ -61,6 +61,19 @@ struct FetchGateTests {
         #expect(gate.revoke([]) == nil)
     }
 
+    /// Partitions revoked or lost while fetched are not resumed: librdkafka before 2.4 can
+    /// restart such a partition's fetching from a stale position after a resume that finds
+    /// it not paused (#4637, #4686), which skipped messages after a loss and re-assignment.
+    @Test func aPartitionRevokedWhileFetchedIsNotResumed() {
+        var gate = gateWithThree()
+        #expect(gate.revoke([1]) == nil, "not paused: nothing to clear")
+        #expect(gate.assigned == [0, 2])
+        _ = gate.hold(.saturated)
+        _ = gate.release(.saturated)
+        #expect(gate.revoke([2]) == nil, "paused once, fetched again: nothing to clear")
+        #expect(gate.assign([1, 2]) == nil)
+    }
+
     @Test func theStopIsNotShownAsHeldBack() {
         var gate = gateWithThree()
         #expect(gate.hold(.stopping) == .pause([0, 1, 2]))
