@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "SluiceHarness",
             dependencies: [
-                "Supervisor", "CRdKafka", "CProcess", "PluginProtocol", "SluiceControl", "SluiceSupport",
+                "Supervisor", "CProcess", "PluginProtocol", "SluiceControl", "SluiceSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

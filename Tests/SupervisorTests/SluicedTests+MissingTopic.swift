@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Testing
 
@@ -17,7 +16,7 @@ extension SluicedTests {
                 partition: Int32(index % 4))
         }
         try cluster.produce(sent)
-        cluster.cluster.setTopicError(cluster.success, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+        cluster.cluster.setTopicError(cluster.success, .unknownTopicOrPartition)
         // librdkafka waits topic.metadata.propagation.max.ms (30 s) for a missing topic to
         // appear before it fails the writes.
         let sluiced = try SluicedProcess(
@@ -28,7 +27,7 @@ extension SluicedTests {
         try await Task.sleep(for: .seconds(10))
         let failureLines = sluiced.output.split(separator: "\n").filter { $0.contains("Unknown topic") }
         #expect(failureLines.count == 1, "\(failureLines.count) lines:\n\(failureLines.prefix(5).joined(separator: "\n"))")
-        cluster.cluster.setTopicError(cluster.success, RD_KAFKA_RESP_ERR_NO_ERROR)
+        cluster.cluster.setTopicError(cluster.success, nil)
         let outputs = try cluster.collectOutputs(expected: sent.count)
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
         #expect(try await sluiced.waitForLog("go through again"))

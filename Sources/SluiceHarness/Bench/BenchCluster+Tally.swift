@@ -1,5 +1,4 @@
 import Supervisor
-import CRdKafka
 
 /// Where each input id ended up after a bench run.
 struct OutputTally {
@@ -21,7 +20,7 @@ extension BenchCluster {
         var seen = [UInt8](repeating: 0, count: expected)
         var tally = OutputTally()
         tally.unreadable = try readAll(topics: topics, partitions: partitions) { message in
-            tally.perTopic[String(cString: rd_kafka_topic_name(message.pointee.rkt)), default: 0] += 1
+            tally.perTopic[message.topic, default: 0] += 1
             guard let id = OutputHeaders.integer(Self.idHeader, of: message), id >= 0, id < expected else {
                 tally.unreadable += 1
                 return
@@ -38,10 +37,10 @@ extension BenchCluster {
     /// (dropped by the mock's retention). Messages written meanwhile are left out: a fast
     /// partition must not end the read before a slow one was read to its end.
     func readAll(
-        topics: [String], partitions: Int32, _ body: (UnsafeMutablePointer<rd_kafka_message_t>) -> Void
+        topics: [String], partitions: Int32, _ body: (KafkaMessage) -> Void
     ) throws(KafkaError) -> Int {
         var ends: [String: [Int64]] = [:]
-        for entry in try offsets(topics: topics, partitions: partitions, at: Int64(RD_KAFKA_OFFSET_END)) {
+        for entry in try offsets(topics: topics, partitions: partitions, at: KafkaOffset.end) {
             ends[entry.topic, default: Array(repeating: 0, count: Int(partitions))][Int(entry.partition)] = entry.offset
         }
         let consumer = try KafkaConsumer(
@@ -50,19 +49,17 @@ extension BenchCluster {
             ]),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         try consumer.assign(
-            topics.flatMap { topic in (0..<partitions).map { (topic, $0, Int64(RD_KAFKA_OFFSET_BEGINNING)) } })
+            topics.flatMap { topic in (0..<partitions).map { (topic, $0, KafkaOffset.beginning) } })
         var unread = ends.values.reduce(0) { $0 + $1.reduce(0) { $0 + max(0, Int($1)) } }
         var idle = 0
         while unread > 0 && idle < 100 {
-            guard let message = consumer.poll(timeoutMilliseconds: 100) else {
+            guard let polled = consumer.poll(timeoutMilliseconds: 100) else {
                 idle += 1
                 continue
             }
-            defer { rd_kafka_message_destroy(message) }
-            let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
-            guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
-                message.pointee.offset < ends[topic]?[Int(message.pointee.partition)] ?? 0
-            else { continue }
+            guard case .success(let message) = polled, message.offset < ends[message.topic]?[Int(message.partition)] ?? 0 else {
+                continue
+            }
             idle = 0
             unread -= 1
             body(message)

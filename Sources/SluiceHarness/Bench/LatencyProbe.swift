@@ -1,4 +1,3 @@
-import CRdKafka
 import Glibc
 import Histogram
 import SluiceSupport
@@ -25,7 +24,7 @@ final class LatencyProbe {
                 ("fetch.wait.max.ms", "10"),
             ]),
             context: KafkaClientContext(logger: cluster.logger, onFatalError: { _ in }))
-        try consumer.assign((0..<partitions).map { (outputTopic, $0, Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+        try consumer.assign((0..<partitions).map { (outputTopic, $0, KafkaOffset.beginning) })
     }
 
     /// Offers a trickle (10 a second) until the subject answers, then `rate` messages a
@@ -57,11 +56,9 @@ final class LatencyProbe {
                 offer(id: offered, to: topic)
                 offered += 1
             }
-            _ = rd_kafka_poll(producer.client.handle, 0)
+            producer.serveDeliveryReports()
             if let window, let end = window.end, arrived >= end - window.first || now - lastArrival > .seconds(10) { break }
-            guard let message = consumer.poll(timeoutMilliseconds: 1) else { continue }
-            defer { rd_kafka_message_destroy(message) }
-            guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
+            guard case .success(let message) = consumer.poll(timeoutMilliseconds: 1),
                 let sent = OutputHeaders.integer(Self.sentHeader, of: message),
                 let id = OutputHeaders.integer(BenchCluster.idHeader, of: message)
             else { continue }
@@ -77,13 +74,12 @@ final class LatencyProbe {
     }
 
     private func offer(id: Int, to topic: String) {
-        let headers = rd_kafka_headers_new(2)!
-        OutputHeaders.add(headers, BenchCluster.idHeader, String(id))
-        OutputHeaders.add(headers, Self.sentHeader, String(Self.monotonicNanoseconds()))
+        let headers = KafkaHeaders(capacity: 2)
+        headers.add(BenchCluster.idHeader, String(id))
+        headers.add(Self.sentHeader, String(Self.monotonicNanoseconds()))
         let value = Array(#"{"sensor_id":"sensor-1","type":"temperature","value":21.5,"unit":"C","seq":\#(id)}"#.utf8)
         let key = Array("sensor-\(id % 12)".utf8)
-        let error = producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR { rd_kafka_headers_destroy(headers) }
+        _ = producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
     }
 
     static func monotonicNanoseconds() -> Int64 {

@@ -1,5 +1,4 @@
 import Supervisor
-import CRdKafka
 import Foundation
 import Glibc
 
@@ -7,7 +6,7 @@ import Glibc
 public struct MachineDescription: Sendable {
     public var lines: [String]
     /// The version of the librdkafka this process (and sluiced, by default) runs on.
-    public var librdkafka = String(cString: rd_kafka_version_str())
+    public var librdkafka = KafkaClient.librdkafkaVersion
 
     static func current() -> MachineDescription {
         func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
@@ -25,7 +24,7 @@ public struct MachineDescription: Sendable {
         return MachineDescription(lines: [
             "CPU: \(field(read("/proc/cpuinfo"), "model name") ?? "?"), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores online; memory \(memory)",
             "OS: \(os), Linux \(release)",
-            "librdkafka \(String(cString: rd_kafka_version_str())) (sluiced, its tools and the mock cluster)",
+            "librdkafka \(KafkaClient.librdkafkaVersion) (sluiced, its tools and the mock cluster)",
             "Python: " + (PythonProbe.run(
                 "import sys\ntry:\n import confluent_kafka as c; k = f', confluent-kafka {c.__version__} (librdkafka {c.libversion()[0]})'\nexcept ImportError: k = ', no confluent-kafka'\nprint(sys.version.split()[0] + k)"
             ) ?? "not found"),

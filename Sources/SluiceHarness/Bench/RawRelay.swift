@@ -1,6 +1,5 @@
 import Supervisor
 import CProcess
-import CRdKafka
 import Glibc
 import Logging
 
@@ -36,9 +35,7 @@ public final class RawRelay: @unchecked Sendable {
             configuration: KafkaConfiguration(Pipeline.producerProperties(brokers: brokers)),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer.client.context.onDelivery = { [unowned self] report in self.delivered(report) }
-        consumer.client.context.onRebalance = { [unowned self] handle, error, list in
-            self.rebalance(handle, error: error, partitions: list)
-        }
+        consumer.client.context.onRebalance = { [unowned self] event in self.rebalance(event) }
     }
 
     /// Relays until SIGTERM or SIGINT, then delivers what it holds, stores the offsets and
@@ -83,34 +80,26 @@ public final class RawRelay: @unchecked Sendable {
     /// Relays up to a batch; false when the consumer queue is empty.
     private func takeBatch() -> Bool {
         for _ in 0..<1000 {
-            guard let message = consumer.poll() else { return false }
-            defer { rd_kafka_message_destroy(message) }
-            guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
-                let progress = partitions[message.pointee.partition]
-            else { continue }
-            progress.track(message.pointee.offset)
-            relay(message, token: UInt(message.pointee.partition) << 48 | UInt(message.pointee.offset))
+            guard let polled = consumer.poll() else { return false }
+            guard case .success(let message) = polled, let progress = partitions[message.partition] else { continue }
+            progress.track(message.offset)
+            relay(message, token: UInt(message.partition) << 48 | UInt(message.offset))
         }
         return true
     }
 
-    private func relay(_ message: UnsafeMutablePointer<rd_kafka_message_t>, token: UInt) {
-        let key = message.pointee.key.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len) }
-        let value = message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
-        let headers = OutputHeaders.copyOfHeaders(message, extra: 0)
+    private func relay(_ message: KafkaMessage, token: UInt) {
+        let headers = message.copyOfHeaders(capacity: 0)
         let error = producer.waitingForQueueSpace {
-            producer.produce(topic: outputTopic, key: key, value: value, headers: headers, token: token + 1)
+            producer.produce(topic: outputTopic, key: message.key, value: message.value, headers: headers, token: token + 1)
         }
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            rd_kafka_headers_destroy(headers)
-            logger.error("cannot produce: \(String(cString: rd_kafka_err2str(error)))")
-        }
+        if let error { logger.error("\(error)") }
     }
 
-    private func delivered(_ report: UnsafePointer<rd_kafka_message_t>) {
-        let token = UInt(bitPattern: report.pointee._private) - 1
-        guard report.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            logger.error("delivery failed: \(String(cString: rd_kafka_err2str(report.pointee.err)))")
+    private func delivered(_ report: DeliveryReport) {
+        let token = report.token - 1
+        if let error = report.error {
+            logger.error("\(error)")
             return
         }
         relayed += 1
@@ -126,18 +115,15 @@ public final class RawRelay: @unchecked Sendable {
         if let error = consumer.storeOffsets(offsets) { logger.error("\(error)") }
     }
 
-    private func rebalance(
-        _ handle: OpaquePointer, error: rd_kafka_resp_err_t, partitions list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
-    ) {
-        let assigning = error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
-        if !assigning {
+    private func rebalance(_ event: RebalanceEvent) {
+        switch event {
+        case .assigned(let assigned):
+            for entry in assigned { partitions[entry.partition] = PartitionProgress(topic: entry.topic, partition: entry.partition) }
+        case .revoked(let revoked, _):
             // Deliver what is in flight so the revoked partitions' offsets are stored.
             _ = producer.flush(timeoutMilliseconds: 30_000)
             storeMoved()
+            for entry in revoked { partitions[entry.partition] = nil }
         }
-        for entry in list.entries {
-            partitions[entry.partition] = assigning ? PartitionProgress(topic: entry.topic, partition: entry.partition) : nil
-        }
-        if let failure = KafkaConsumer.applyRebalance(handle, assigning: assigning, partitions: list) { logger.error("\(failure)") }
     }
 }

@@ -1,5 +1,4 @@
 import Supervisor
-import CRdKafka
 
 extension Chaos {
     /// `make soak`: two sluiced in one group under a steady stream of `options.messages`
@@ -30,9 +29,9 @@ extension Chaos {
     private static var soakFaults: [(ChaosRun) throws -> Void] {
         [
             { try $0.brokerOutage(Int32.random(in: 1...3), seconds: 3) },
-            { $0.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT], times: 5) },
-            { $0.failRequests(.produce, [RD_KAFKA_RESP_ERR_POLICY_VIOLATION], times: 2) },
-            { $0.failRequests(.offsetCommit, [RD_KAFKA_RESP_ERR_NOT_COORDINATOR, RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED], times: 2) },
+            { $0.failRequests(.produce, [.notLeaderForPartition, .requestTimedOut], times: 5) },
+            { $0.failRequests(.produce, [.policyViolation], times: 2) },
+            { $0.failRequests(.offsetCommit, [.notCoordinator, .groupAuthorizationFailed], times: 2) },
             { try $0.moveCoordinator(to: Int32.random(in: 1...3)) },
             { try $0.latencySpike(milliseconds: 500, seconds: 3) },
             { run in

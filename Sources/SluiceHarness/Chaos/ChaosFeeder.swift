@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Logging
 import SluiceSupport
@@ -83,9 +82,9 @@ final class ChaosFeeder: @unchecked Sendable {
             // Without an offset the broker only said "duplicate of a write you retried":
             // the mock says so even for a retried write it never stored, so such an input
             // counts as not acknowledged.
-            guard report.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR, report.pointee.offset >= 0 else { return }
-            let id = Int(bitPattern: report.pointee._private) - 1
-            let position = Position(partition: report.pointee.partition, offset: report.pointee.offset)
+            guard report.error == nil, let offset = report.offset else { return }
+            let id = Int(report.token) - 1
+            let position = Position(partition: report.partition, offset: offset)
             self.state.withLock { $0.positions[id] = position }
         }
         let started = ContinuousClock.now
@@ -96,17 +95,16 @@ final class ChaosFeeder: @unchecked Sendable {
                 producer.serveDeliveryReports()
                 Thread.sleep(until: due)
             }
-            let headers = rd_kafka_headers_new(2)!
-            OutputHeaders.add(headers, BenchCluster.idHeader, String(id))
-            OutputHeaders.add(headers, "route", Self.routes[Self.expectedTopic(of: id)])
+            let headers = KafkaHeaders(capacity: 2)
+            headers.add(BenchCluster.idHeader, String(id))
+            headers.add("route", Self.routes[Self.expectedTopic(of: id)])
             let key = Array("key-\(id % keys)".utf8)
             let value = Array(#"{"seq":\#(id),"note":"chaos"}"#.utf8)
-            let error = producer.waitingForQueueSpace {
-                producer.produce(topic: topic, key: key, value: value, headers: headers, token: UInt(id + 1))
-            }
             // Refused at once (an injected error the client remembers): never acknowledged,
             // so not judged.
-            if error != RD_KAFKA_RESP_ERR_NO_ERROR { rd_kafka_headers_destroy(headers) }
+            _ = producer.waitingForQueueSpace {
+                producer.produce(topic: topic, key: key, value: value, headers: headers, token: UInt(id + 1))
+            }
             state.withLock { $0.sent = id + 1 }
         }
         _ = producer.flush(timeoutMilliseconds: cancelled.isSet ? 0 : 70_000)

@@ -1,5 +1,4 @@
 import Supervisor
-import CRdKafka
 import Foundation
 
 extension ChaosRun {
@@ -74,12 +73,12 @@ extension ChaosRun {
         let unreadable = try cluster.readAll(topics: outputs, partitions: options.partitions) { message in
             figure.outputs += 1
             guard let id = OutputHeaders.integer(BenchCluster.idHeader, of: message).map(Int.init), positions.indices.contains(id),
-                let topic = outputs.firstIndex(of: String(cString: rd_kafka_topic_name(message.pointee.rkt)))
+                let topic = outputs.firstIndex(of: message.topic)
             else {
                 withoutID += 1
                 return
             }
-            let timestamp = rd_kafka_message_timestamp(message, nil)
+            let timestamp = message.timestamp
             guard first[id].topic < 0 else {
                 figure.duplicates += 1
                 let partition = positions[id]?.partition
@@ -89,15 +88,15 @@ extension ChaosRun {
                 } else if !exposed.contains(id) && !moved.contains(partition ?? -1) {
                     // The same write stored again has the first copy's partition and timestamp;
                     // sluiced producing it again would give it a new timestamp.
-                    if first[id] == (Int8(topic), message.pointee.partition, timestamp) { identicalRepeats += 1 }
+                    if first[id] == (Int8(topic), message.partition, timestamp) { identicalRepeats += 1 }
                     figure.unexplainedDuplicates += 1
                     unexplained.append("\(id) (\(inputPosition(positions[id])))")
                 }
                 if Int(first[id].topic) != topic { figure.wrongTopic += 1 }
                 return
             }
-            first[id] = (Int8(topic), message.pointee.partition, timestamp)
-            let source = OutputHeaders.text(OutputHeaders.source, of: message)
+            first[id] = (Int8(topic), message.partition, timestamp)
+            let source = message.header(OutputHeaders.source)
             if topic != ChaosFeeder.expectedTopic(of: id) {
                 let byDesign = topic == 2 && [FailureSource.crash, .timeout, .unproducible].map(\.rawValue).contains(source ?? "")
                 if byDesign { figure.deadLettered += 1 } else { figure.wrongTopic += 1 }
@@ -108,7 +107,7 @@ extension ChaosRun {
                 // dead-lettered) after later ones: the documented exception, which the
                 // output's own headers record.
                 let producedAgain =
-                    OutputHeaders.text(OutputHeaders.deliveryFailed, of: message) != nil || source == FailureSource.unproducible.rawValue
+                    message.header(OutputHeaders.deliveryFailed) != nil || source == FailureSource.unproducible.rawValue
                 if producedAgain { figure.producedAgain += 1 } else { figure.outOfOrder += 1 }
             }
             latestPerKey[slot] = max(latestPerKey[slot], id)

@@ -1,5 +1,4 @@
 import Supervisor
-import CRdKafka
 import Foundation
 import Glibc
 
@@ -31,9 +30,9 @@ extension ChaosRun {
 
     /// Makes the next `times` × `errors.count` requests of a kind fail, cycling through
     /// `errors`, from whichever client sends them (sluiced's or the feeder's).
-    func failRequests(_ request: MockCluster.Request, _ errors: [rd_kafka_resp_err_t], times: Int) {
+    func failRequests(_ request: MockCluster.Request, _ errors: [MockCluster.BrokerError], times: Int) {
         cluster.mock.failNext(request, with: (0..<times).flatMap { _ in errors })
-        let names = errors.map { String(cString: rd_kafka_err2name($0)) }.joined(separator: ", ")
+        let names = errors.map(\.description).joined(separator: ", ")
         note("\(times * errors.count) \(request) requests failed (\(names))")
     }
 

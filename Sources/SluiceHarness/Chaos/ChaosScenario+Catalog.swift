@@ -1,5 +1,4 @@
 import Supervisor
-import CRdKafka
 
 extension ChaosScenario {
     /// Every scenario `make chaos` runs, in order. Faults start once part of the messages
@@ -12,23 +11,23 @@ extension ChaosScenario {
             },
             ChaosScenario(name: "produce requests fail, retriable errors") { run in
                 try run.waitUntilFed(0.3)
-                run.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT], times: 10)
+                run.failRequests(.produce, [.notLeaderForPartition, .requestTimedOut], times: 10)
                 try run.waitUntilFed(0.6)
-                run.failRequests(.produce, [RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND], times: 10)
+                run.failRequests(.produce, [.notEnoughReplicas, .notEnoughReplicasAfterAppend], times: 10)
             },
             ChaosScenario(name: "produce requests fail, non-retriable errors") { run in
                 try run.waitUntilFed(0.3)
-                run.failRequests(.produce, [RD_KAFKA_RESP_ERR_POLICY_VIOLATION], times: 5)
+                run.failRequests(.produce, [.policyViolation], times: 5)
                 try run.waitUntilFed(0.6)
-                run.failRequests(.produce, [RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED], times: 3)
+                run.failRequests(.produce, [.topicAuthorizationFailed], times: 3)
             },
             ChaosScenario(name: "offset commits fail") { run in
                 try run.waitUntilFed(0.3)
                 run.failRequests(
-                    .offsetCommit, [RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT],
+                    .offsetCommit, [.coordinatorNotAvailable, .notCoordinator, .requestTimedOut],
                     times: 3)
                 try run.waitUntilFed(0.6)
-                run.failRequests(.offsetCommit, [RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE, RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED], times: 3)
+                run.failRequests(.offsetCommit, [.offsetMetadataTooLarge, .groupAuthorizationFailed], times: 3)
             },
             ChaosScenario(name: "group coordinator moved") { run in
                 try run.waitUntilFed(0.3)

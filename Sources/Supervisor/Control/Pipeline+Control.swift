@@ -70,7 +70,7 @@ extension Pipeline {
                 stall(of: progress, now: now).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
             },
             paused: input.isHeldBack,
-            protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? execRuns.count : nil,
+            protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? pool.execRuns.count : nil,
             targetWorkers: pool.targetSize, statistics: figures.counters,
             workers: pool.workers.map { worker in
                 WorkerReport(

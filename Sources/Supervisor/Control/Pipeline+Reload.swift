@@ -52,12 +52,11 @@ extension Pipeline {
 
     /// SIGHUP: reload, as `sluicectl reload` does.
     func handleSignals() {
-        signalBell.drain()
+        loop.signalBell.drain()
         _ = reload(requestedBy: "SIGHUP")
     }
 
     func installSignalHandlers() {
-        poller.add(signalBell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.signal))
-        _ = sluice_signal_to_fd(SIGHUP, signalBell.writeFD)
+        _ = sluice_signal_to_fd(SIGHUP, loop.signalBell.writeFD)
     }
 }

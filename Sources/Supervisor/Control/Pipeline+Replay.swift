@@ -18,7 +18,7 @@ extension Pipeline {
         control.waitForReplay(client: client)
         logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopic) for sluicectl: \(filter)")
         let shared = self.shared
-        let wakeup = self.wakeup
+        let wakeup = loop.wakeup
         let logger = self.logger
         let thread = Thread {
             let outcome: Result<ReplayProgress, KafkaError>

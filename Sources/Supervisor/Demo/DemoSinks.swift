@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -36,29 +35,16 @@ final class DemoSinks: Service, @unchecked Sendable {
     private func consumeUntilStopped() {
         var lastSample: [String: ContinuousClock.Instant] = [:]
         while !stop.isSet {
-            guard let message = consumer.poll(timeoutMilliseconds: 200) else { continue }
-            defer { rd_kafka_message_destroy(message) }
-            guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-            let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
+            guard case .success(let message) = consumer.poll(timeoutMilliseconds: 200) else { continue }
+            let topic = message.topic
             counts.withLock { $0[topic, default: 0] += 1 }
             let attempt = OutputHeaders.attempt(of: message)
             // One sample per topic, and one of messages that needed retries, every 5 s.
             let sample = attempt > 1 ? "\(topic) after \(attempt) attempts" : topic
             if lastSample[sample].map({ ContinuousClock.now - $0 >= .seconds(5) }) ?? true {
                 lastSample[sample] = .now
-                let value = message.pointee.payload.map {
-                    String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self)
-                } ?? "null"
-                var reason = ""
-                var headers: OpaquePointer?
-                var bytes: UnsafeRawPointer?
-                var size = 0
-                if rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR,
-                    rd_kafka_header_get_last(headers, OutputHeaders.reason, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
-                    let bytes
-                {
-                    reason = " reason=\"\(String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self))\""
-                }
+                let value = message.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"
+                let reason = message.header(OutputHeaders.reason).map { " reason=\"\($0)\"" } ?? ""
                 logger.info("sink \(sample): \(value.prefix(160))\(reason)")
             }
         }

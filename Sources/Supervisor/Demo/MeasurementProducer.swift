@@ -1,4 +1,3 @@
-import CRdKafka
 import Glibc
 import Logging
 import ServiceLifecycle
@@ -35,8 +34,7 @@ final class MeasurementProducer: Service, @unchecked Sendable {
             let due = Int((ContinuousClock.now - start).inSeconds * Double(ratePerSecond))
             while produced < due && !stop.isSet {
                 let (key, value) = generator.next(sequence: produced)
-                let error = producer.produce(topic: topic, key: key, value: value, headers: nil, token: 1)
-                if error != RD_KAFKA_RESP_ERR_NO_ERROR { break }
+                if producer.produce(topic: topic, key: key, value: value, headers: nil, token: 1) != nil { break }
                 produced += 1
             }
             producer.serveDeliveryReports()

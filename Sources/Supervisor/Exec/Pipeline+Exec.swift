@@ -8,16 +8,16 @@ import PluginProcess
 /// killed and its message fails as transient.
 extension Pipeline {
     func dispatchExec() {
-        while execRuns.count < pool.targetSize, !scheduler.ready.isEmpty, let slot = scheduler.next() {
+        while pool.execRuns.count < pool.targetSize, !scheduler.ready.isEmpty, let slot = scheduler.next() {
             startExec(slot)
         }
     }
 
     private func startExec(_ slot: Int) {
-        let id = execRuns.nextID()
+        let id = pool.execRuns.nextID()
         let process: ChildProcess
         do {
-            process = try spawnPlugin(workerID: id)
+            process = try pool.spawnPlugin(settings.command, workerID: id)
         } catch {
             logger.error("cannot start plugin: \(error); the message fails as transient")
             finishExec(slot, VerdictOutput(verdict: .transient, reason: "cannot start the plugin: \(error)"))
@@ -27,10 +27,10 @@ extension Pipeline {
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
         table[slot].stage = .dispatched(at: .now)
         let run = ExecRun(id: id, slot: slot, process: process, input: table[slot].value.map { Array($0) } ?? [])
-        execRuns.add(run)
-        poller.add(process.stdoutFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStdout, worker: id))
-        poller.add(process.stderrFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStderr, worker: id))
-        poller.add(process.pidFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execExit, worker: id))
+        pool.execRuns.add(run)
+        loop.poller.add(process.stdoutFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStdout, worker: id))
+        loop.poller.add(process.stderrFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStderr, worker: id))
+        loop.poller.add(process.pidFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execExit, worker: id))
         writeExecInput(run)
     }
 
@@ -45,14 +45,14 @@ extension Pipeline {
             } else if errno == EAGAIN {
                 if !run.waitingForWritable {
                     run.waitingForWritable = true
-                    poller.add(run.process.stdinFD, events: UInt32(EPOLLOUT.rawValue), token: EventToken(.execStdin, worker: run.id))
+                    loop.poller.add(run.process.stdinFD, events: UInt32(EPOLLOUT.rawValue), token: EventToken(.execStdin, worker: run.id))
                 }
                 return
             } else if errno != EINTR {
                 break  // EPIPE: it stopped reading; its exit decides
             }
         }
-        if run.waitingForWritable { poller.remove(run.process.stdinFD) }
+        if run.waitingForWritable { loop.poller.remove(run.process.stdinFD) }
         run.process.closeStdin()
     }
 
@@ -72,7 +72,7 @@ extension Pipeline {
             if count < 0 && errno == EINTR { continue }
             if count < 0 && errno == EAGAIN { return }
             run.stdoutEnded = true  // end of file, or a read that cannot succeed
-            poller.remove(run.process.stdoutFD)
+            loop.poller.remove(run.process.stdoutFD)
             return
         }
     }
@@ -82,7 +82,7 @@ extension Pipeline {
         guard !run.stderrEnded else { return }
         if run.stderrLines.readAvailable(from: run.process.stderrFD, maximumReads: exiting ? Int.max : 16) {
             run.stderrEnded = true
-            poller.remove(run.process.stderrFD)
+            loop.poller.remove(run.process.stderrFD)
         }
         run.stderrLines.drainLines { event in
             if case .line(let line) = event { run.stderrTail.append(String(decoding: line, as: UTF8.self)) }
@@ -96,10 +96,10 @@ extension Pipeline {
         readExecOutput(run, exiting: true)
         readExecStderr(run, exiting: true)
         if let rest = run.stderrLines.takeRemainder() { run.stderrTail.append(String(decoding: rest, as: UTF8.self)) }
-        for fd in [run.process.stdoutFD, run.process.stderrFD, run.process.pidFD] { poller.remove(fd) }
-        if run.waitingForWritable { poller.remove(run.process.stdinFD) }
+        for fd in [run.process.stdoutFD, run.process.stderrFD, run.process.pidFD] { loop.poller.remove(fd) }
+        if run.waitingForWritable { loop.poller.remove(run.process.stdinFD) }
         run.process.closeDescriptors()
-        execRuns.remove(run)
+        pool.execRuns.remove(run)
         var output = VerdictOutput(verdict: .permanent, termination: termination.description, stderrTail: run.stderrTail.text)
         let said = run.stderrTail.lines.last.map { ": \($0)" } ?? ""
         switch termination {
@@ -127,7 +127,7 @@ extension Pipeline {
 
     /// Kills runs older than the message timeout; their exit fails the message.
     func killHungExecRuns(now: ContinuousClock.Instant) {
-        for run in execRuns.all where !run.timedOut && now - run.startedAt >= settings.messageTimeout {
+        for run in pool.execRuns.all where !run.timedOut && now - run.startedAt >= settings.messageTimeout {
             run.timedOut = true
             logger.error("plugin run gave no exit within \(settings.messageTimeout); killing it", metadata: ["pid": "\(run.process.pid)"])
             run.process.signalGroup(SIGKILL)
@@ -136,11 +136,11 @@ extension Pipeline {
 
     /// At the end of shutdown: what still runs is killed (its messages are redone later).
     func killExecRuns() {
-        for run in execRuns.all {
+        for run in pool.execRuns.all {
             run.process.signalGroup(SIGKILL)
             while run.process.reap() == nil { usleep(1000) }
             run.process.closeDescriptors()
         }
-        execRuns.removeAll()
+        pool.execRuns.removeAll()
     }
 }

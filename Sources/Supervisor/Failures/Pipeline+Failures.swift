@@ -1,4 +1,3 @@
-import CRdKafka
 import PluginProtocol
 import SluiceSupport
 
@@ -26,29 +25,15 @@ extension Pipeline {
         produceVerdict(slot: slot)
     }
 
-    /// Whether the output was refused for its size.
-    static func isSizeError(_ error: rd_kafka_resp_err_t) -> Bool {
-        [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE].contains(error)
-    }
-
-    /// Whether the broker or client refuses this output for good (retrying cannot help).
-    static func isPermanentProduceError(_ error: rd_kafka_resp_err_t) -> Bool {
-        [
-            RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE,
-            RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
-            RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
-        ].contains(error)
-    }
-
     /// An output the broker refused for good: the original goes to the permanent topic
     /// with the broker's reason. A dead letter refused as too large goes without its value
     /// (key and headers kept), rather than wedge its partition. If the permanent topic
     /// refuses it still, nothing is dropped: it is retried, the partition's commit
     /// position waits, and the log says so loudly.
-    func outputRefused(_ slot: Int, topic: String, error: rd_kafka_resp_err_t) {
-        let text = String(cString: rd_kafka_err2str(error))
+    func outputRefused(_ slot: Int, error: KafkaError, topic: String) {
+        let text = error.reason
         if case .producing(var output) = table[slot].stage, output.source == .unproducible {
-            if Self.isSizeError(error) && !output.withoutValue {
+            if error.isMessageTooLarge && !output.withoutValue {
                 logger.error(
                     "the broker refused the dead letter too (\(text)); dead-lettering it without its value of \(table[slot].value?.count ?? 0) bytes",
                     metadata: inputMetadata(slot))
@@ -78,28 +63,27 @@ extension Pipeline {
     /// Writes the failure context headers of `output` for `record` into `headers`. Values
     /// about this failure replace older ones; the first failure's time and the original
     /// position are kept through retries.
-    func addFailureHeaders(_ headers: OpaquePointer, for output: VerdictOutput, record: MessageRecord) {
+    func addFailureHeaders(_ headers: KafkaHeaders, for output: VerdictOutput, record: MessageRecord) {
         let now = String(WallClock.milliseconds)
-        OutputHeaders.set(headers, OutputHeaders.reason, output.reason ?? "plugin gave no reason")
-        OutputHeaders.set(headers, OutputHeaders.verdict, output.verdict.rawValue)
-        OutputHeaders.set(headers, OutputHeaders.source, output.source.rawValue)
-        OutputHeaders.set(headers, OutputHeaders.attempt, String(record.attempt))
-        OutputHeaders.set(headers, OutputHeaders.failureTime, now)
-        OutputHeaders.addIfAbsent(headers, OutputHeaders.firstFailureTime, now)
-        OutputHeaders.set(headers, OutputHeaders.group, settings.groupID)
-        OutputHeaders.set(headers, OutputHeaders.plugin, settings.command.description)
-        _ = rd_kafka_header_remove(headers, OutputHeaders.worker)
-        if let worker = output.worker { OutputHeaders.add(headers, OutputHeaders.worker, String(worker)) }
+        headers.set(OutputHeaders.reason, output.reason ?? "plugin gave no reason")
+        headers.set(OutputHeaders.verdict, output.verdict.rawValue)
+        headers.set(OutputHeaders.source, output.source.rawValue)
+        headers.set(OutputHeaders.attempt, String(record.attempt))
+        headers.set(OutputHeaders.failureTime, now)
+        headers.addIfAbsent(OutputHeaders.firstFailureTime, now)
+        headers.set(OutputHeaders.group, settings.groupID)
+        headers.set(OutputHeaders.plugin, settings.command.description)
+        headers.remove(OutputHeaders.worker)
+        if let worker = output.worker { headers.add(OutputHeaders.worker, String(worker)) }
         for name in [OutputHeaders.exit, OutputHeaders.stderr, OutputHeaders.retryDue] {
-            _ = rd_kafka_header_remove(headers, name)
+            headers.remove(name)
         }
-        if let termination = output.termination { OutputHeaders.add(headers, OutputHeaders.exit, termination) }
-        if let stderrTail = output.stderrTail { OutputHeaders.add(headers, OutputHeaders.stderr, stderrTail) }
-        if let due = output.retryDue { OutputHeaders.add(headers, OutputHeaders.retryDue, String(due)) }
-        OutputHeaders.addIfAbsent(headers, OutputHeaders.originalTopic, record.progress.topic)
-        OutputHeaders.addIfAbsent(headers, OutputHeaders.originalPartition, String(record.progress.partition))
-        OutputHeaders.addIfAbsent(headers, OutputHeaders.originalOffset, String(record.offset))
-        OutputHeaders.addIfAbsent(
-            headers, OutputHeaders.originalTimestamp, String(rd_kafka_message_timestamp(record.message, nil)))
+        if let termination = output.termination { headers.add(OutputHeaders.exit, termination) }
+        if let stderrTail = output.stderrTail { headers.add(OutputHeaders.stderr, stderrTail) }
+        if let due = output.retryDue { headers.add(OutputHeaders.retryDue, String(due)) }
+        headers.addIfAbsent(OutputHeaders.originalTopic, record.progress.topic)
+        headers.addIfAbsent(OutputHeaders.originalPartition, String(record.progress.partition))
+        headers.addIfAbsent(OutputHeaders.originalOffset, String(record.offset))
+        headers.addIfAbsent(OutputHeaders.originalTimestamp, String(record.message.timestamp))
     }
 }

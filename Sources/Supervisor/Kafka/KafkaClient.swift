@@ -7,7 +7,7 @@ import Logging
 package final class KafkaClient: @unchecked Sendable {
     package enum Kind { case producer, consumer }
 
-    package let handle: OpaquePointer
+    let handle: OpaquePointer
     package let context: KafkaClientContext
     /// Set when a close could not finish because the broker did not answer: the handle is
     /// then never destroyed, since `rd_kafka_destroy` would wait for that broker.
@@ -45,9 +45,22 @@ package final class KafkaClient: @unchecked Sendable {
         isAbandoned = true
     }
 
+    /// Every topic the cluster has, asked of the broker (which also refreshes what the
+    /// client knows of partition leaders); a request for all topics creates none.
+    package func topicNames(timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) -> Set<String> {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 1, nil, &metadata, timeoutMilliseconds)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(.broker, "metadata", error: error) }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        return Set((0..<Int(metadata.pointee.topic_cnt)).map { String(cString: metadata.pointee.topics[$0].topic) })
+    }
+
+    /// librdkafka's version, such as "2.0.2".
+    package static var librdkafkaVersion: String { String(cString: rd_kafka_version_str()) }
+
     /// Makes librdkafka write a byte to `fd` whenever `queue` goes from empty to non-empty,
     /// so the pipeline sleeps in epoll instead of polling on a timer.
-    package static func enableWakeups(queue: OpaquePointer, fd: Int32) {
+    static func enableWakeups(queue: OpaquePointer, fd: Int32) {
         var payload: UInt8 = 1
         rd_kafka_queue_io_event_enable(queue, fd, &payload, 1)
     }
@@ -78,7 +91,7 @@ private func kafkaErrorCallback(_ handle: OpaquePointer?, _ error: Int32, _ reas
 }
 
 private func kafkaDeliveryCallback(_ handle: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _: UnsafeMutableRawPointer?) {
-    KafkaClientContext.from(handle).onDelivery?(message!)
+    KafkaClientContext.from(handle).onDelivery?(DeliveryReport(message!))
 }
 
 private func kafkaRebalanceCallback(

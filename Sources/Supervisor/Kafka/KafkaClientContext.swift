@@ -7,9 +7,10 @@ import Logging
 package final class KafkaClientContext: @unchecked Sendable {
     package let logger: Logger
     /// Delivery report for one produced message (producer).
-    package var onDelivery: ((UnsafePointer<rd_kafka_message_t>) -> Void)?
-    /// Assignment change (consumer): the error tells assign from revoke.
-    package var onRebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
+    package var onDelivery: ((DeliveryReport) -> Void)?
+    /// Assignment change (consumer), applied before an assignment's handler and after a
+    /// revoke's.
+    package var onRebalance: ((RebalanceEvent) -> Void)?
     /// A fatal client error: the handle can no longer be used.
     package let onFatalError: @Sendable (String) -> Void
 
@@ -18,19 +19,30 @@ package final class KafkaClientContext: @unchecked Sendable {
         self.onFatalError = onFatalError
     }
 
-    /// An assignment change, from the rebalance callback or a rebalance event: to the
-    /// handler, else applied as it is.
-    package func rebalance(
+    /// An assignment change, from the rebalance callback or a rebalance event: applied,
+    /// and handed to the handler after an assignment, before a revoke.
+    func rebalance(
         _ handle: OpaquePointer, error: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
     ) {
-        if let onRebalance {
-            onRebalance(handle, error, partitions)
+        let entries = partitions.entries.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
+        let assigning = error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
+        if assigning {
+            apply(handle, assigning: true, partitions: partitions)
+            onRebalance?(.assigned(entries))
         } else {
-            _ = KafkaConsumer.applyRebalance(handle, assigning: error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, partitions: partitions)
+            let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
+            onRebalance?(.revoked(entries, lost: lost))
+            apply(handle, assigning: false, partitions: partitions)
         }
     }
 
-    package static func from(_ handle: OpaquePointer?) -> KafkaClientContext {
+    private func apply(_ handle: OpaquePointer, assigning: Bool, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        if let failure = KafkaConsumer.applyRebalance(handle, assigning: assigning, partitions: partitions) {
+            logger.error("\(failure)")
+        }
+    }
+
+    static func from(_ handle: OpaquePointer?) -> KafkaClientContext {
         Unmanaged<KafkaClientContext>.fromOpaque(rd_kafka_opaque(handle)!).takeUnretainedValue()
     }
 }

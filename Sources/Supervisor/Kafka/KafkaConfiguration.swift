@@ -10,7 +10,7 @@ package struct KafkaConfiguration: Sendable {
 
     /// A new librdkafka configuration object; the caller owns it until it is passed to
     /// `rd_kafka_new`. Fails with librdkafka's own message for an invalid property.
-    package func makeHandle() throws(KafkaError) -> OpaquePointer {
+    func makeHandle() throws(KafkaError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var errorText = [CChar](repeating: 0, count: 512)
         for (name, value) in properties {
@@ -22,6 +22,11 @@ package struct KafkaConfiguration: Sendable {
             }
         }
         return conf
+    }
+
+    /// Fails with librdkafka's own message if it refuses a property, without connecting.
+    package func validate() throws(KafkaError) {
+        rd_kafka_conf_destroy(try makeHandle())
     }
 
     /// Whether the librdkafka loaded at run time knows `property` (newer releases add some).

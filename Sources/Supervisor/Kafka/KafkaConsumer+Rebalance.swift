@@ -2,12 +2,12 @@ import CRdKafka
 
 extension KafkaConsumer {
     /// Whether the group uses the cooperative (incremental) rebalance protocol.
-    package static func isCooperative(_ handle: OpaquePointer) -> Bool {
+    static func isCooperative(_ handle: OpaquePointer) -> Bool {
         String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
     }
 
     /// Applies an assignment change from the rebalance callback, for either protocol.
-    package static func applyRebalance(
+    static func applyRebalance(
         _ handle: OpaquePointer, assigning: Bool,
         partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
     ) -> KafkaError? {
@@ -29,7 +29,7 @@ extension KafkaConsumer {
     }
 
     /// Whether the current assignment was lost (session timed out) rather than revoked.
-    package static func assignmentLost(_ handle: OpaquePointer) -> Bool {
+    static func assignmentLost(_ handle: OpaquePointer) -> Bool {
         rd_kafka_assignment_lost(handle) != 0
     }
 }

@@ -48,10 +48,19 @@ package final class KafkaConsumer {
         }
     }
 
-    /// The next message, waiting at most `timeoutMilliseconds`; nil when the queue is empty. Rebalance
-    /// callbacks run inside this call. The caller owns a returned message.
-    package func poll(timeoutMilliseconds: Int32 = 0) -> UnsafeMutablePointer<rd_kafka_message_t>? {
-        rd_kafka_consumer_poll(client.handle, timeoutMilliseconds)
+    /// The next message or consumer error, waiting at most `timeoutMilliseconds`; nil when
+    /// the queue is empty. Rebalance callbacks run inside this call.
+    package func poll(timeoutMilliseconds: Int32 = 0) -> Result<KafkaMessage, KafkaError>? {
+        var timeout = timeoutMilliseconds
+        while let message = rd_kafka_consumer_poll(client.handle, timeout) {
+            let code = message.pointee.err
+            if code == RD_KAFKA_RESP_ERR_NO_ERROR { return .success(KafkaMessage(taking: message)) }
+            rd_kafka_message_destroy(message)
+            // The end of a partition (`enable.partition.eof`) is not news here.
+            guard code == RD_KAFKA_RESP_ERR__PARTITION_EOF else { return .failure(KafkaError(.broker, "consumer", error: code)) }
+            timeout = 0
+        }
+        return nil
     }
 
     /// Stores the next offset to commit for each partition.
@@ -93,6 +102,22 @@ package final class KafkaConsumer {
         let error = query(list.pointer)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.offsets, "cannot read offsets", error: error) }
         return Dictionary(uniqueKeysWithValues: list.pointer.entries.map { ($0.partition, $0.offset) })
+    }
+
+    /// The first offset whose timestamp is at or after each entry's offset (taken as a time
+    /// in ms, or `KafkaOffset.beginning`/`.end`), in one ListOffsets request.
+    package func offsets(forTimes entries: [(topic: String, partition: Int32, offset: Int64)]) throws(KafkaError)
+        -> [(topic: String, partition: Int32, offset: Int64)]
+    {
+        let list = TopicPartitionList(capacity: entries.count)
+        for entry in entries { list.add(topic: entry.topic, partition: entry.partition, offset: entry.offset) }
+        var error = rd_kafka_offsets_for_times(client.handle, list.pointer, 10_000)
+        let answers = list.pointer.entries
+        if error == RD_KAFKA_RESP_ERR_NO_ERROR, let failed = answers.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+            error = failed.error
+        }
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.offsets, "cannot read offsets", error: error) }
+        return answers.map { ($0.topic, $0.partition, $0.offset) }
     }
 
     /// The low and high watermarks of a partition, asked of the broker.
@@ -145,15 +170,15 @@ package final class KafkaConsumer {
         return nil
     }
 
-    package func pause(_ partitions: [(topic: String, partition: Int32)]) {
+    package func pause(_ partitions: [TopicPartition]) {
         changePause(partitions, pause: true)
     }
 
-    package func resume(_ partitions: [(topic: String, partition: Int32)]) {
+    package func resume(_ partitions: [TopicPartition]) {
         changePause(partitions, pause: false)
     }
 
-    private func changePause(_ partitions: [(topic: String, partition: Int32)], pause: Bool) {
+    private func changePause(_ partitions: [TopicPartition], pause: Bool) {
         guard !partitions.isEmpty else { return }
         let list = TopicPartitionList(capacity: partitions.count)
         for entry in partitions { list.add(topic: entry.topic, partition: entry.partition) }

@@ -30,22 +30,60 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public var code: Code
     /// librdkafka's error code, when it gave one.
-    public var rdKafkaError: rd_kafka_resp_err_t?
+    var rdKafkaError: rd_kafka_resp_err_t?
     /// A readable explanation, librdkafka's own text where there is one.
     public var message: String
 
-    package init(_ code: Code, _ message: String, rdKafkaError: rd_kafka_resp_err_t? = nil) {
+    init(_ code: Code, _ message: String, rdKafkaError: rd_kafka_resp_err_t?) {
         self.code = code
         self.message = message
         self.rdKafkaError = rdKafkaError
     }
 
-    package init(_ code: Code, _ context: String, error: rd_kafka_resp_err_t) {
+    package init(_ code: Code, _ message: String) {
+        self.init(code, message, rdKafkaError: nil)
+    }
+
+    init(_ code: Code, _ context: String, error: rd_kafka_resp_err_t) {
         self.init(code, "\(context): \(String(cString: rd_kafka_err2str(error)))", rdKafkaError: error)
     }
 
     public var description: String { message }
 
+    /// The same error, its message saying what was being done (`context: reason`).
+    package func withContext(_ context: String) -> KafkaError {
+        KafkaError(code, "\(context): \(reason)", rdKafkaError: rdKafkaError)
+    }
+
+    /// librdkafka's own text for the error, without what Sluice was doing.
+    package var reason: String {
+        rdKafkaError.map { String(cString: rd_kafka_err2str($0)) } ?? message
+    }
+
     /// Whether the broker gave no answer in time (rather than refusing).
     package var isTimeout: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__TIMED_OUT }
+
+    /// Whether the producer's queue is full: the message can be enqueued once delivery
+    /// reports make room.
+    package var isQueueFull: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__QUEUE_FULL }
+
+    /// Whether a message was refused for its size.
+    package var isMessageTooLarge: Bool {
+        rdKafkaError.map(Self.sizeErrors.contains) ?? false
+    }
+
+    /// Whether the broker or the client refuses a message for good: producing it again
+    /// cannot help.
+    package var refusesMessageForGood: Bool {
+        rdKafkaError.map(Self.permanentProduceErrors.contains) ?? false
+    }
+
+    private static let sizeErrors: Set<rd_kafka_resp_err_t> = [
+        RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+    ]
+
+    private static let permanentProduceErrors = sizeErrors.union([
+        RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
+    ])
 }

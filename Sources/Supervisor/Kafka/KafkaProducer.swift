@@ -21,13 +21,13 @@ package final class KafkaProducer {
     }
 
     /// Enqueues one message, to `partition` or else where the partitioner puts its key; the
-    /// value and key are copied. On success librdkafka owns `headers`; on failure the
-    /// caller still does. `token` (non-zero) comes back in the delivery report's `_private`.
+    /// value and key are copied. On success librdkafka takes `headers`. `token` (non-zero)
+    /// comes back in the delivery report.
     package func produce(
         topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: OpaquePointer?, token: UInt
-    ) -> rd_kafka_resp_err_t {
-        topic.withCString { topicName in
+        headers: KafkaHeaders?, token: UInt
+    ) -> KafkaError? {
+        let code = topic.withCString { topicName in
             var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
             fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
             fields[0].u.cstr = topicName
@@ -55,7 +55,7 @@ package final class KafkaProducer {
             }
             if let headers {
                 fields[count].vtype = RD_KAFKA_VTYPE_HEADERS
-                fields[count].u.headers = headers
+                fields[count].u.headers = headers.list
                 count += 1
             }
             guard let error = rd_kafka_produceva(client.handle, fields, count) else {
@@ -64,21 +64,24 @@ package final class KafkaProducer {
             defer { rd_kafka_error_destroy(error) }
             return rd_kafka_error_code(error)
         }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { return KafkaError(.produce, "cannot enqueue to \(topic)", error: code) }
+        headers?.handOver()
+        return nil
     }
 
     /// `produce` to `partition` while the topic has it, else where the partitioner puts the
     /// key (a topic made again with fewer partitions).
     package func produce(
         topic: String, preferring partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: OpaquePointer?, token: UInt
-    ) -> rd_kafka_resp_err_t {
+        headers: KafkaHeaders?, token: UInt
+    ) -> KafkaError? {
         let error = produce(topic: topic, partition: partition, key: key, value: value, headers: headers, token: token)
-        guard partition != nil, error == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION else { return error }
+        guard partition != nil, error?.rdKafkaError == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION else { return error }
         return produce(topic: topic, key: key, value: value, headers: headers, token: token)
     }
 
     /// `produce` for a key and value held in arrays.
-    package func produce(topic: String, key: [UInt8], value: [UInt8], headers: OpaquePointer?, token: UInt) -> rd_kafka_resp_err_t {
+    package func produce(topic: String, key: [UInt8], value: [UInt8], headers: KafkaHeaders?, token: UInt) -> KafkaError? {
         key.withUnsafeBytes { keyBytes in
             value.withUnsafeBytes { produce(topic: topic, key: keyBytes, value: $0, headers: headers, token: token) }
         }
@@ -87,10 +90,10 @@ package final class KafkaProducer {
     /// Runs `produce` (a call of one of the methods above) again for as long as librdkafka's
     /// queue is full, serving delivery reports meanwhile so that it drains. For callers that
     /// may block (tools, replay, tests); the pipeline never waits.
-    package func waitingForQueueSpace(_ produce: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
+    package func waitingForQueueSpace(_ produce: () -> KafkaError?) -> KafkaError? {
         while true {
             let error = produce()
-            guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else { return error }
+            guard let error, error.isQueueFull else { return error }
             _ = rd_kafka_poll(client.handle, 10)
         }
     }

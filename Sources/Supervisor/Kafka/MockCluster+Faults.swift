@@ -9,18 +9,44 @@ extension MockCluster {
         case offsetCommit = 8
     }
 
+    /// Errors a broker answers with, that faults inject.
+    public enum BrokerError: Sendable, CustomStringConvertible {
+        case unknownTopicOrPartition, notLeaderForPartition, requestTimedOut, notEnoughReplicas,
+            notEnoughReplicasAfterAppend, policyViolation, topicAuthorizationFailed, coordinatorNotAvailable,
+            notCoordinator, offsetMetadataTooLarge, groupAuthorizationFailed
+
+        var code: rd_kafka_resp_err_t {
+            switch self {
+            case .unknownTopicOrPartition: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+            case .notLeaderForPartition: RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
+            case .requestTimedOut: RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT
+            case .notEnoughReplicas: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS
+            case .notEnoughReplicasAfterAppend: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND
+            case .policyViolation: RD_KAFKA_RESP_ERR_POLICY_VIOLATION
+            case .topicAuthorizationFailed: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+            case .coordinatorNotAvailable: RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
+            case .notCoordinator: RD_KAFKA_RESP_ERR_NOT_COORDINATOR
+            case .offsetMetadataTooLarge: RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE
+            case .groupAuthorizationFailed: RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED
+            }
+        }
+
+        /// Kafka's name for it, such as NOT_COORDINATOR.
+        public var description: String { String(cString: rd_kafka_err2name(code)) }
+    }
+
     /// Makes the next `errors.count` requests of `request` to any broker fail with these
     /// errors, in order.
-    public func failNext(_ request: Request, with errors: [rd_kafka_resp_err_t]) {
-        errors.withUnsafeBufferPointer {
+    public func failNext(_ request: Request, with errors: [BrokerError]) {
+        errors.map(\.code).withUnsafeBufferPointer {
             rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, $0.count, $0.baseAddress)
         }
     }
 
     /// Makes every metadata answer about `topic` carry `error` (such as
-    /// UNKNOWN_TOPIC_OR_PART: the topic is missing), or clears it with NO_ERROR.
-    public func setTopicError(_ topic: String, _ error: rd_kafka_resp_err_t) {
-        rd_kafka_mock_topic_set_error(cluster, topic, error)
+    /// `.unknownTopicOrPartition`: the topic is missing), or clears it with nil.
+    public func setTopicError(_ topic: String, _ error: BrokerError?) {
+        rd_kafka_mock_topic_set_error(cluster, topic, error?.code ?? RD_KAFKA_RESP_ERR_NO_ERROR)
     }
 
     /// Takes a broker down (its connections close, new ones are refused) or up again.

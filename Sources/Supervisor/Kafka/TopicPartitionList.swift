@@ -1,10 +1,10 @@
 import CRdKafka
 
 /// An owned `rd_kafka_topic_partition_list_t`, freed in `deinit`.
-package final class TopicPartitionList {
-    package let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+final class TopicPartitionList {
+    let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
-    package init(capacity: Int = 1) {
+    init(capacity: Int = 1) {
         pointer = rd_kafka_topic_partition_list_new(Int32(capacity))
     }
 
@@ -13,7 +13,7 @@ package final class TopicPartitionList {
     }
 
     /// Adds a partition, with an offset when given.
-    package func add(topic: String, partition: Int32, offset: Int64? = nil) {
+    func add(topic: String, partition: Int32, offset: Int64? = nil) {
         let element = rd_kafka_topic_partition_list_add(pointer, topic, partition)!
         if let offset { element.pointee.offset = offset }
     }
@@ -21,7 +21,7 @@ package final class TopicPartitionList {
 
 extension UnsafeMutablePointer where Pointee == rd_kafka_topic_partition_list_t {
     /// The (topic, partition, offset, error) entries of a borrowed list.
-    package var entries: [(topic: String, partition: Int32, offset: Int64, error: rd_kafka_resp_err_t)] {
+    var entries: [(topic: String, partition: Int32, offset: Int64, error: rd_kafka_resp_err_t)] {
         (0..<Int(pointee.cnt)).map { index in
             let element = pointee.elems[index]
             return (String(cString: element.topic), element.partition, element.offset, element.err)

@@ -54,8 +54,8 @@ final class ConsumerFeed {
 
     private func apply(_ action: FetchGate<TopicPartition>.Action?) {
         switch action {
-        case .pause(let partitions): consumer.pause(partitions.map { ($0.topic, $0.partition) })
-        case .resume(let partitions): consumer.resume(partitions.map { ($0.topic, $0.partition) })
+        case .pause(let partitions): consumer.pause(partitions)
+        case .resume(let partitions): consumer.resume(partitions)
         case nil: break
         }
     }

@@ -1,4 +1,3 @@
-import CRdKafka
 import PluginProtocol
 
 /// A consumed message the daemon is responsible for until its verdict is delivered.
@@ -21,8 +20,8 @@ struct MessageRecord {
         case handingBack
     }
 
-    /// The librdkafka message, owned: destroyed when the record is freed.
-    let message: UnsafeMutablePointer<rd_kafka_message_t>
+    /// The consumed message, freed with the record.
+    let message: KafkaMessage
     let progress: PartitionProgress
     let offset: Int64
     let keyHash: Int?
@@ -41,19 +40,10 @@ struct MessageRecord {
     var holdsKey = false
 
     /// The message value, nil for a null value.
-    var value: UnsafeRawBufferPointer? {
-        guard let payload = message.pointee.payload else { return nil }
-        return UnsafeRawBufferPointer(start: payload, count: message.pointee.len)
-    }
-
-    /// The bytes of key and value it keeps in memory.
-    var heldBytes: Int { message.pointee.len + message.pointee.key_len }
+    var value: UnsafeRawBufferPointer? { message.value }
 
     /// The message key, nil for a null key.
-    var key: UnsafeRawBufferPointer? {
-        guard let key = message.pointee.key else { return nil }
-        return UnsafeRawBufferPointer(start: key, count: message.pointee.key_len)
-    }
+    var key: UnsafeRawBufferPointer? { message.key }
 }
 
 /// What a verdict sends to Kafka, kept until delivered so a failed delivery can be retried.

@@ -13,7 +13,7 @@ struct MessageTable {
 
         mutating func add(_ record: MessageRecord, _ sign: Int) {
             count += sign
-            bytes += sign * record.heldBytes
+            bytes += sign * record.message.heldBytes
         }
     }
 

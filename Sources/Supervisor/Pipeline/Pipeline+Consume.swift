@@ -1,5 +1,3 @@
-import CRdKafka
-
 extension Pipeline {
     /// Whether to take messages now. While the daemon holds `maxBufferedMessages` it stops
     /// taking them and lets librdkafka's bounded prefetch wait (cheap: nothing is thrown
@@ -21,11 +19,13 @@ extension Pipeline {
         input.lastPoll = .now
         for _ in 0..<1000 {
             guard input.isClosed || !isFull(table.input) else { return }
-            guard let message = input.consumer.poll() else {
+            switch input.consumer.poll() {
+            case .success(let message): accept(message, at: input.lastPoll)
+            case .failure(let error): logger.warning("\(error)")
+            case nil:
                 input.hasEvents = false
                 return
             }
-            accept(message, at: input.lastPoll)
         }
     }
 
@@ -46,27 +46,17 @@ extension Pipeline {
         input.release(.saturated)
     }
 
-    private func accept(_ message: UnsafeMutablePointer<rd_kafka_message_t>, at now: ContinuousClock.Instant) {
-        let error = message.pointee.err
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                logger.warning("consumer: \(String(cString: rd_kafka_err2str(error)))")
-            }
-            rd_kafka_message_destroy(message)
-            return
-        }
-        // The input consumer is subscribed to the input topic alone.
-        guard let progress = partitions[topic: settings.inputTopic, partition: message.pointee.partition], !progress.isRevoked else {
-            rd_kafka_message_destroy(message)  // a late message of a revoked partition
-            return
-        }
+    private func accept(_ message: KafkaMessage, at now: ContinuousClock.Instant) {
+        // The input consumer is subscribed to the input topic alone. A late message of a
+        // revoked partition is dropped.
+        guard let progress = partitions[topic: settings.inputTopic, partition: message.partition], !progress.isRevoked else { return }
         var keyHash: Int?
-        if let keyBytes = message.pointee.key {
+        if let key = message.key {
             var hasher = Hasher()
-            hasher.combine(bytes: UnsafeRawBufferPointer(start: keyBytes, count: message.pointee.key_len))
+            hasher.combine(bytes: key)
             keyHash = hasher.finalize()
         }
-        let offset = message.pointee.offset
+        let offset = message.offset
         progress.track(offset)
         if progress.held == 0 { progress.positionMovedAt = now }
         progress.held += 1
@@ -81,31 +71,22 @@ extension Pipeline {
 
     /// The consumer a rebalance callback came from: the retrier's exists when it calls.
     private func feed(isRetry: Bool) -> ConsumerFeed {
-        isRetry ? retrier! : input
+        isRetry ? retrier!.feed : input
     }
 
     /// Called by librdkafka inside `poll` or `close` of the input consumer or the retrier's.
-    func handleRebalance(
-        _ handle: OpaquePointer, error: rd_kafka_resp_err_t,
-        partitions list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, isRetry: Bool
-    ) {
-        let entries = list.entries
-        let names = entries.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
+    func handleRebalance(_ event: RebalanceEvent, isRetry: Bool) {
         let owner = isRetry ? "retrier " : ""
-        switch error {
-        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            for entry in entries {
+        switch event {
+        case .assigned(let assigned):
+            for entry in assigned {
                 partitions.add(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
             }
-            if let failure = KafkaConsumer.applyRebalance(handle, assigning: true, partitions: list) {
-                logger.error("\(failure)")
-            }
-            feed(isRetry: isRetry).assign(entries.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
-            logger.info("\(owner)partitions assigned: \(names.isEmpty ? "none" : names)")
-            if isRetry == (settings.retrier == .only) { readiness.joinedGroup() }
-        default:
-            let lost = KafkaConsumer.assignmentLost(handle) || error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
-            let revoked = entries.compactMap { partitions[topic: $0.topic, partition: $0.partition] }
+            feed(isRetry: isRetry).assign(assigned)
+            logger.info("\(owner)partitions assigned: \(assigned.isEmpty ? "none" : Self.names(assigned))")
+            if isRetry == (settings.retrier == .only) { systemd.joinedGroup() }
+        case .revoked(let leaving, let lost):
+            let revoked = leaving.compactMap { partitions[topic: $0.topic, partition: $0.partition] }
             for progress in revoked { progress.isRevoked = true }
             if isRetry {
                 if lost { releaseWaitingRetries { $0.isRevoked } } else { handBackWaitingRetries { $0.isRevoked } }
@@ -129,15 +110,16 @@ extension Pipeline {
             if unfinished > 0 {
                 logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
             }
-            if let failure = KafkaConsumer.applyRebalance(handle, assigning: false, partitions: list) {
-                logger.error("\(failure)")
-            }
             // A pause librdkafka would keep across revoke and re-assign is cleared as the
             // partitions leave (`FetchGate.revoke`).
-            feed(isRetry: isRetry).revoke(entries.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
+            feed(isRetry: isRetry).revoke(leaving)
             for progress in revoked { partitions.remove(progress) }
-            logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(names)")
+            logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(Self.names(leaving))")
         }
+    }
+
+    private static func names(_ partitions: [TopicPartition]) -> String {
+        partitions.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
     }
 
     /// Releases the queued messages of the partitions for which `predicate` holds that lie
@@ -154,8 +136,8 @@ extension Pipeline {
     @discardableResult
     func releaseQueued(where predicate: (MessageRecord) -> Bool) -> Int {
         let released = scheduler.drop(where: { predicate(table[$0]) }, keyHash: { table[$0].keyHash })
-        let suspectsReleased = suspects.filter { predicate(table[$0]) }
-        suspects.removeAll { predicate(table[$0]) }
+        let suspectsReleased = pool.suspects.filter { predicate(table[$0]) }
+        pool.suspects.removeAll { predicate(table[$0]) }
         for slot in suspectsReleased { releaseKey(of: slot) }
         for slot in released + suspectsReleased { discard(slot) }
         return released.count + suspectsReleased.count
@@ -165,6 +147,5 @@ extension Pipeline {
     func discard(_ slot: Int) {
         let record = table.remove(slot)
         record.progress.held -= 1
-        rd_kafka_message_destroy(record.message)
     }
 }

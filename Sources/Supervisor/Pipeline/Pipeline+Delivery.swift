@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 import PluginProtocol
 import SluiceSupport
@@ -10,8 +9,8 @@ extension Pipeline {
     func produceVerdict(slot: Int) {
         let record = table[slot]
         guard case .producing(let output) = record.stage else { return }
-        let headers = OutputHeaders.copyOfHeaders(record.message, extra: output.headers.count + 16)
-        for header in output.headers { OutputHeaders.add(headers, header.name, header.value) }
+        let headers = record.message.copyOfHeaders(capacity: output.headers.count + 16)
+        for header in output.headers { headers.add(header.name, header.value) }
         let topic: String
         switch output.verdict {
         case .success:
@@ -20,10 +19,10 @@ extension Pipeline {
             topic = output.verdict == .transient ? settings.transientTopic : settings.permanentTopic
             addFailureHeaders(headers, for: output, record: record)
         }
-        if let failure = output.deliveryFailure { OutputHeaders.set(headers, OutputHeaders.deliveryFailed, failure) }
-        let error: rd_kafka_resp_err_t
+        if let failure = output.deliveryFailure { headers.set(OutputHeaders.deliveryFailed, failure) }
+        let error: KafkaError?
         if output.withoutValue {
-            OutputHeaders.set(headers, OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
+            headers.set(OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
             error = outputs.producer.produce(topic: topic, key: record.key, value: nil, headers: headers, token: UInt(slot + 1))
         } else if let payload = output.payload {
             error = payload.withUnsafeBytes { value in
@@ -32,25 +31,24 @@ extension Pipeline {
         } else {
             error = outputs.producer.produce(topic: topic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
         }
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_headers_destroy(headers)
-            enqueueFailed(slot, topic: topic, error: error)
-            return
+        if let error {
+            enqueueFailed(slot, error: error, topic: topic)
+        } else {
+            releaseKey(of: slot)
         }
-        releaseKey(of: slot)
     }
 
     /// An output librdkafka would not enqueue: refused for good, it is dead-lettered; with
     /// the queue full, it is enqueued again as soon as delivery reports make room, before
     /// anything newer; on any other error, again in a second.
-    func enqueueFailed(_ slot: Int, topic: String, error: rd_kafka_resp_err_t) {
-        if Self.isPermanentProduceError(error) {
-            outputRefused(slot, topic: topic, error: error)
-        } else if error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+    func enqueueFailed(_ slot: Int, error: KafkaError, topic: String) {
+        if error.refusesMessageForGood {
+            outputRefused(slot, error: error, topic: topic)
+        } else if error.isQueueFull {
             outputs.pending.waitForRoom(slot)
         } else {
             figures.counters.produceErrors += 1
-            logProduceFailure(slot, topic: topic, "cannot enqueue to \(topic): \(String(cString: rd_kafka_err2str(error))); retrying every second")
+            logProduceFailure(slot, topic: topic, "\(error); retrying every second")
             outputs.pending.retry(slot, at: .now + .seconds(1))
         }
     }
@@ -91,28 +89,25 @@ extension Pipeline {
 
     /// A delivery report: on success the message is done and its partition's commit
     /// position may move; on failure the output is produced again.
-    func handleDelivery(_ report: UnsafePointer<rd_kafka_message_t>) {
-        let slot = Int(bitPattern: report.pointee._private) - 1
+    func handleDelivery(_ report: DeliveryReport) {
+        let slot = Int(report.token) - 1
         guard table.contains(slot) else { return }
-        let error = report.pointee.err
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+        if let error = report.error {
             figures.counters.produceErrors += 1
-            if Self.isPermanentProduceError(error) {
-                outputRefused(slot, topic: String(cString: rd_kafka_topic_name(report.pointee.rkt)), error: error)
+            if error.refusesMessageForGood {
+                outputRefused(slot, error: error, topic: report.topic)
                 return
             }
-            let topic = String(cString: rd_kafka_topic_name(report.pointee.rkt))
-            let text = String(cString: rd_kafka_err2str(error))
-            logProduceFailure(slot, topic: topic, "delivery to \(topic) failed: \(text); producing again every second")
+            logProduceFailure(slot, topic: report.topic, "\(error); producing again every second")
             if case .producing(var output) = table[slot].stage, output.deliveryFailure == nil {
-                output.deliveryFailure = text
+                output.deliveryFailure = error.reason
                 table[slot].stage = .producing(output)
             }
             outputs.pending.retry(slot, at: .now + .seconds(1))
             return
         }
-        if !outputs.failureLog.isEmpty { outputsWentThrough(topic: String(cString: rd_kafka_topic_name(report.pointee.rkt))) }
-        if report.pointee.offset < 0 {
+        if !outputs.failureLog.isEmpty { outputsWentThrough(topic: report.topic) }
+        if report.offset == nil {
             // librdkafka's idempotent producer reports a DUPLICATE_SEQUENCE_NUMBER answer as
             // delivered without an offset: Kafka holds the write already. Say so, so that a
             // broker that acknowledges what it never stored can be found out.
@@ -127,7 +122,7 @@ extension Pipeline {
                 figures.counters.permanent += 1
                 if output.source == .retriesExhausted { figures.counters.retriesExhausted += 1 }
             }
-            let processing = eventTime - table[slot].consumedAt
+            let processing = loop.time - table[slot].consumedAt
             figures.recordProcessingLatency(processing)
         case .republishing:
             figures.counters.retried += 1
@@ -139,14 +134,13 @@ extension Pipeline {
         let record = table.remove(slot)
         record.progress.held -= 1
         if partitions.finish(record.offset, of: record.progress) { positionMoved(record.progress) }
-        rd_kafka_message_destroy(record.message)
         resumeFetchingIfDrained()
     }
 
     /// Logs a failed enqueue or delivery, unless many like it came just before: then one
     /// line every 30 s says how many there were (`RepeatedFailureLog`).
     func logProduceFailure(_ slot: Int, topic: String, _ text: String, level: Logger.Level = .error) {
-        guard let unlogged = outputs.failureLog.record(topic: topic, at: eventTime) else { return }
+        guard let unlogged = outputs.failureLog.record(topic: topic, at: loop.time) else { return }
         let more = unlogged > 0 ? " (\(unlogged) more outputs failed alike since the last such line)" : ""
         logger.log(level: level, "\(text)\(more)", metadata: inputMetadata(slot))
     }
@@ -168,7 +162,7 @@ extension Pipeline {
     /// retrier's), which commits them.
     func storeOffsets() {
         let moved = partitions.takeMovedPositions()
-        for (client, list) in [(input.consumer, moved.input), (retrier?.consumer, moved.retry)] where !list.isEmpty {
+        for (client, list) in [(input.consumer, moved.input), (retrier?.feed.consumer, moved.retry)] where !list.isEmpty {
             if let error = client?.storeOffsets(list) { logger.error("\(error)") }
         }
     }

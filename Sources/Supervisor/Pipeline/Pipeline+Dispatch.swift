@@ -1,4 +1,3 @@
-import CRdKafka
 import CProcess
 import Glibc
 import PluginProtocol
@@ -12,20 +11,20 @@ extension Pipeline {
         let now = ContinuousClock.now  // one clock read for the whole batch
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
         // A suspect goes only to a worker that has proved it can run at all.
-        while !suspects.isEmpty, let worker = leastBusyWorker(where: { $0.life.hasProved && $0.inFlight.isEmpty }) {
-            send(suspects.removeFirst(), to: worker, at: now)
+        while !pool.suspects.isEmpty, let worker = leastBusyWorker(where: { $0.life.hasProved && $0.inFlight.isEmpty }) {
+            send(pool.suspects.removeFirst(), to: worker, at: now)
             worker.isIsolating = true
         }
         // A suspect still waiting gets the proved worker that will be idle first: it takes
         // nothing new until it is, or a backlog would keep every worker busy, and the
         // suspect (and its partition's commit) waiting, until the lag was gone.
-        var reserved = suspects.isEmpty ? nil : leastBusyWorker(where: \.life.hasProved)
+        var reserved = pool.suspects.isEmpty ? nil : leastBusyWorker(where: \.life.hasProved)
         while !scheduler.ready.isEmpty,
             let worker = leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
         {
             let slot = scheduler.next()!
             if table[slot].isSuspect {
-                suspects.append(slot)
+                pool.suspects.append(slot)
                 reserved = reserved ?? leastBusyWorker(where: \.life.hasProved)
                 continue
             }
@@ -34,8 +33,7 @@ extension Pipeline {
     }
 
     private func send(_ slot: Int, to worker: Worker, at now: ContinuousClock.Instant) {
-        let requestID = nextRequestID
-        nextRequestID += 1
+        let requestID = pool.nextRequestID()
         let progress = table[slot].progress
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
         let start = worker.output.count
@@ -76,24 +74,12 @@ extension Pipeline {
     }
 
     private func appendRequest(for record: MessageRecord, id: UInt64, to output: inout [UInt8]) {
-        let message = record.message
         RequestFrameWriter.begin(
             id: id, topic: record.progress.topic, partition: record.progress.partition, offset: record.offset,
-            timestamp: rd_kafka_message_timestamp(message, nil), attempt: record.attempt, to: &output)
+            timestamp: record.message.timestamp, attempt: record.attempt, to: &output)
         if let key = record.key { RequestFrameWriter.appendKey(key, to: &output) }
-        var headers: OpaquePointer?
-        if rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers {
-            RequestFrameWriter.appendHeaders({ visit in
-                var index = 0
-                var name: UnsafePointer<CChar>?
-                var value: UnsafeRawPointer?
-                var size = 0
-                while rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    let nameBytes = UnsafeRawBufferPointer(start: name, count: strlen(name!))
-                    visit(nameBytes, value.map { UnsafeRawBufferPointer(start: $0, count: size) })
-                    index += 1
-                }
-            }, to: &output)
+        if record.message.hasHeaders {
+            RequestFrameWriter.appendHeaders(record.message.forEachHeader, to: &output)
         } else {
             output.append(contentsOf: #","headers":{}"#.utf8)
         }
@@ -124,7 +110,7 @@ extension Pipeline {
             if error == EAGAIN {
                 if !worker.waitingForWritable {
                     worker.waitingForWritable = true
-                    poller.add(
+                    loop.poller.add(
                         stdinFD, events: UInt32(EPOLLOUT.rawValue),
                         token: EventToken(.workerStdin, worker: worker.id - 1, generation: worker.generation))
                 }
@@ -144,6 +130,6 @@ extension Pipeline {
     func stopWaitingForWritable(_ worker: Worker) {
         guard worker.waitingForWritable, let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
         worker.waitingForWritable = false
-        poller.remove(stdinFD)
+        loop.poller.remove(stdinFD)
     }
 }

@@ -1,4 +1,3 @@
-import CRdKafka
 import Glibc
 import Logging
 import PluginProtocol
@@ -25,7 +24,7 @@ extension Pipeline {
         if reachedEnd && !exiting && worker.stdoutClosedAt == nil {
             // Usually the child is exiting and its exit event follows; if it is still
             // running after a grace period it can never answer again (killHungWorkers).
-            poller.remove(process.stdoutFD)
+            loop.poller.remove(process.stdoutFD)
             worker.stdoutClosedAt = .now
         }
     }
@@ -58,7 +57,7 @@ extension Pipeline {
         }
         worker.isIsolating = false
         worker.handled += 1
-        if case .dispatched(let at) = table[slot].stage { figures.recordPluginLatency(eventTime - at) }
+        if case .dispatched(let at) = table[slot].stage { figures.recordPluginLatency(loop.time - at) }
         let output = VerdictOutput(
             verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
             reason: response.reason, headers: response.headers, worker: worker.id,
@@ -100,7 +99,7 @@ extension Pipeline {
             if let rest = worker.stderrLines.takeRemainder() {
                 logger.info("plugin: \(String(decoding: rest, as: UTF8.self))", metadata: metadata)
             }
-            poller.remove(process.stderrFD)
+            loop.poller.remove(process.stderrFD)
         }
     }
 }

@@ -20,18 +20,17 @@ extension Pipeline {
     /// The pipeline thread's whole life. Children are forked from this thread, so their
     /// PR_SET_PDEATHSIG fires if it ends.
     func runOnThisThread() throws(KafkaError) {
-        poller.add(wakeup.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.wakeup))
-        poller.add(input.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
-        poller.add(outputs.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
+        loop.poller.add(input.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
+        loop.poller.add(outputs.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
         input.consumer.enableWakeups(fd: input.bell.writeFD)
         if let retrier {
-            poller.add(retrier.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
-            retrier.consumer.enableWakeups(fd: retrier.bell.writeFD)
+            loop.poller.add(retrier.feed.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
+            retrier.feed.consumer.enableWakeups(fd: retrier.feed.bell.writeFD)
         }
         outputs.producer.enableWakeups(fd: outputs.bell.writeFD)
-        control.register(with: poller)
+        control.register(with: loop.poller)
         installSignalHandlers()
-        try retrier?.consumer.subscribe(topics: [settings.transientTopic])
+        try retrier?.feed.consumer.subscribe(topics: [settings.transientTopic])
         if settings.retrier == .only {
             input.isTaking = false  // the retrier alone: no input, no plugins
         } else if settings.protocolKind == .kafkaNative {
@@ -70,11 +69,11 @@ extension Pipeline {
             if now - lastTick >= .seconds(1) {
                 lastTick = now
                 input.hasEvents = true  // poll at least once a second: max.poll.interval.ms
-                retrier?.hasEvents = true
+                retrier?.feed.hasEvents = true
                 killHungWorkers(now: now)
                 reportStalledPartitions(now: now)
                 killHungExecRuns(now: now)
-                reapOrphans()
+                pool.reapOrphans()
                 enforceStopTimeout(now: now)
                 advanceRollingRestart()
                 pauseWhileNoWorkerCanRun()
@@ -92,16 +91,15 @@ extension Pipeline {
             runTimers(now: now)
             let polling = shouldPollConsumer(now: now)
             if polling { pollConsumer() }
-            let pollingRetrier = retrier.map { $0.isTaking && $0.hasEvents } ?? false
+            let pollingRetrier = retrier.map { $0.feed.isTaking && $0.feed.hasEvents } ?? false
             if pollingRetrier { pollRetryConsumer() }
             republishDue()
             dispatch()
             flushWorkerOutput()
             storeOffsets()
-            let busy = (polling && input.hasEvents) || (pollingRetrier && retrier?.hasEvents == true)
+            let busy = (polling && input.hasEvents) || (pollingRetrier && retrier?.feed.hasEvents == true)
             let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
-            let ready = poller.wait(timeoutMilliseconds: timeout, into: &events)
-            eventTime = .now
+            let ready = loop.wait(timeoutMilliseconds: timeout)
             for event in ready {
                 handle(event)
             }
@@ -126,25 +124,25 @@ extension Pipeline {
         guard let token = EventToken(rawValue: event.data.u64) else { return }
         switch token.kind {
         case .wakeup:
-            wakeup.drain()
+            loop.wakeup.drain()
             answerFinishedReplay()
         case .consumer:
             input.bell.drain()
             input.hasEvents = true
         case .retryConsumer:
-            retrier?.bell.drain()
-            retrier?.hasEvents = true
+            retrier?.feed.bell.drain()
+            retrier?.feed.hasEvents = true
         case .producer:
             outputs.bell.drain()
             serveProducer()
         case .controlListener:
-            control.acceptClients(poller: poller)
+            control.acceptClients(poller: loop.poller)
         case .controlClient:
-            control.serve(client: token.worker, poller: poller, answer: answer)
+            control.serve(client: token.worker, poller: loop.poller, answer: answer)
         case .signal:
             handleSignals()
         case .execStdin, .execStdout, .execStderr, .execExit:
-            guard let run = execRuns[token.worker] else { return }
+            guard let run = pool.execRuns[token.worker] else { return }
             switch token.kind {
             case .execStdin: writeExecInput(run)
             case .execStdout: readExecOutput(run)

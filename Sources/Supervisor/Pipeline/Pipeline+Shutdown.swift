@@ -1,4 +1,3 @@
-import CRdKafka
 import SluiceSupport
 
 extension Pipeline {
@@ -14,10 +13,9 @@ extension Pipeline {
     /// is only logged: everything taken was delivered, and the next owner repeats what
     /// the commit would have covered, as after any revoke.)
     func shutDown() -> KafkaError? {
-        reportStoppingToSystemd()
-        control.close(poller: poller)
-        readiness.stop()
-        for feed in [input, retrier].compactMap({ $0 }) {
+        systemd.stopping(status: "stopping: finishing \(table.count) messages")
+        control.close(poller: loop.poller)
+        for feed in [input, retrier?.feed].compactMap({ $0 }) {
             feed.isTaking = false
             feed.hold(.stopping)
         }
@@ -32,7 +30,7 @@ extension Pipeline {
         flushProducer(until: min(closeDeadline, .now + .seconds(10)))
         storeOffsets()
         var failure: KafkaError?
-        for client in [input, retrier].compactMap({ $0?.consumer }) {
+        for client in [input, retrier?.feed].compactMap({ $0?.consumer }) {
             for error in [client.commitStored(timeout: remaining(until: closeDeadline)), client.close(timeout: remaining(until: closeDeadline))] {
                 guard let error else { continue }
                 logger.warning("\(error)")
@@ -69,7 +67,6 @@ extension Pipeline {
         var perPartition: [String: Int] = [:]
         for record in left {
             perPartition["\(record.progress.topic)[\(record.progress.partition)]", default: 0] += 1
-            rd_kafka_message_destroy(record.message)
         }
         let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         logger.warning("left \(left.count) messages unfinished, not committed, to be redone after a restart: \(counts)")

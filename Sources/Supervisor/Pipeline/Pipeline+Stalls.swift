@@ -34,8 +34,8 @@ extension Pipeline {
         if progress.stallReported {
             progress.stallReported = false
             logger.info(
-                "commit position of \(progress.topic)[\(progress.partition)] moves again after \((eventTime - progress.positionMovedAt).wholeSeconds) s")
+                "commit position of \(progress.topic)[\(progress.partition)] moves again after \((loop.time - progress.positionMovedAt).wholeSeconds) s")
         }
-        progress.positionMovedAt = eventTime
+        progress.positionMovedAt = loop.time
     }
 }

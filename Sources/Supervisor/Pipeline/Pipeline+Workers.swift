@@ -4,18 +4,11 @@ import Logging
 import PluginProcess
 
 extension Pipeline {
-    /// Starts the plugin command with the child environment and `SLUICE_WORKER_ID`.
-    func spawnPlugin(workerID: Int) throws(SpawnError) -> ChildProcess {
-        try ChildProcess.spawn(
-            executable: settings.command.executable, arguments: settings.command.arguments,
-            environment: childEnvironment + ["SLUICE_WORKER_ID=\(workerID)"])
-    }
-
     /// Starts a child for `worker`; a failure to start backs off like a crash.
     func startWorker(_ worker: Worker) {
         let process: ChildProcess
         do {
-            process = try spawnPlugin(workerID: worker.id)
+            process = try pool.spawnPlugin(settings.command, workerID: worker.id)
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
             _ = worker.life.startFailed(at: .now, startRetries: settings.startRetries)
@@ -24,9 +17,9 @@ extension Pipeline {
         worker.attach(process)
         let index = worker.id - 1
         let readable = UInt32(EPOLLIN.rawValue)
-        poller.add(process.stdoutFD, events: readable, token: EventToken(.workerStdout, worker: index, generation: worker.generation))
-        poller.add(process.stderrFD, events: readable, token: EventToken(.workerStderr, worker: index, generation: worker.generation))
-        poller.add(process.pidFD, events: readable, token: EventToken(.workerExit, worker: index, generation: worker.generation))
+        loop.poller.add(process.stdoutFD, events: readable, token: EventToken(.workerStdout, worker: index, generation: worker.generation))
+        loop.poller.add(process.stderrFD, events: readable, token: EventToken(.workerStderr, worker: index, generation: worker.generation))
+        loop.poller.add(process.pidFD, events: readable, token: EventToken(.workerExit, worker: index, generation: worker.generation))
         logger.debug("worker started", metadata: ["worker": "\(worker.id)", "pid": "\(process.pid)"])
     }
 
@@ -36,7 +29,7 @@ extension Pipeline {
         guard var process = worker.process, let termination = process.reap() else { return }
         if !worker.life.isKilled { readResponses(worker, exiting: true) }
         readStderr(worker)
-        for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { poller.remove(fd) }
+        for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { loop.poller.remove(fd) }
         stopWaitingForWritable(worker)
         process.closeDescriptors()
         worker.lastExit = termination.description

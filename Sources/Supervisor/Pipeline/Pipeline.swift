@@ -1,7 +1,3 @@
-import CProcess
-import CRdKafka
-import DequeModule
-import Glibc
 import Logging
 import PluginProtocol
 import SluiceControl
@@ -14,45 +10,33 @@ public final class Pipeline: @unchecked Sendable {
     /// Changed only by `reload`, on the pipeline thread.
     var settings: Settings
     var logger: Logger
+    /// Where the settings came from, to read them again on `reload`.
     var reloadSources: SettingsSources?
-    let notifier: SystemdNotifier
-    /// Starting, ready (READY=1 sent) or stopping.
-    var readiness = Readiness()
-    let signalBell = NotificationPipe()
+    /// READY=1, WATCHDOG=1 and STATUS= to systemd.
+    let systemd: SystemdReporter
+    /// The epoll wait every event comes from.
+    let loop = EventLoop()
     /// The input topic's consumer.
     let input: ConsumerFeed
     /// Every output goes through it.
     let outputs: OutputProducer
-    /// The retrier's consumer of the transient-failure topic, in a group of its own; nil
-    /// when the retrier is off. Its fetching is held back while it holds its limit.
-    let retrier: ConsumerFeed?
-    /// Held transient failures by due time.
-    var heldRetries = HeldRetries()
-    let poller = Poller()
-    let wakeup = NotificationPipe()
-    let childEnvironment: [String]
-
-    /// The plugin workers.
+    /// The retrier's consumer of the transient-failure topic and the failures it holds; nil
+    /// when the retrier is off.
+    let retrier: Retrier?
+    /// The plugin workers (or exec runs).
     let pool: WorkerPool
-    /// Protocol `exec`: the processes running now.
-    var execRuns = ExecRuns()
-    /// Whether the plugins' orphans come to this process (`reapOrphans`).
-    let reapsOrphans = sluice_reaps_orphans() != 0
     /// The control socket and its `sluicectl` clients.
     let control: ControlServer
+    /// Every message held, by slot, until its outcome is delivered.
     var table = MessageTable()
+    /// The order queued messages go to the workers in, one at a time per key.
     var scheduler = KeyScheduler()
-    /// Messages that were in flight when their worker failed, waiting to run alone.
-    var suspects: Deque<Int> = []
+    /// The partitions assigned, with their offsets in flight and commit positions.
     var partitions = AssignedPartitions()
-    var nextRequestID: UInt64 = 1
     var figures = PipelineFigures()
-    /// When the last epoll wait returned: the time stamp of the events it brought.
-    var eventTime = ContinuousClock.now
     /// How long the consumer may go unpolled while the pool is full before fetching is
     /// paused, far below `max.poll.interval.ms`.
     static let longestUnpolled = Duration.seconds(5)
-    var events = [epoll_event](repeating: epoll_event(), count: 256)
 
     let shared = SharedState()
 
@@ -80,9 +64,9 @@ public final class Pipeline: @unchecked Sendable {
         logger.logLevel = settings.logLevel
         self.logger = logger
         control = ControlServer(groupName: settings.controlGroup)
-        notifier = SystemdNotifier(environment: environment)
+        systemd = SystemdReporter(SystemdNotifier(environment: environment))
         let stateBox = shared
-        let wakeup = self.wakeup
+        let wakeup = loop.wakeup
         let onFatal: @Sendable (String) -> Void = { reason in
             stateBox.withLock { $0.fatalError = $0.fatalError ?? reason }
             wakeup.ring()
@@ -95,11 +79,12 @@ public final class Pipeline: @unchecked Sendable {
                         + settings.kafkaProperties + settings.consumerProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
         pool = WorkerPool(
-            size: settings.workers, keepsWorkers: settings.protocolKind != .exec, maximumFrameBytes: settings.maxFrameBytes)
+            size: settings.workers, keepsWorkers: settings.protocolKind != .exec, maximumFrameBytes: settings.maxFrameBytes,
+            childEnvironment: Self.pluginEnvironment(environment, settings: settings))
         if settings.retrier == .off {
             retrier = nil
         } else {
-            retrier = ConsumerFeed(
+            retrier = Retrier(
                 try KafkaConsumer(
                     configuration: KafkaConfiguration(
                         common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
@@ -111,22 +96,26 @@ public final class Pipeline: @unchecked Sendable {
                 configuration: KafkaConfiguration(
                     Self.producerProperties(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
-        // Plugins get the original demo's variables with the values in effect, wherever
-        // they were set (command line, environment or config file).
+        input.consumer.client.context.onRebalance = { [unowned self] event in
+            self.handleRebalance(event, isRetry: false)
+        }
+        retrier?.feed.consumer.client.context.onRebalance = { [unowned self] event in
+            self.handleRebalance(event, isRetry: true)
+        }
+        outputs.producer.client.context.onDelivery = { [unowned self] report in
+            self.handleDelivery(report)
+        }
+    }
+
+    /// What the plugins inherit: sluiced's environment with the original demo's variables
+    /// set to the values in effect, wherever they were set (command line, environment or
+    /// config file), and the protocol; not sluiced's secrets or systemd's variables.
+    private static func pluginEnvironment(_ environment: [String: String], settings: Settings) -> [String] {
         var environment = environment.merging(settings.demoVariables) { $1 }
         environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
         environment["SLUICE_PROTOCOL_VERSION"] = "1"
         let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
-        childEnvironment = environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
-        input.consumer.client.context.onRebalance = { [unowned self] handle, error, list in
-            self.handleRebalance(handle, error: error, partitions: list, isRetry: false)
-        }
-        retrier?.consumer.client.context.onRebalance = { [unowned self] handle, error, list in
-            self.handleRebalance(handle, error: error, partitions: list, isRetry: true)
-        }
-        outputs.producer.client.context.onDelivery = { [unowned self] message in
-            self.handleDelivery(message)
-        }
+        return environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
     }
 
     static func clientProperties(brokers: String) -> [(String, String)] {
@@ -194,7 +183,7 @@ public final class Pipeline: @unchecked Sendable {
     /// Asks the pipeline to stop gracefully; safe from any thread.
     public func requestStop() {
         shared.withLock { $0.stopRequested = true }
-        wakeup.ring()
+        loop.wakeup.ring()
     }
 
     var stopRequested: Bool { shared.withLock { $0.stopRequested } }
@@ -207,7 +196,7 @@ public final class Pipeline: @unchecked Sendable {
         figures.counters.paused = input.isHeldBack
         let snapshot = figures.counters
         let health = PipelineHealth(
-            lastTick: .now, ready: readiness.isReady, notReadyReason: readiness.notReadyReason)
+            lastTick: .now, ready: systemd.readiness.isReady, notReadyReason: systemd.readiness.notReadyReason)
         shared.withLock {
             $0.statistics = snapshot
             $0.health = health

@@ -1,6 +1,11 @@
+import CProcess
+import DequeModule
+import PluginProcess
+
 /// The plugin pool: the worker slots (ids 1 to n), the size asked for (by settings, then
-/// `scale` or a reload), and the rolling restart's queue. It decides which workers start,
-/// drain or go; the pipeline does it to the processes.
+/// `scale` or a reload), the rolling restart's queue, the suspects waiting to run alone,
+/// and with protocol exec the runs under way. It decides which workers start, drain or go
+/// and starts the plugin processes; the pipeline wires their pipes to the loop.
 final class WorkerPool {
     /// Slot `id - 1` is worker `id`; retired slots past the target leave from the end.
     private(set) var workers: [Worker]
@@ -9,13 +14,37 @@ final class WorkerPool {
     private var rollingRestart = RollingRestart()
     private let keepsWorkers: Bool
     private let maximumFrameBytes: Int
+    /// Messages that were in flight when their worker failed, waiting to run alone on a
+    /// worker that has proved it can run.
+    var suspects: Deque<Int> = []
+    /// Protocol `exec`: the processes running now.
+    var execRuns = ExecRuns()
+    private var lastRequestID: UInt64 = 0
+    /// `NAME=value` pairs every plugin process gets, beside its `SLUICE_WORKER_ID`.
+    private let childEnvironment: [String]
+    /// Whether the plugins' orphans come to this process (`reapOrphans`).
+    let reapsOrphans = sluice_reaps_orphans() != 0
 
     /// `size` workers, or none where plugins run one per message (`exec`).
-    init(size: Int, keepsWorkers: Bool, maximumFrameBytes: Int) {
+    init(size: Int, keepsWorkers: Bool, maximumFrameBytes: Int, childEnvironment: [String]) {
         targetSize = size
         self.keepsWorkers = keepsWorkers
         self.maximumFrameBytes = maximumFrameBytes
+        self.childEnvironment = childEnvironment
         workers = keepsWorkers ? (1...size).map { Worker(id: $0, maximumFrameBytes: maximumFrameBytes) } : []
+    }
+
+    /// Starts the plugin command as worker (or exec run) `workerID`.
+    func spawnPlugin(_ command: PluginCommand, workerID: Int) throws(SpawnError) -> ChildProcess {
+        try ChildProcess.spawn(
+            executable: command.executable, arguments: command.arguments,
+            environment: childEnvironment + ["SLUICE_WORKER_ID=\(workerID)"])
+    }
+
+    /// The id of the next request frame sent to any worker.
+    func nextRequestID() -> UInt64 {
+        lastRequestID += 1
+        return lastRequestID
     }
 
     /// Worker `id`, if the pool has one by that id.
@@ -87,8 +116,8 @@ final class WorkerPool {
     /// Workers whose child runs now.
     var runningCount: Int { workers.filter { $0.life.state == .running }.count }
 
-    /// Whether `pid` is one of the workers' children.
+    /// Whether `pid` is one of the workers' children or an exec run's.
     func isChild(_ pid: Int32) -> Bool {
-        workers.contains { $0.process?.pid == pid }
+        workers.contains { $0.process?.pid == pid } || execRuns.all.contains { $0.process.pid == pid }
     }
 }

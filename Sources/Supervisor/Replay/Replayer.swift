@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 import SluiceControl
 
@@ -36,9 +35,7 @@ public final class Replayer: @unchecked Sendable {
                 common + [("enable.idempotence", "true"), Pipeline.keyPartitioner] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer.client.context.onDelivery = { [unowned self] report in
-            if report.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                failures.append(String(cString: rd_kafka_err2str(report.pointee.err)))
-            }
+            if let error = report.error { failures.append(error.reason) }
         }
     }
 
@@ -53,18 +50,16 @@ public final class Replayer: @unchecked Sendable {
         var done = ends.allSatisfy { $0.value.committed >= $0.value.end }
         while !done {
             var batch = 0
-            while batch < 1000, let message = consumer.poll(timeoutMilliseconds: 200) {
-                defer { rd_kafka_message_destroy(message) }
-                guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { break }
+            while batch < 1000, case .success(let message) = consumer.poll(timeoutMilliseconds: 200) {
                 batch += 1
-                let partition = message.pointee.partition
-                guard message.pointee.offset < ends[partition]?.end ?? 0 else { continue }
-                positions[partition] = message.pointee.offset + 1
+                let partition = message.partition
+                guard message.offset < ends[partition]?.end ?? 0 else { continue }
+                positions[partition] = message.offset + 1
                 progress.scanned += 1
                 guard filter.matches(
                     failureTime: OutputHeaders.integer(OutputHeaders.failureTime, of: message),
-                    reason: OutputHeaders.text(OutputHeaders.reason, of: message),
-                    source: OutputHeaders.text(OutputHeaders.source, of: message))
+                    reason: message.header(OutputHeaders.reason),
+                    source: message.header(OutputHeaders.source))
                 else { continue }
                 progress.matched += 1
                 if !dryRun {
@@ -107,10 +102,8 @@ public final class Replayer: @unchecked Sendable {
     private func waitForAssignment() throws(KafkaError) -> [Int32: (committed: Int64, end: Int64)] {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if let message = consumer.poll(timeoutMilliseconds: 100) {
-                // A message before the assignment settled: it is fetched again below.
-                rd_kafka_message_destroy(message)
-            }
+            // A message before the assignment settled is fetched again below.
+            _ = consumer.poll(timeoutMilliseconds: 100)
             let assigned = consumer.assignment(topic: settings.permanentTopic)
             guard !assigned.isEmpty else { continue }
             var ranges: [Int32: (committed: Int64, end: Int64)] = [:]
@@ -123,20 +116,16 @@ public final class Replayer: @unchecked Sendable {
         throw KafkaError(.subscription, "replay: no partition of \(settings.permanentTopic) was assigned within 60 s")
     }
 
-    private func publish(_ message: UnsafeMutablePointer<rd_kafka_message_t>) throws(KafkaError) {
-        let headers = OutputHeaders.copyOfHeaders(message, extra: 1)
-        for name in OutputHeaders.perFailure + [OutputHeaders.attempt] { _ = rd_kafka_header_remove(headers, name) }
-        OutputHeaders.add(headers, OutputHeaders.replayedTime, String(WallClock.milliseconds))
-        let key = message.pointee.key.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len) }
-        let value = message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
+    private func publish(_ message: KafkaMessage) throws(KafkaError) {
+        let headers = message.copyOfHeaders(capacity: 1)
+        for name in OutputHeaders.perFailure + [OutputHeaders.attempt] { headers.remove(name) }
+        headers.add(OutputHeaders.replayedTime, String(WallClock.milliseconds))
         let partition = OutputHeaders.originalPartition(of: message, in: settings.inputTopic)
         let error = producer.waitingForQueueSpace {
-            producer.produce(topic: settings.inputTopic, preferring: partition, key: key, value: value, headers: headers, token: 1)
+            producer.produce(
+                topic: settings.inputTopic, preferring: partition, key: message.key, value: message.value, headers: headers, token: 1)
         }
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_headers_destroy(headers)
-            throw KafkaError(.produce, "replay: cannot publish to \(settings.inputTopic)", error: error)
-        }
+        if let error { throw error.withContext("replay: cannot publish to \(settings.inputTopic)") }
     }
 
     /// Waits for every publish so far, then commits the positions read (at least once). A

@@ -1,4 +1,3 @@
-import CRdKafka
 import PluginProtocol
 import SluiceSupport
 
@@ -10,69 +9,64 @@ extension Pipeline {
     /// behind it, nor the input; past the limits the partitions are paused.
     func pollRetryConsumer() {
         guard let retrier else { return }
-        for _ in 0..<1000 where !isFull(table.retries) {
-            guard let message = retrier.consumer.poll() else {
-                retrier.hasEvents = false
-                break
+        taking: for _ in 0..<1000 where !isFull(table.retries) {
+            switch retrier.feed.consumer.poll() {
+            case .success(let message): accept(message, into: retrier)
+            case .failure(let error): logger.warning("retrier \(error)")
+            case nil:
+                retrier.feed.hasEvents = false
+                break taking
             }
-            acceptRetry(message)
         }
-        if !retrier.holds(.saturated) && isFull(table.retries) {
-            retrier.hold(.saturated)
+        if !retrier.feed.holds(.saturated) && isFull(table.retries) {
+            retrier.feed.hold(.saturated)
         }
     }
 
-    private func acceptRetry(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
-        guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
-            let progress = partitions[topic: settings.transientTopic, partition: message.pointee.partition],
-            !progress.isRevoked
-        else {
-            rd_kafka_message_destroy(message)
+    private func accept(_ message: KafkaMessage, into retrier: Retrier) {
+        guard let progress = partitions[topic: settings.transientTopic, partition: message.partition], !progress.isRevoked else {
             return
         }
-        progress.track(message.pointee.offset)
-        if progress.held == 0 { progress.positionMovedAt = eventTime }
+        progress.track(message.offset)
+        if progress.held == 0 { progress.positionMovedAt = loop.time }
         progress.held += 1
         let slot = table.insert(
             MessageRecord(
-                message: message, progress: progress, offset: message.pointee.offset, keyHash: nil,
+                message: message, progress: progress, offset: message.offset, keyHash: nil,
                 attempt: OutputHeaders.attempt(of: message), consumedAt: .now, stage: .waitingForRetry))
         // Without a due time (a kafka-native plugin's transient output), the first delay.
         let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message) ?? WallClock.milliseconds + settings.retry.base.inMilliseconds
-        heldRetries.hold(slot, due: due)
+        retrier.held.hold(slot, due: due)
     }
 
     /// Publishes every held failure that is due back to the input topic.
     func republishDue() {
-        for slot in heldRetries.takeDue(at: WallClock.milliseconds) {
+        guard let retrier else { return }
+        for slot in retrier.held.takeDue(at: WallClock.milliseconds) {
             table[slot].stage = .republishing
             republish(slot: slot)
         }
-        if let retrier, retrier.holds(.saturated) && retrier.isTaking && isHalfEmpty(table.retries) {
-            retrier.release(.saturated)
+        if retrier.feed.holds(.saturated) && retrier.feed.isTaking && isHalfEmpty(table.retries) {
+            retrier.feed.release(.saturated)
         }
     }
 
     /// The wall-clock wait until the next retry is due.
     var timeUntilNextRetry: Duration? {
-        heldRetries.timeUntilNext(at: WallClock.milliseconds)
+        retrier?.held.timeUntilNext(at: WallClock.milliseconds)
     }
 
     /// Produces a held failure to the input topic as its next attempt: the failure's own
     /// headers go, the first failure's context stays.
     func republish(slot: Int) {
         let record = table[slot]
-        let headers = OutputHeaders.copyOfHeaders(record.message, extra: 1)
-        for name in OutputHeaders.perFailure { _ = rd_kafka_header_remove(headers, name) }
-        OutputHeaders.set(headers, OutputHeaders.attempt, String(record.attempt + 1))
+        let headers = record.message.copyOfHeaders(capacity: 1)
+        for name in OutputHeaders.perFailure { headers.remove(name) }
+        headers.set(OutputHeaders.attempt, String(record.attempt + 1))
         let error = outputs.producer.produce(
             topic: settings.inputTopic, preferring: OutputHeaders.originalPartition(of: record.message, in: settings.inputTopic),
             key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_headers_destroy(headers)
-            enqueueFailed(slot, topic: settings.inputTopic, error: error)
-            return
-        }
+        if let error { enqueueFailed(slot, error: error, topic: settings.inputTopic) }
     }
 
     /// Frees the held (not yet due) failures of partitions for which `predicate` holds:
@@ -95,20 +89,16 @@ extension Pipeline {
     }
 
     private func takeWaitingRetries(of predicate: (PartitionProgress) -> Bool) -> [Int] {
-        heldRetries.take { predicate(table[$0].progress) }
+        retrier?.held.take { predicate(table[$0].progress) } ?? []
     }
 
     /// Produces a held failure again to its own transient-failure partition.
     func handBack(slot: Int) {
         let record = table[slot]
-        let headers = OutputHeaders.copyOfHeaders(record.message, extra: 0)
+        let headers = record.message.copyOfHeaders(capacity: 0)
         let error = outputs.producer.produce(
             topic: settings.transientTopic, preferring: record.progress.partition, key: record.key, value: record.value,
             headers: headers, token: UInt(slot + 1))
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_headers_destroy(headers)
-            enqueueFailed(slot, topic: settings.transientTopic, error: error)
-            return
-        }
+        if let error { enqueueFailed(slot, error: error, topic: settings.transientTopic) }
     }
 }

@@ -1,4 +1,3 @@
-import CRdKafka
 
 extension Settings {
     /// The effective settings as a config file, each with where it came from, secrets
@@ -27,7 +26,7 @@ extension Settings {
     /// Fails with librdkafka's own message if it refuses a property, without connecting.
     public func checkKafkaProperties() throws(KafkaError) {
         for properties in [kafkaProperties + consumerProperties, kafkaProperties + producerProperties] {
-            rd_kafka_conf_destroy(try KafkaConfiguration(properties).makeHandle())
+            try KafkaConfiguration(properties).validate()
         }
     }
 }

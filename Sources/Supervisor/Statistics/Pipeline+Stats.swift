@@ -11,7 +11,7 @@ extension Pipeline {
             latencies: figures.latencies,
             retries: RetryReport(
                 scheduled: figures.counters.transient, retried: figures.counters.retried, exhausted: figures.counters.retriesExhausted,
-                waiting: heldRetries.count),
+                waiting: retrier?.held.count ?? 0),
             partitions: partitionReports())
     }
 
@@ -20,7 +20,7 @@ extension Pipeline {
         partitions.all.filter { !$0.isRevoked }
             .sorted { ($0.isRetry ? 1 : 0, $0.topic, $0.partition) < ($1.isRetry ? 1 : 0, $1.topic, $1.partition) }
             .map { progress in
-                let client = progress.isRetry ? retrier?.consumer : input.consumer
+                let client = progress.isRetry ? retrier?.feed.consumer : input.consumer
                 let high = client?.cachedHighWatermark(topic: progress.topic, partition: progress.partition)
                 // Nothing consumed yet: the consumer's fetch position, if it has one.
                 let position = progress.position
@@ -31,7 +31,7 @@ extension Pipeline {
                 return PartitionReport(
                     topic: progress.topic, partition: progress.partition, isRetry: progress.isRetry, position: position,
                     highWatermark: high, lag: lag, held: progress.held,
-                    stalledSeconds: stall(of: progress, now: eventTime).map(\.wholeSeconds))
+                    stalledSeconds: stall(of: progress, now: loop.time).map(\.wholeSeconds))
             }
     }
 }

@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 import Synchronization
 
@@ -51,15 +50,11 @@ final class TestCluster: @unchecked Sendable {
             context: context)
         var failures: [String] = []
         context.onDelivery = { report in
-            if report.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                failures.append(String(cString: rd_kafka_err2str(report.pointee.err)))
-            }
+            if let error = report.error { failures.append(error.reason) }
         }
         for message in messages {
-            let headers = rd_kafka_headers_new(message.allHeaders.count)!
-            for (name, value) in message.allHeaders {
-                value.withUnsafeBytes { _ = rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
-            }
+            let headers = KafkaHeaders(capacity: message.allHeaders.count)
+            for (name, value) in message.allHeaders { headers.add(name, value) }
             let error = producer.waitingForQueueSpace {
                 withOptionalBytes(message.key) { key in
                     withOptionalBytes(message.value) { value in
@@ -67,10 +62,7 @@ final class TestCluster: @unchecked Sendable {
                     }
                 }
             }
-            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-                rd_kafka_headers_destroy(headers)
-                throw KafkaError(.produce, "test produce", error: error)
-            }
+            if let error { throw error.withContext("test produce") }
         }
         guard producer.flush(timeoutMilliseconds: 60_000), failures.isEmpty else {
             throw KafkaError(.produce, "test produce failed: \(failures.prefix(3))")
@@ -82,11 +74,7 @@ final class TestCluster: @unchecked Sendable {
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration([("bootstrap.servers", brokers)]),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let error = rd_kafka_metadata(producer.client.handle, 1, nil, &metadata, 10_000)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(.broker, "metadata", error: error) }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        return Set((0..<Int(metadata.pointee.topic_cnt)).map { String(cString: metadata.pointee.topics[$0].topic) })
+        return try producer.client.topicNames()
     }
 
     /// Reads the output topics from the beginning until `expected` messages arrived (then a
@@ -122,7 +110,7 @@ final class TestCluster: @unchecked Sendable {
                 ("bootstrap.servers", brokers), ("group.id", "\(group)-collector"), ("enable.auto.commit", "false"),
             ]),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-        try consumer.assign(topics.flatMap { topic, count in (0..<count).map { (topic, $0, Int64(RD_KAFKA_OFFSET_BEGINNING)) } })
+        try consumer.assign(topics.flatMap { topic, count in (0..<count).map { (topic, $0, KafkaOffset.beginning) } })
         var collected: [OutputMessage] = []
         let deadline = ContinuousClock.now + timeout
         var settleUntil: ContinuousClock.Instant?
@@ -141,9 +129,7 @@ final class TestCluster: @unchecked Sendable {
                 if probe == nil { probe = try makeProbe() }
                 readTo = try endsOnceInputIsCommitted(topics, asking: probe!)
             }
-            guard let message = consumer.poll(timeoutMilliseconds: 100) else { continue }
-            defer { rd_kafka_message_destroy(message) }
-            guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            guard case .success(let message) = consumer.poll(timeoutMilliseconds: 100) else { continue }
             collected.append(OutputMessage(message))
             if (collected.count >= expected || complete(collected)) && settleUntil == nil {
                 settleUntil = .now + .seconds(untilCommitted ? 5 : 2)
@@ -183,26 +169,12 @@ final class TestCluster: @unchecked Sendable {
 }
 
 extension OutputMessage {
-    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
-        func bytes(_ pointer: UnsafeMutableRawPointer?, _ count: Int) -> [UInt8]? {
-            pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) }
-        }
+    init(_ message: KafkaMessage) {
         var headers: [(String, [UInt8]?)] = []
-        var list: OpaquePointer?
-        if rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR {
-            var index = 0
-            var name: UnsafePointer<CChar>?
-            var value: UnsafeRawPointer?
-            var size = 0
-            while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers.append((String(cString: name!), value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
-                index += 1
-            }
-        }
+        message.forEachHeader { name, value in headers.append((String(decoding: name, as: UTF8.self), value.map(Array.init))) }
         self.init(
-            topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)), partition: message.pointee.partition,
-            offset: message.pointee.offset, timestamp: rd_kafka_message_timestamp(message, nil), key: bytes(message.pointee.key, message.pointee.key_len),
-            value: bytes(message.pointee.payload, message.pointee.len), headers: headers)
+            topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
+            key: message.key.map(Array.init), value: message.value.map(Array.init), headers: headers)
     }
 }
 

@@ -8,14 +8,14 @@ import Testing
     let now = ContinuousClock.now
 
     @Test func idsAreOneToTheSize() {
-        let pool = WorkerPool(size: 3, keepsWorkers: true, maximumFrameBytes: 1024)
+        let pool = WorkerPool(size: 3, keepsWorkers: true, maximumFrameBytes: 1024, childEnvironment: [])
         #expect(pool.workers.map(\.id) == [1, 2, 3] && pool.targetSize == 3)
         #expect(pool[1]?.id == 1 && pool[3]?.id == 3)
         #expect(pool[0] == nil && pool[4] == nil && pool[-1] == nil)
     }
 
     @Test func growingStartsNewSlotsAndShrinkingRetiresTheHighest() {
-        let pool = WorkerPool(size: 2, keepsWorkers: true, maximumFrameBytes: 1024)
+        let pool = WorkerPool(size: 2, keepsWorkers: true, maximumFrameBytes: 1024, childEnvironment: [])
         let grow = pool.resize(to: 4, at: now)
         #expect(grow.start.map(\.id) == [3, 4] && grow.retire.isEmpty && pool.targetSize == 4)
         let shrink = pool.resize(to: 1, at: now)
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aRetiringSlotBelowTheNewTargetStays() {
-        let pool = WorkerPool(size: 3, keepsWorkers: true, maximumFrameBytes: 1024)
+        let pool = WorkerPool(size: 3, keepsWorkers: true, maximumFrameBytes: 1024, childEnvironment: [])
         let shrink = pool.resize(to: 1, at: now)
         for worker in shrink.retire { worker.life.stop(then: .retire, hasChild: false, at: now) }
         let grow = pool.resize(to: 3, at: now)
@@ -38,14 +38,14 @@ import Testing
     }
 
     @Test func withoutWorkersOnlyTheTargetChanges() {
-        let pool = WorkerPool(size: 2, keepsWorkers: false, maximumFrameBytes: 1024)
+        let pool = WorkerPool(size: 2, keepsWorkers: false, maximumFrameBytes: 1024, childEnvironment: [])
         #expect(pool.workers.isEmpty && pool[1] == nil)
         let resize = pool.resize(to: 5, at: now)
         #expect(resize.start.isEmpty && resize.retire.isEmpty && pool.workers.isEmpty && pool.targetSize == 5)
     }
 
     @Test func aRollingRestartSkipsWorkersWithoutAChild() {
-        let pool = WorkerPool(size: 2, keepsWorkers: true, maximumFrameBytes: 1024)
+        let pool = WorkerPool(size: 2, keepsWorkers: true, maximumFrameBytes: 1024, childEnvironment: [])
         pool.queueRestart([1, 2])
         #expect(pool.nextToRestart() == nil, "no child to drain: nothing to restart")
         #expect(!pool.canAnyRun && !pool.isUp, "none started yet")
