@@ -67,7 +67,7 @@ extension Pipeline {
             partitions: partitions.all.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
             lag: PartitionReport.totalLag(of: partitionReports()),
             stalledPartitions: partitions.all.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
-                stall(of: progress, now: now).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
+                progress.stall(at: now, threshold: stallThreshold).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
             },
             paused: input.isHeldBack,
             protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? pool.execRuns.count : nil,

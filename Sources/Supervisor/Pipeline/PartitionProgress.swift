@@ -25,9 +25,9 @@ package final class PartitionProgress {
 
     /// When the commit position last moved, or the partition last went from holding
     /// nothing to holding a message: how long its commit has stood still.
-    package var positionMovedAt = ContinuousClock.now
-    /// Set once a stand-still has been logged; cleared when the position moves again.
-    package var stallReported = false
+    private var positionMovedAt = ContinuousClock.now
+    /// Set once a stand-still has been reported; cleared when the position moves again.
+    private var stallReported = false
 
     /// Whether this is a partition of the transient-failure topic, read by the retrier.
     package let isRetry: Bool
@@ -42,6 +42,40 @@ package final class PartitionProgress {
     package func track(_ offset: Int64) {
         pending.append((offset, false))
         nextToConsume = offset + 1
+    }
+
+    /// A message of the partition is taken in: tracked and held. A partition that held
+    /// nothing starts its stand-still clock now: a position that waited for nothing did
+    /// not stand still.
+    package func take(_ offset: Int64, at now: ContinuousClock.Instant) {
+        track(offset)
+        if held == 0 { positionMovedAt = now }
+        held += 1
+    }
+
+    /// How long the commit position has stood still while the partition held messages,
+    /// once that is `threshold` or more; nil otherwise.
+    package func stall(at now: ContinuousClock.Instant, threshold: Duration) -> Duration? {
+        guard held > 0, !isRevoked else { return nil }
+        let stalled = now - positionMovedAt
+        return stalled >= threshold ? stalled : nil
+    }
+
+    /// The stand-still to report now: once per stand-still, when it reaches `threshold`.
+    package func stallToReport(at now: ContinuousClock.Instant, threshold: Duration) -> Duration? {
+        guard !stallReported, let stalled = stall(at: now, threshold: threshold) else { return nil }
+        stallReported = true
+        return stalled
+    }
+
+    /// The commit position moved at `now`. Returns how long it had stood still when that
+    /// stand-still was reported (its end is news), nil otherwise.
+    package func positionMoved(at now: ContinuousClock.Instant) -> Duration? {
+        defer {
+            positionMovedAt = now
+            stallReported = false
+        }
+        return stallReported ? now - positionMovedAt : nil
     }
 
     /// The offset after the last one consumed.

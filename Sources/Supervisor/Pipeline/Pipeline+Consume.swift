@@ -57,9 +57,7 @@ extension Pipeline {
             keyHash = hasher.finalize()
         }
         let offset = message.offset
-        progress.track(offset)
-        if progress.held == 0 { progress.positionMovedAt = now }
-        progress.held += 1
+        progress.take(offset, at: now)
         let slot = table.insert(
             MessageRecord(
                 message: message, progress: progress, offset: offset, keyHash: keyHash,

@@ -6,21 +6,12 @@ extension Pipeline {
     /// before it is reported: well past what one message may take (`messageTimeout`).
     var stallThreshold: Duration { max(settings.messageTimeout * 2, .seconds(10)) }
 
-    /// How long the partition's commit position has stood still while it held messages,
-    /// once that is past `stallThreshold`; nil otherwise.
-    func stall(of progress: PartitionProgress, now: ContinuousClock.Instant) -> Duration? {
-        guard progress.held > 0, !progress.isRevoked else { return nil }
-        let stalled = now - progress.positionMovedAt
-        return stalled >= stallThreshold ? stalled : nil
-    }
-
     /// Logs, once per stand-still, each partition whose commit position has not moved for
     /// `stallThreshold` while it holds messages: nothing after its first unfinished
     /// message is committed, and a restart would redo all of it. Checked once a second.
     func reportStalledPartitions(now: ContinuousClock.Instant) {
-        for progress in partitions.all where !progress.stallReported {
-            guard let stalled = stall(of: progress, now: now) else { continue }
-            progress.stallReported = true
+        for progress in partitions.all {
+            guard let stalled = progress.stallToReport(at: now, threshold: stallThreshold) else { continue }
             var metadata: Logger.Metadata = ["held": "\(progress.held)"]
             if let position = progress.position { metadata["offset"] = "\(position)" }
             logger.warning(
@@ -31,11 +22,8 @@ extension Pipeline {
 
     /// The partition's commit position moved: a stand-still that was reported is over.
     func positionMoved(_ progress: PartitionProgress) {
-        if progress.stallReported {
-            progress.stallReported = false
-            logger.info(
-                "commit position of \(progress.topic)[\(progress.partition)] moves again after \((loop.time - progress.positionMovedAt).wholeSeconds) s")
+        if let stood = progress.positionMoved(at: loop.time) {
+            logger.info("commit position of \(progress.topic)[\(progress.partition)] moves again after \(stood.wholeSeconds) s")
         }
-        progress.positionMovedAt = loop.time
     }
 }

@@ -27,9 +27,7 @@ extension Pipeline {
         guard let progress = partitions[topic: settings.transientTopic, partition: message.partition], !progress.isRevoked else {
             return
         }
-        progress.track(message.offset)
-        if progress.held == 0 { progress.positionMovedAt = loop.time }
-        progress.held += 1
+        progress.take(message.offset, at: loop.time)
         let slot = table.insert(
             MessageRecord(
                 message: message, progress: progress, offset: message.offset, keyHash: nil,

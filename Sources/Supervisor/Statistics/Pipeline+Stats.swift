@@ -31,7 +31,7 @@ extension Pipeline {
                 return PartitionReport(
                     topic: progress.topic, partition: progress.partition, isRetry: progress.isRetry, position: position,
                     highWatermark: high, lag: lag, held: progress.held,
-                    stalledSeconds: stall(of: progress, now: loop.time).map(\.wholeSeconds))
+                    stalledSeconds: progress.stall(at: loop.time, threshold: stallThreshold).map(\.wholeSeconds))
             }
     }
 }

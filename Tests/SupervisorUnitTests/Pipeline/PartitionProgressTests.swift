@@ -40,4 +40,35 @@ struct PartitionProgressTests {
         #expect(!progress.finish(0), "already finished and gone")
         #expect(progress.position == 1)
     }
+
+    /// A commit position standing still while messages are held is reported once, from the
+    /// threshold on; its end is reported once; a partition that held nothing did not stand
+    /// still, however long it waited.
+    @Test func aStandStillIsReportedOnceAndItsEndOnce() {
+        let start = ContinuousClock.now
+        let threshold = Duration.seconds(10)
+        let progress = PartitionProgress(topic: "in", partition: 0)
+        progress.take(0, at: start + .seconds(100))  // idle until then: the clock starts now
+        progress.take(1, at: start + .seconds(101))
+        #expect(progress.held == 2 && progress.position == 0)
+        #expect(progress.stallToReport(at: start + .seconds(109), threshold: threshold) == nil)
+        #expect(progress.stallToReport(at: start + .seconds(110), threshold: threshold) == .seconds(10))
+        #expect(progress.stallToReport(at: start + .seconds(130), threshold: threshold) == nil, "reported once")
+        #expect(progress.stall(at: start + .seconds(130), threshold: threshold) == .seconds(30), "still shown")
+        let moved = progress.finish(0)
+        #expect(moved)
+        #expect(progress.positionMoved(at: start + .seconds(131)) == .seconds(31))
+        #expect(progress.positionMoved(at: start + .seconds(132)) == nil, "an unreported move is no news")
+        #expect(progress.stallToReport(at: start + .seconds(141), threshold: threshold) == nil)
+        #expect(progress.stallToReport(at: start + .seconds(142), threshold: threshold) == .seconds(10), "a new stand-still")
+    }
+
+    @Test func aRevokedOrEmptyPartitionDoesNotStandStill() {
+        let start = ContinuousClock.now
+        let progress = PartitionProgress(topic: "in", partition: 0)
+        #expect(progress.stall(at: start + .seconds(60), threshold: .seconds(10)) == nil, "holds nothing")
+        progress.take(0, at: start)
+        progress.isRevoked = true
+        #expect(progress.stall(at: start + .seconds(60), threshold: .seconds(10)) == nil, "the next owner's now")
+    }
 }
