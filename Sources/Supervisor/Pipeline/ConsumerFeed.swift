@@ -42,6 +42,13 @@ final class ConsumerFeed {
         apply(gate.release(reason))
     }
 
+    /// Ends a hold for being full (`.saturated`) once what this side holds is half its
+    /// limit.
+    func releaseSaturation(ifHalfEmpty load: MessageTable.Load, limit: BufferLimit) {
+        guard holds(.saturated), limit.isHalfEmpty(load) else { return }
+        release(.saturated)
+    }
+
     /// Partitions librdkafka has just assigned: paused at once while a reason holds.
     func assign(_ partitions: [TopicPartition]) {
         apply(gate.assign(partitions))

@@ -29,12 +29,8 @@ struct MessageRecord {
     /// When the consumer handed it over (for the processing latency).
     let consumedAt: ContinuousClock.Instant
     var stage: Stage = .queued
-    /// Its worker failed while it was in flight: it runs alone on a worker that has proved
-    /// it can run, so a failure then is its own.
-    var isSuspect = false
-    /// How often a proved worker crashed, hung or broke the protocol while the message was
-    /// in flight.
-    var strikes = 0
+    /// How it fared with workers that failed while it was in flight.
+    var failures = WorkerFailures()
     /// Whether the next message with its key waits for it: from when it is consumed until
     /// its output is enqueued, so outputs with one key are enqueued in input order.
     var holdsKey = false

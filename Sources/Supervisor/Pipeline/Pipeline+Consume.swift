@@ -6,7 +6,7 @@ extension Pipeline {
     /// however long the plugins take.
     func shouldPollConsumer(now: ContinuousClock.Instant) -> Bool {
         guard input.isTaking else { return false }
-        if input.isClosed || !isFull(table.input) { return input.hasEvents }
+        if input.isClosed || !bufferLimit.isReached(by: table.input) { return input.hasEvents }
         guard now - input.lastPoll >= Self.longestUnpolled else { return false }
         input.hold(.saturated)
         logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
@@ -18,7 +18,7 @@ extension Pipeline {
     func pollConsumer() {
         input.lastPoll = .now
         for _ in 0..<1000 {
-            guard input.isClosed || !isFull(table.input) else { return }
+            guard input.isClosed || !bufferLimit.isReached(by: table.input) else { return }
             switch input.consumer.poll() {
             case .success(let message): accept(message, at: input.lastPoll)
             case .failure(let error): logger.warning("\(error)")
@@ -29,21 +29,15 @@ extension Pipeline {
         }
     }
 
-    /// Whether one side (the input or the retrier) holds as many messages or bytes as it
-    /// may: then it takes no more.
-    func isFull(_ load: MessageTable.Load) -> Bool {
-        load.count >= settings.maxBufferedMessages || load.bytes >= settings.maxBufferedBytes
-    }
-
-    /// Whether one side holds at most half of what it may, in messages and in bytes.
-    func isHalfEmpty(_ load: MessageTable.Load) -> Bool {
-        load.count <= settings.maxBufferedMessages / 2 && load.bytes <= settings.maxBufferedBytes / 2
+    /// How much the input, and apart from it the retrier, may hold (live: a reload may
+    /// change it).
+    var bufferLimit: BufferLimit {
+        BufferLimit(messages: settings.maxBufferedMessages, bytes: settings.maxBufferedBytes)
     }
 
     /// Ends a saturation pause once half of the held messages are done.
     func resumeFetchingIfDrained() {
-        guard input.holds(.saturated), isHalfEmpty(table.input) else { return }
-        input.release(.saturated)
+        input.releaseSaturation(ifHalfEmpty: table.input, limit: bufferLimit)
     }
 
     private func accept(_ message: KafkaMessage, at now: ContinuousClock.Instant) {

@@ -23,7 +23,7 @@ extension Pipeline {
             let worker = leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
         {
             let slot = scheduler.next()!
-            if table[slot].isSuspect {
+            if table[slot].failures.isSuspect {
                 pool.suspects.append(slot)
                 reserved = reserved ?? leastBusyWorker(where: \.life.hasProved)
                 continue

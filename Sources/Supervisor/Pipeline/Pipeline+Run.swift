@@ -113,7 +113,7 @@ extension Pipeline {
         }
         if let retry = outputs.pending.nextRetry { next = min(next, retry) }
         if let untilRetry = timeUntilNextRetry { next = min(next, now + untilRetry) }
-        if input.isTaking && !input.isClosed && isFull(table.input) {
+        if input.isTaking && !input.isClosed && bufferLimit.isReached(by: table.input) {
             next = min(next, input.lastPoll + Self.longestUnpolled)
         }
         if let deadline { next = min(next, deadline) }

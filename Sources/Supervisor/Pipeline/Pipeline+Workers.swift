@@ -68,26 +68,21 @@ extension Pipeline {
             verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
             termination: termination.description,
             stderrTail: worker.stderrTail.text)
-        let failed = blame != nil
         for (_, slot) in worker.inFlight.sorted(by: { $0.key > $1.key }) {
-            if table[slot].progress.isReleased {
+            switch table[slot].handBack(workerFailed: blame != nil, strike: blame?.strike == true, poisonThreshold: settings.poisonThreshold) {
+            case .release:
                 releaseKey(of: slot)  // the next owner has its partition
                 discard(slot)
-                continue
-            }
-            table[slot].stage = .queued
-            table[slot].isSuspect = table[slot].isSuspect || failed
-            if blame?.strike == true { table[slot].strikes += 1 }
-            if table[slot].strikes >= settings.poisonThreshold {
+            case .requeue:
+                scheduler.retryFirst(slot)
+            case .deadLetter:
                 logger.error(
                     "poison message dead-lettered: \(cause.reason)",
                     metadata: [
                         "topic": "\(table[slot].progress.topic)", "partition": "\(table[slot].progress.partition)",
-                        "offset": "\(table[slot].offset)", "strikes": "\(table[slot].strikes)",
+                        "offset": "\(table[slot].offset)", "strikes": "\(table[slot].failures.strikes)",
                     ])
                 deadLetter(slot, strike)
-            } else {
-                scheduler.retryFirst(slot)
             }
         }
     }

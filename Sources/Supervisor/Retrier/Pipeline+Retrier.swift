@@ -9,7 +9,7 @@ extension Pipeline {
     /// behind it, nor the input; past the limits the partitions are paused.
     func pollRetryConsumer() {
         guard let retrier else { return }
-        taking: for _ in 0..<1000 where !isFull(table.retries) {
+        taking: for _ in 0..<1000 where !bufferLimit.isReached(by: table.retries) {
             switch retrier.feed.consumer.poll() {
             case .success(let message): accept(message, into: retrier)
             case .failure(let error): logger.warning("retrier \(error)")
@@ -18,7 +18,7 @@ extension Pipeline {
                 break taking
             }
         }
-        if !retrier.feed.holds(.saturated) && isFull(table.retries) {
+        if !retrier.feed.holds(.saturated) && bufferLimit.isReached(by: table.retries) {
             retrier.feed.hold(.saturated)
         }
     }
@@ -44,9 +44,7 @@ extension Pipeline {
             table[slot].stage = .republishing
             republish(slot: slot)
         }
-        if retrier.feed.holds(.saturated) && retrier.feed.isTaking && isHalfEmpty(table.retries) {
-            retrier.feed.release(.saturated)
-        }
+        retrier.feed.releaseSaturation(ifHalfEmpty: table.retries, limit: bufferLimit)
     }
 
     /// The wall-clock wait until the next retry is due.
