@@ -58,7 +58,7 @@ extension Pipeline {
                 attempt: OutputHeaders.attempt(of: message), consumedAt: now))
         scheduler.enqueue(slot, keyHash: keyHash)
         table[slot].holdsKey = keyHash != nil
-        figures.counters.consumed += 1
+        figures.consumed()
     }
 
     /// The consumer a rebalance callback came from: the retrier's exists when it calls.

@@ -47,7 +47,7 @@ extension Pipeline {
         } else if error.isQueueFull {
             outputs.pending.waitForRoom(slot)
         } else {
-            figures.counters.produceErrors += 1
+            figures.produceFailed()
             logProduceFailure(slot, topic: topic, "\(error); retrying every second")
             outputs.pending.retry(slot, at: .now + .seconds(1))
         }
@@ -93,7 +93,7 @@ extension Pipeline {
         let slot = Int(report.token) - 1
         guard table.contains(slot) else { return }
         if let error = report.error {
-            figures.counters.produceErrors += 1
+            figures.produceFailed()
             if error.refusesMessageForGood {
                 outputRefused(slot, error: error, topic: report.topic)
                 return
@@ -115,17 +115,9 @@ extension Pipeline {
         }
         switch table[slot].stage {
         case .producing(let output):
-            switch output.verdict {
-            case .success: figures.counters.success += 1
-            case .transient: figures.counters.transient += 1
-            case .permanent:
-                figures.counters.permanent += 1
-                if output.source == .retriesExhausted { figures.counters.retriesExhausted += 1 }
-            }
-            let processing = loop.time - table[slot].consumedAt
-            figures.recordProcessingLatency(processing)
+            figures.delivered(output.verdict, source: output.source, processing: loop.time - table[slot].consumedAt)
         case .republishing:
-            figures.counters.retried += 1
+            figures.retried()
         case .handingBack:
             break
         case .queued, .dispatched, .waitingForRetry:

@@ -57,7 +57,7 @@ extension Pipeline {
         }
         worker.isIsolating = false
         worker.handled += 1
-        if case .dispatched(let at) = table[slot].stage { figures.recordPluginLatency(loop.time - at) }
+        if case .dispatched(let at) = table[slot].stage { figures.answered(after: loop.time - at) }
         let output = VerdictOutput(
             verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
             reason: response.reason, headers: response.headers, worker: worker.id,
@@ -70,7 +70,7 @@ extension Pipeline {
     /// Logs a plugin's protocol violation and kills the worker; its unanswered messages go
     /// to other workers once it has exited.
     func protocolError(_ worker: Worker, _ reason: String, line: UnsafeRawBufferPointer?) {
-        figures.counters.protocolErrors += 1
+        figures.protocolError()
         var metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"]
         if let line {
             metadata["line"] = "\(String(decoding: line.prefix(200), as: UTF8.self))\(line.count > 200 ? "…" : "")"

@@ -124,7 +124,6 @@ extension Pipeline {
 
     private func countRestart(_ worker: Worker, reason: String) {
         worker.restarts += 1
-        figures.counters.workerRestarts += 1
-        figures.counters.restartsByReason[reason, default: 0] += 1
+        figures.workerRestarted(reason: reason)
     }
 }

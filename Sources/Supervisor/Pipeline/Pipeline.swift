@@ -190,10 +190,9 @@ public final class Pipeline: @unchecked Sendable {
     var fatalError: String? { shared.withLock { $0.fatalError } }
 
     func publishStatistics() {
-        figures.counters.inFlight = table.count
-        figures.counters.runningWorkers = pool.workers.filter(\.life.isUp).count
-        figures.counters.assignedPartitions = partitions.count
-        figures.counters.paused = input.isHeldBack
+        figures.setGauges(
+            inFlight: table.count, runningWorkers: pool.workers.filter(\.life.isUp).count, assignedPartitions: partitions.count,
+            paused: input.isHeldBack)
         let snapshot = figures.counters
         let health = PipelineHealth(
             lastTick: .now, ready: systemd.readiness.isReady, notReadyReason: systemd.readiness.notReadyReason)

@@ -1,3 +1,4 @@
+import PluginProtocol
 import SluiceControl
 import SluiceSupport
 
@@ -6,7 +7,7 @@ import SluiceSupport
 struct PipelineFigures {
     /// Counted as things happen; the gauges among them (in flight, workers, partitions,
     /// paused) are set when the figures are published.
-    var counters = PipelineStatistics()
+    private(set) var counters = PipelineStatistics()
     /// Request written to answer read.
     private var pluginLatency = LatencyRecorder()
     /// Consumed to verdict delivered.
@@ -21,13 +22,56 @@ struct PipelineFigures {
         Int((now - startedAt).components.seconds)
     }
 
-    mutating func recordPluginLatency(_ latency: Duration) {
+    /// A message was taken from the input.
+    mutating func consumed() {
+        counters.consumed += 1
+    }
+
+    /// A plugin answered, `latency` after its request was written.
+    mutating func answered(after latency: Duration) {
         pluginLatency.record(latency)
     }
 
-    mutating func recordProcessingLatency(_ latency: Duration) {
-        processingLatency.record(latency)
-        metrics.processing.recordNanoseconds(latency.inNanoseconds)
+    /// A verdict's output was delivered, `processing` after its message was consumed.
+    mutating func delivered(_ verdict: Verdict, source: FailureSource, processing: Duration) {
+        switch verdict {
+        case .success: counters.success += 1
+        case .transient: counters.transient += 1
+        case .permanent:
+            counters.permanent += 1
+            if source == .retriesExhausted { counters.retriesExhausted += 1 }
+        }
+        processingLatency.record(processing)
+        metrics.processing.recordNanoseconds(processing.inNanoseconds)
+    }
+
+    /// A held failure was delivered back to the input topic.
+    mutating func retried() {
+        counters.retried += 1
+    }
+
+    /// An output could not be enqueued or delivered, and goes again.
+    mutating func produceFailed() {
+        counters.produceErrors += 1
+    }
+
+    /// A plugin broke the protocol.
+    mutating func protocolError() {
+        counters.protocolErrors += 1
+    }
+
+    /// A worker's child starts again, for `reason`.
+    mutating func workerRestarted(reason: String) {
+        counters.workerRestarts += 1
+        counters.restartsByReason[reason, default: 0] += 1
+    }
+
+    /// The gauges, set as the figures are published.
+    mutating func setGauges(inFlight: Int, runningWorkers: Int, assignedPartitions: Int, paused: Bool) {
+        counters.inFlight = inFlight
+        counters.runningWorkers = runningWorkers
+        counters.assignedPartitions = assignedPartitions
+        counters.paused = paused
     }
 
     /// Once a second: a throughput sample, the instruments brought up to date, and every
