@@ -191,7 +191,7 @@ public final class Pipeline: @unchecked Sendable {
 
     func publishStatistics() {
         figures.setGauges(
-            inFlight: table.count, runningWorkers: pool.workers.filter(\.life.isUp).count, assignedPartitions: partitions.count,
+            inFlight: table.count, runningWorkers: pool.runningCount, assignedPartitions: partitions.count,
             paused: input.isHeldBack)
         let snapshot = figures.counters
         let health = PipelineHealth(

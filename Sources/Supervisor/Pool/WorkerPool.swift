@@ -113,8 +113,9 @@ final class WorkerPool {
     /// Whether every worker runs (retiring ones aside): the pool is up.
     var isUp: Bool { workers.allSatisfy { $0.life.state == .running || $0.life.isRetiring } }
 
-    /// Workers whose child runs now.
-    var runningCount: Int { workers.filter { $0.life.state == .running }.count }
+    /// Workers whose child runs and takes requests now (starting or running): the
+    /// `workers=` of the status line, the `running` of systemd's STATUS and the gauge.
+    var runningCount: Int { workers.filter(\.life.isUp).count }
 
     /// Whether `pid` is one of the workers' children or an exec run's.
     func isChild(_ pid: Int32) -> Bool {
