@@ -9,9 +9,7 @@ final class ExecRun {
     var process: ChildProcess
     let startedAt = ContinuousClock.now
     /// The value, written to stdin as the pipe takes it; stdin closes after it.
-    var input: [UInt8]
-    var inputOffset = 0
-    var waitingForWritable = false
+    var stdin: StdinBuffer
     var output: [UInt8] = []
     /// Set at the end of its stdout and stderr streams (they may end before it exits).
     var stdoutEnded = false
@@ -27,6 +25,6 @@ final class ExecRun {
         self.id = id
         self.slot = slot
         self.process = process
-        self.input = input
+        stdin = StdinBuffer(input)
     }
 }

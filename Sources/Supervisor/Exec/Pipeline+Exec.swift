@@ -36,24 +36,10 @@ extension Pipeline {
 
     /// Writes what the stdin pipe takes; closes stdin once the whole value is written.
     func writeExecInput(_ run: ExecRun) {
-        while run.inputOffset < run.input.count {
-            let written = run.input.withUnsafeBytes {
-                write(run.process.stdinFD, $0.baseAddress! + run.inputOffset, $0.count - run.inputOffset)
-            }
-            if written > 0 {
-                run.inputOffset += written
-            } else if errno == EAGAIN {
-                if !run.waitingForWritable {
-                    run.waitingForWritable = true
-                    loop.poller.add(run.process.stdinFD, events: UInt32(EPOLLOUT.rawValue), token: EventToken(.execStdin, worker: run.id))
-                }
-                return
-            } else if errno != EINTR {
-                break  // EPIPE: it stopped reading; its exit decides
-            }
+        switch run.stdin.write(to: run.process.stdinFD, poller: loop.poller, token: EventToken(.execStdin, worker: run.id)) {
+        case .pipeFull: return
+        case .written, .closed: run.process.closeStdin()
         }
-        if run.waitingForWritable { loop.poller.remove(run.process.stdinFD) }
-        run.process.closeStdin()
     }
 
     /// Reads what the run wrote to stdout: at most 16 reads per wake-up, so one chatty run
@@ -97,7 +83,7 @@ extension Pipeline {
         readExecStderr(run, exiting: true)
         if let rest = run.stderrLines.takeRemainder() { run.stderrTail.append(String(decoding: rest, as: UTF8.self)) }
         for fd in [run.process.stdoutFD, run.process.stderrFD, run.process.pidFD] { loop.poller.remove(fd) }
-        if run.waitingForWritable { loop.poller.remove(run.process.stdinFD) }
+        run.stdin.stopWaiting(fd: run.process.stdinFD, poller: loop.poller)
         run.process.closeDescriptors()
         pool.execRuns.remove(run)
         var output = VerdictOutput(verdict: .permanent, termination: termination.description, stderrTail: run.stderrTail.text)

@@ -36,10 +36,10 @@ extension Pipeline {
         let requestID = pool.nextRequestID()
         let progress = table[slot].progress
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
-        let start = worker.output.count
+        let start = worker.stdin.bytes.count
         switch settings.protocolKind {
         case .json:
-            appendRequest(for: table[slot], id: requestID, to: &worker.output)
+            appendRequest(for: table[slot], id: requestID, to: &worker.stdin.bytes)
         case .exec, .kafkaNative:
             return  // dispatchExec; kafka-native plugins get no requests
         case .lines:
@@ -47,12 +47,12 @@ extension Pipeline {
                 deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .unsupportedValue))
                 return
             }
-            LineFrames.appendRequest(table[slot].value!, to: &worker.output)
+            LineFrames.appendRequest(table[slot].value!, to: &worker.stdin.bytes)
             worker.answerOrder.append(requestID)
         }
-        let frameBytes = worker.output.count - start
+        let frameBytes = worker.stdin.bytes.count - start
         guard frameBytes <= settings.maxFrameBytes else {
-            worker.output.removeLast(frameBytes)
+            worker.stdin.bytes.removeLast(frameBytes)
             if settings.protocolKind == .lines { worker.answerOrder.removeLast() }
             let reason = "value of \(table[slot].value?.count ?? 0) bytes makes a request frame of \(frameBytes) bytes, "
                 + "over the frame limit of \(settings.maxFrameBytes) bytes"
@@ -88,48 +88,20 @@ extension Pipeline {
 
     /// Writes every worker's pending frames.
     func flushWorkerOutput() {
-        for worker in pool.workers where worker.hasPendingOutput && !worker.waitingForWritable {
+        for worker in pool.workers where worker.stdin.hasPending && !worker.stdin.isWaitingForWritable {
             flushOutput(worker)
         }
     }
 
-    /// Writes as much of `worker`'s pending output as its stdin pipe takes; waits for
-    /// EPOLLOUT when the pipe is full.
+    /// Writes as much of `worker`'s pending frames as its stdin pipe takes (`StdinBuffer`).
     func flushOutput(_ worker: Worker) {
         guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
-        while worker.hasPendingOutput {
-            let written = worker.output.withUnsafeBytes { bytes in
-                write(stdinFD, bytes.baseAddress! + worker.outputOffset, bytes.count - worker.outputOffset)
-            }
-            if written > 0 {
-                worker.outputOffset += written
-                continue
-            }
-            let error = errno
-            if error == EINTR { continue }
-            if error == EAGAIN {
-                if !worker.waitingForWritable {
-                    worker.waitingForWritable = true
-                    loop.poller.add(
-                        stdinFD, events: UInt32(EPOLLOUT.rawValue),
-                        token: EventToken(.workerStdin, worker: worker.id - 1, generation: worker.generation))
-                }
-                return
-            }
-            // EPIPE: the child is gone; its exit event re-dispatches what it held.
-            worker.output.removeAll(keepingCapacity: true)
-            worker.outputOffset = 0
-            stopWaitingForWritable(worker)
-            return
-        }
-        worker.output.removeAll(keepingCapacity: true)
-        worker.outputOffset = 0
-        stopWaitingForWritable(worker)
+        let token = EventToken(.workerStdin, worker: worker.id - 1, generation: worker.generation)
+        _ = worker.stdin.write(to: stdinFD, poller: loop.poller, token: token)
     }
 
     func stopWaitingForWritable(_ worker: Worker) {
-        guard worker.waitingForWritable, let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
-        worker.waitingForWritable = false
-        loop.poller.remove(stdinFD)
+        guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
+        worker.stdin.stopWaiting(fd: stdinFD, poller: loop.poller)
     }
 }

@@ -12,11 +12,8 @@ final class Worker {
     var process: ChildProcess?
     /// Bumped per child, so events about a previous child are recognised as stale.
     var generation: UInt32 = 0
-    /// Frames waiting to be written to the child's stdin, from `outputOffset` on.
-    var output: [UInt8] = []
-    var outputOffset = 0
-    /// Whether stdin is registered for EPOLLOUT because a write was short.
-    var waitingForWritable = false
+    /// Request frames on their way to the child's stdin.
+    var stdin = StdinBuffer()
     /// The current child's stdout and stderr, split into lines. New for every child: bytes a
     /// dead child wrote are never read as the answers of the next one.
     private(set) var stdoutLines: LineBuffer
@@ -70,8 +67,7 @@ final class Worker {
     /// Its unanswered requests must have been handed back first.
     func detach() {
         process = nil
-        output.removeAll(keepingCapacity: false)
-        outputOffset = 0
+        stdin = StdinBuffer()
         inFlight.removeAll()
         answerOrder.removeAll()
         isIsolating = false
@@ -84,7 +80,4 @@ final class Worker {
     var isAcceptingRequests: Bool {
         life.isUp && process?.stdinFD ?? -1 >= 0 && stdoutClosedAt == nil
     }
-
-    /// Whether output is waiting to be written.
-    var hasPendingOutput: Bool { outputOffset < output.count }
 }
