@@ -53,11 +53,7 @@ private final class NotifySocket {
     /// The datagrams waiting, in order.
     func received() -> [String] {
         var messages: [String] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { return messages }
-            messages.append(String(decoding: buffer[0..<count], as: UTF8.self))
-        }
+        forEachAvailableRead(from: fd) { messages.append(String(decoding: $0, as: UTF8.self)) }
+        return messages
     }
 }

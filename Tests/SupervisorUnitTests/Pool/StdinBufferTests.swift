@@ -62,11 +62,7 @@ private final class NonBlockingPipe {
     /// Everything the pipe holds now.
     func readAll() -> [UInt8] {
         var all: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(readFD, &chunk, chunk.count)
-            guard count > 0 else { return all }
-            all += chunk[0..<count]
-        }
+        forEachAvailableRead(from: readFD) { all += $0 }
+        return all
     }
 }
