@@ -47,10 +47,8 @@ package final class KafkaMessage {
         return String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self)
     }
 
-    /// Whether it carries a header list (possibly empty).
-    package var hasHeaders: Bool { borrowedHeaders != nil }
-
-    /// Calls `body` with each header's name and value (nil for a null value), in order.
+    /// Calls `body` with each header's name and value (nil for a null value), in order;
+    /// not at all for a message without headers.
     package func forEachHeader(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) -> Void) {
         guard let headers = borrowedHeaders else { return }
         var index = 0

@@ -78,11 +78,7 @@ extension Pipeline {
             id: id, topic: record.progress.topic, partition: record.progress.partition, offset: record.offset,
             timestamp: record.message.timestamp, attempt: record.attempt, to: &output)
         if let key = record.key { RequestFrameWriter.appendKey(key, to: &output) }
-        if record.message.hasHeaders {
-            RequestFrameWriter.appendHeaders(record.message.forEachHeader, to: &output)
-        } else {
-            output.append(contentsOf: #","headers":{}"#.utf8)
-        }
+        RequestFrameWriter.appendHeaders(record.message.forEachHeader, to: &output)
         RequestFrameWriter.end(value: record.value, to: &output)
     }
 
