@@ -82,7 +82,7 @@ public final class Benchmark {
     }
 
     /// sluiced on the newer librdkafka that confluent-kafka bundles, when it is installed:
-    /// from 2.1 on sluiced bounds the prefetch by count too (see `inputConsumerProperties`).
+    /// from 2.1 on sluiced bounds the prefetch by count too (see `ClientProperties.inputConsumer`).
     private func newerLibrdkafkaCases(echo: [String]) -> [BenchCase] {
         guard let newer = PythonProbe.bundledLibrdkafka(linkingInto: "\(options.logDirectory)/librdkafka-newer") else { return [] }
         return [

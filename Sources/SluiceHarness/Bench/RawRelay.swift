@@ -29,10 +29,10 @@ public final class RawRelay: @unchecked Sendable {
         self.outputTopic = outputTopic
         self.logger = logger
         consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(Pipeline.inputConsumerProperties(brokers: brokers, group: group) + consumerProperties),
+            configuration: KafkaConfiguration(ClientProperties.inputConsumer(brokers: brokers, group: group) + consumerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer = try KafkaProducer(
-            configuration: KafkaConfiguration(Pipeline.producerProperties(brokers: brokers)),
+            configuration: KafkaConfiguration(ClientProperties.producer(brokers: brokers)),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer.client.context.onDelivery = { [unowned self] report in self.delivered(report) }
         consumer.client.context.onRebalance = { [unowned self] event in self.rebalance(event) }

@@ -14,6 +14,8 @@ final class ControlServer {
     private var lastClientID = 0
     /// The client waiting for a running replay's answer.
     private var replayClient: Int?
+    /// The running replay's outcome, once its thread is done.
+    let replayMailbox = ReplayMailbox()
 
     init(groupName: String?) {
         access = ControlAccess(groupName: groupName)

@@ -27,4 +27,9 @@ final class EventLoop {
         time = .now
         return ready
     }
+
+    /// SIGHUP (a reload) is written to `signalBell` from now on.
+    func installSignalHandlers() {
+        _ = sluice_signal_to_fd(SIGHUP, signalBell.writeFD)
+    }
 }

@@ -1,13 +1,18 @@
+import CProcess
+import Glibc
 import Logging
 import PluginProtocol
 import SluiceControl
+import SluiceSupport
 import Synchronization
 
-/// One running pipeline: the consumer, the plugin pool and the producer, driven by a single
-/// thread that sleeps in epoll. All mutable state below is confined to that thread; other
-/// threads talk to it only through `requestStop()` and `statistics`.
+/// One running pipeline: the consumers, the message flow, the plugins and the control
+/// socket, driven by a single thread that sleeps in epoll. The pipeline holds the parts and
+/// runs the loop: it hands each event to the part it belongs to and passes what one part
+/// reports to the next; every decision is the parts'. All mutable state is confined to
+/// that thread; other threads talk to it only through `requestStop()` and `statistics`.
 public final class Pipeline: @unchecked Sendable {
-    /// Changed only by `reload`, on the pipeline thread.
+    /// Changed only by `reload`, on the pipeline thread, and handed to the parts.
     var settings: Settings
     var logger: Logger
     /// Where the settings came from, to read them again on `reload`.
@@ -18,26 +23,16 @@ public final class Pipeline: @unchecked Sendable {
     let loop = EventLoop()
     /// The input topic's consumer.
     let input: ConsumerFeed
-    /// Every output goes through it.
-    let outputs: OutputProducer
-    /// The retrier's consumer of the transient-failure topic and the failures it holds; nil
-    /// when the retrier is off.
-    let retrier: Retrier?
-    /// The plugin workers (or exec runs).
-    let pool: WorkerPool
+    /// The retrier's consumer of the transient-failure topic; nil when the retrier is off.
+    let retryFeed: ConsumerFeed?
+    /// Every message held, from its poll to its output's delivery, and the producer.
+    let flow: MessageFlow
+    /// The plugin workers (or exec runs) and their processes.
+    let plugins: PluginSupervisor
     /// The control socket and its `sluicectl` clients.
     let control: ControlServer
-    /// Every message held, by slot, until its outcome is delivered.
-    var table = MessageTable()
-    /// The order queued messages go to the workers in, one at a time per key.
-    var scheduler = KeyScheduler()
-    /// The partitions assigned, with their offsets in flight and commit positions.
-    var partitions = AssignedPartitions()
-    var figures = PipelineFigures()
-    /// How long the consumer may go unpolled while the pool is full before fetching is
-    /// paused, far below `max.poll.interval.ms`.
-    static let longestUnpolled = Duration.seconds(5)
-
+    /// Counted by the flow and the plugins, published once a second.
+    let figures = PipelineFigures()
     let shared = SharedState()
 
     /// What other threads read or set, behind a lock.
@@ -47,7 +42,6 @@ public final class Pipeline: @unchecked Sendable {
             var fatalError: String?
             var statistics = PipelineStatistics()
             var health = PipelineHealth()
-            var finishedReplay: Result<ReplayProgress, KafkaError>?
         }
         let values = Mutex(Values())
 
@@ -71,103 +65,42 @@ public final class Pipeline: @unchecked Sendable {
             stateBox.withLock { $0.fatalError = $0.fatalError ?? reason }
             wakeup.ring()
         }
-        let common = Self.clientProperties(brokers: settings.brokers)
+        let common = ClientProperties.client(brokers: settings.brokers)
         input = ConsumerFeed(
             try KafkaConsumer(
                 configuration: KafkaConfiguration(
-                    Self.inputConsumerProperties(brokers: settings.brokers, group: settings.groupID)
+                    ClientProperties.inputConsumer(brokers: settings.brokers, group: settings.groupID)
                         + settings.kafkaProperties + settings.consumerProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
-        pool = WorkerPool(
+        let pool = WorkerPool(
             size: settings.workers, keepsWorkers: settings.protocolKind != .exec, maximumFrameBytes: settings.maxFrameBytes,
-            childEnvironment: Self.pluginEnvironment(environment, settings: settings))
+            childEnvironment: WorkerPool.pluginEnvironment(environment, settings: settings))
+        plugins = PluginSupervisor(pool: pool, settings: settings, logger: logger, figures: figures, loop: loop)
         if settings.retrier == .off {
-            retrier = nil
+            retryFeed = nil
         } else {
-            retrier = Retrier(
+            retryFeed = ConsumerFeed(
                 try KafkaConsumer(
                     configuration: KafkaConfiguration(
-                        common + Self.groupConsumerProperties(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
+                        common + ClientProperties.groupConsumer(group: "\(settings.groupID)-retrier") + settings.kafkaProperties
                             + settings.consumerProperties),
                     context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
         }
-        outputs = OutputProducer(
+        let outputs = OutputProducer(
             try KafkaProducer(
                 configuration: KafkaConfiguration(
-                    Self.producerProperties(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
+                    ClientProperties.producer(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
+        flow = MessageFlow(settings: settings, logger: logger, outputs: outputs, figures: figures, loop: loop)
         input.consumer.client.context.onRebalance = { [unowned self] event in
             self.handleRebalance(event, isRetry: false)
         }
-        retrier?.feed.consumer.client.context.onRebalance = { [unowned self] event in
+        retryFeed?.consumer.client.context.onRebalance = { [unowned self] event in
             self.handleRebalance(event, isRetry: true)
         }
         outputs.producer.client.context.onDelivery = { [unowned self] report in
-            self.handleDelivery(report)
+            self.flow.delivered(report)
         }
-    }
-
-    /// What the plugins inherit: sluiced's environment with the original demo's variables
-    /// set to the values in effect, wherever they were set (command line, environment or
-    /// config file), and the protocol; not sluiced's secrets or systemd's variables.
-    private static func pluginEnvironment(_ environment: [String: String], settings: Settings) -> [String] {
-        var environment = environment.merging(settings.demoVariables) { $1 }
-        environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
-        environment["SLUICE_PROTOCOL_VERSION"] = "1"
-        let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
-        return environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
-    }
-
-    static func clientProperties(brokers: String) -> [(String, String)] {
-        [("bootstrap.servers", brokers), ("client.id", "sluiced")]
-    }
-
-    /// The input consumer's properties before the operator's (the raw relay of `make bench`
-    /// uses them too). The prefetch is bounded in bytes (16 MiB queued, 4 MiB a fetch) so
-    /// memory stays flat however long the backlog. librdkafka keeps ~0.4 KiB per queued
-    /// message besides the message, so where it can re-check a full queue quickly
-    /// (`fetch.queue.backoff.ms`, 2.1 and later) the queue is also bounded to 20,000
-    /// messages; older versions re-check only about once a second and need the default
-    /// 100,000 to keep up (see docs/BENCHMARKS.md).
-    package static func inputConsumerProperties(brokers: String, group: String) -> [(String, String)] {
-        let prefetch = [("queued.max.messages.kbytes", "16384"), ("fetch.max.bytes", "4194304")]
-        let shortQueue = KafkaConfiguration.supports("fetch.queue.backoff.ms")
-            ? [("queued.min.messages", "20000"), ("fetch.queue.backoff.ms", "10")] : []
-        return clientProperties(brokers: brokers) + groupConsumerProperties(group: group) + prefetch + shortQueue
-    }
-
-    /// The output producer's properties before the operator's: idempotent, so retries keep
-    /// order and add no duplicates; and no delivery timeout (`message.timeout.ms=0`), so
-    /// librdkafka retries an output until the broker takes it, in order, instead of
-    /// failing it after a newer output with the same key was written. Nothing is committed
-    /// before its output is delivered, so waiting is safe; a stop bounds it. Keys are
-    /// partitioned as Java producers do (murmur2), so one key shares a partition with
-    /// what Java clients write.
-    package static func producerProperties(brokers: String) -> [(String, String)] {
-        clientProperties(brokers: brokers)
-            + [("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("message.timeout.ms", "0"), keyPartitioner,
-                ("message.max.bytes", String(largestOutputBytes))]
-    }
-
-    /// The producer's limit on one output. librdkafka's default (1,000,000) is below what
-    /// brokers accept (1,048,588 by default, more where a topic allows it), so an input
-    /// could not be written anywhere, its dead letter included. The broker judges instead;
-    /// batches of small outputs stay within `batch.size` (1,000,000).
-    static let largestOutputBytes = 64 << 20
-
-    /// librdkafka's partitioner that puts a key where Java producers do (murmur2).
-    static let keyPartitioner = ("partitioner", "murmur2_random")
-
-    /// At least once: offsets are stored only for finished work, then auto-committed.
-    static func groupConsumerProperties(group: String) -> [(String, String)] {
-        [
-            ("group.id", group),
-            ("enable.auto.offset.store", "false"),
-            ("enable.auto.commit", "true"),
-            ("auto.commit.interval.ms", "1000"),
-            ("auto.offset.reset", "earliest"),
-            ("partition.assignment.strategy", "cooperative-sticky"),
-        ]
     }
 
     /// Counters as of the last second.
@@ -189,9 +122,10 @@ public final class Pipeline: @unchecked Sendable {
     var stopRequested: Bool { shared.withLock { $0.stopRequested } }
     var fatalError: String? { shared.withLock { $0.fatalError } }
 
+    /// Sets the gauges and hands the figures to other threads (`statistics`, `health`).
     func publishStatistics() {
         figures.setGauges(
-            inFlight: table.count, runningWorkers: pool.runningCount, assignedPartitions: partitions.count,
+            inFlight: flow.table.count, runningWorkers: plugins.pool.runningCount, assignedPartitions: flow.partitions.count,
             paused: input.isHeldBack)
         let snapshot = figures.counters
         let health = PipelineHealth(
@@ -200,5 +134,360 @@ public final class Pipeline: @unchecked Sendable {
             $0.statistics = snapshot
             $0.health = health
         }
+    }
+
+    /// Makes this process a subreaper, before the pipeline starts: the plugins' orphans then
+    /// come to it, which reaps them, rather than to an init that may not (or to nobody's
+    /// notice). Returns what went wrong, if anything.
+    public static func adoptOrphans() -> String? {
+        guard sluice_become_subreaper() != 0 else { return nil }
+        return "cannot become a subreaper, the plugins' orphans go to init: \(String(cString: strerror(errno)))"
+    }
+
+    /// Listens for `sluicectl` at `path`. Call before `run`.
+    public func openControlSocket(at path: String) throws(SettingsError) {
+        try control.open(at: path)
+        logger.info("control socket at \(path)")
+    }
+
+    /// Lets `sluicectl reload` and SIGHUP read the settings again from `sources`.
+    public func enableReload(from sources: SettingsSources) {
+        reloadSources = sources
+    }
+
+    /// Runs until `requestStop()` (then drains and shuts down in order: consumer, pool,
+    /// producer) or a fatal Kafka error, which is thrown after the same shutdown.
+    public func run() async throws {
+        let failure = await BackgroundThread.run(name: "sluice-pipeline") { () -> KafkaError? in
+            do throws(KafkaError) {
+                try self.runOnThisThread()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The consumers the loop takes messages from.
+    private var feeds: [ConsumerFeed] { [input, retryFeed].compactMap { $0 } }
+
+    /// The pipeline thread's whole life. Children are forked from this thread, so their
+    /// PR_SET_PDEATHSIG fires if it ends.
+    private func runOnThisThread() throws(KafkaError) {
+        loop.poller.add(input.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
+        loop.poller.add(flow.outputs.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
+        input.consumer.enableWakeups(fd: input.bell.writeFD)
+        if let retryFeed {
+            loop.poller.add(retryFeed.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
+            retryFeed.consumer.enableWakeups(fd: retryFeed.bell.writeFD)
+        }
+        flow.outputs.producer.enableWakeups(fd: flow.outputs.bell.writeFD)
+        control.register(with: loop.poller)
+        loop.installSignalHandlers()
+        try retryFeed?.consumer.subscribe(topics: [settings.transientTopic])
+        if settings.retrier == .only {
+            input.isTaking = false  // the retrier alone: no input, no plugins
+        } else if settings.protocolKind == .kafkaNative {
+            input.isTaking = false  // the instances consume the input themselves
+            for worker in plugins.pool.workers { plugins.start(worker) }
+        } else {
+            try input.consumer.subscribe(topics: [settings.inputTopic])
+            for worker in plugins.pool.workers { plugins.start(worker) }
+        }
+        logger.info(
+            "sluiced started",
+            metadata: [
+                "group": "\(settings.groupID)", "input": "\(settings.inputTopic)", "workers": "\(settings.workers)",
+                "plugin": "\(settings.command)", "retrier": "\(settings.retrier.rawValue)",
+            ])
+        runLoop(until: { self.stopRequested || self.fatalError != nil })
+        let shortfall = shutDown()
+        if let fatal = fatalError {
+            throw KafkaError(.broker, "stopped after a fatal Kafka error: \(fatal)")
+        }
+        if let shortfall {
+            throw KafkaError(.offsets, "stopped without finishing (\(shortfall)); what was not committed is redone after a restart")
+        }
+    }
+
+    /// Serves events until `done()` or `deadline`. Also used nested: while a revoke or the
+    /// shutdown waits for in-flight messages, with the consumer's `isTaking` off.
+    private func runLoop(until done: () -> Bool, deadline: ContinuousClock.Instant? = nil) {
+        var lastTick = ContinuousClock.now
+        var lastStatus = ContinuousClock.now
+        var statusBaseline = figures.counters
+        var ticks = 0
+        while !done() {
+            let now = ContinuousClock.now
+            if let deadline, now >= deadline { return }
+            if now - lastTick >= .seconds(1) {
+                lastTick = now
+                ticks += 1
+                everySecond(now: now, tick: ticks)
+            }
+            if now - lastStatus >= settings.statusInterval {
+                let seconds = Double((now - lastStatus).components.seconds)
+                logger.info("status \(figures.counters.summary(since: statusBaseline, seconds: seconds))")
+                statusBaseline = figures.counters
+                lastStatus = now
+            }
+            plugins.startDue(at: now)
+            flow.produceDueOutputs(at: now)
+            let polling = flow.shouldPoll(input, now: now)
+            if polling { flow.poll(input) }
+            let pollingRetrier = retryFeed.map { $0.isTaking && $0.hasEvents } ?? false
+            if pollingRetrier, let retryFeed { flow.pollRetries(retryFeed) }
+            if let retryFeed { flow.republishDue(releasing: retryFeed) }
+            flow.dispatch(to: plugins)
+            plugins.flushWorkerOutput()
+            storeOffsets()
+            let busy = (polling && input.hasEvents) || (pollingRetrier && retryFeed?.hasEvents == true)
+            let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
+            for event in loop.wait(timeoutMilliseconds: timeout) {
+                handle(event)
+            }
+        }
+    }
+
+    /// What is checked once a second: hung plugins, stalled partitions, the stop timeout,
+    /// the rolling restart, the figures and systemd's watchdog.
+    private func everySecond(now: ContinuousClock.Instant, tick: Int) {
+        for feed in feeds { feed.hasEvents = true }  // poll at least once a second: max.poll.interval.ms
+        plugins.killHungWorkers(now: now, dispatchedAt: flow.dispatchedAt)
+        flow.reportStalledPartitions(now: now)
+        plugins.killHungExecRuns(now: now)
+        plugins.pool.reapOrphans()
+        plugins.enforceStopTimeout(now: now)
+        plugins.advanceRollingRestart()
+        pauseWhileNoWorkerCanRun()
+        publishStatistics()
+        figures.tick(at: now, workerStates: plugins.pool.workers.map(\.life.name), partitions: partitionReports())
+        let becameReady = systemd.tick(
+            tick, pluginsJoinTheGroup: settings.protocolKind == .kafkaNative,
+            workersRunning: settings.retrier == .only || plugins.pool.isUp, status: { systemdStatus })
+        if becameReady { logger.info("ready: in the group with \(plugins.pool.workers.count) workers running") }
+    }
+
+    private func timeoutUntilNextTimer(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Int32 {
+        var next = now + .seconds(1)
+        if let start = plugins.nextDeadline { next = min(next, start) }
+        if let retry = flow.outputs.pending.nextRetry { next = min(next, retry) }
+        if let untilRetry = flow.timeUntilNextRetry { next = min(next, now + untilRetry) }
+        if let forcedPoll = flow.nextForcedPoll(of: input) { next = min(next, forcedPoll) }
+        if let deadline { next = min(next, deadline) }
+        return Int32(max(0, min(1000, (next - now).inMilliseconds)))
+    }
+
+    private func handle(_ event: epoll_event) {
+        guard let token = EventToken(rawValue: event.data.u64) else { return }
+        switch token.kind {
+        case .wakeup:
+            loop.wakeup.drain()
+            control.answerFinishedReplay(logger: logger)
+        case .consumer:
+            input.bell.drain()
+            input.hasEvents = true
+        case .retryConsumer:
+            retryFeed?.bell.drain()
+            retryFeed?.hasEvents = true
+        case .producer:
+            flow.outputs.bell.drain()
+            flow.serveProducer()
+            flow.resumeFetchingIfDrained(input)
+        case .controlListener:
+            control.acceptClients(poller: loop.poller)
+        case .controlClient:
+            control.serve(client: token.worker, poller: loop.poller, answer: answer)
+        case .signal:
+            loop.signalBell.drain()
+            _ = reload(requestedBy: "SIGHUP")
+        case .execStdin, .execStdout, .execStderr, .execExit, .workerStdout, .workerStdin, .workerStderr, .workerExit:
+            plugins.handle(token, answered: flow.answered, handBack: flow.handBack)
+        }
+    }
+
+    /// Hands the moved commit positions to librdkafka (the input consumer's or the
+    /// retrier's), which commits them.
+    private func storeOffsets() {
+        let moved = flow.takeMovedPositions()
+        for (client, list) in [(input.consumer, moved.input), (retryFeed?.consumer, moved.retry)] where !list.isEmpty {
+            if let error = client?.storeOffsets(list) { logger.error("\(error)") }
+        }
+    }
+
+    /// Pauses fetching while no worker can run (all fatal or stopped) and says so; resumes
+    /// when one can again.
+    private func pauseWhileNoWorkerCanRun() {
+        guard settings.retrier != .only, settings.protocolKind != .exec else { return }
+        let canRun = plugins.pool.canAnyRun
+        guard input.holds(.noWorkerCanRun) == canRun else { return }
+        if canRun {
+            input.release(.noWorkerCanRun)
+            logger.info("a worker can run again: fetching resumed")
+        } else {
+            input.hold(.noWorkerCanRun)
+            logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
+        }
+    }
+
+    /// Called by librdkafka inside `poll` or `close` of the input consumer or the retrier's.
+    private func handleRebalance(_ event: RebalanceEvent, isRetry: Bool) {
+        // The consumer the callback came from: the retrier's exists when it calls.
+        let feed = isRetry ? retryFeed! : input
+        let owner = isRetry ? "retrier " : ""
+        switch event {
+        case .assigned(let assigned):
+            flow.assigned(assigned, isRetry: isRetry)
+            feed.assign(assigned)
+            logger.info("\(owner)partitions assigned: \(assigned.isEmpty ? "none" : Self.names(assigned))")
+            if isRetry == (settings.retrier == .only) { systemd.joinedGroup() }
+        case .revoked(let leaving, let lost):
+            let revoked = flow.beginRevoke(leaving, isRetry: isRetry, lost: lost)
+            if !lost {
+                // Let started work finish so the next owner does not redo it. librdkafka is
+                // inside this consumer's poll: no nested poll of it.
+                let wasTaking = feed.isTaking
+                feed.isTaking = false
+                runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: .now + settings.drainTimeout)
+                feed.isTaking = wasTaking
+                storeOffsets()
+            }
+            let unfinished = flow.finishRevoke(revoked)
+            if unfinished > 0 {
+                logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
+            }
+            // A pause librdkafka would keep across revoke and re-assign is cleared as the
+            // partitions leave (`FetchGate.revoke`).
+            feed.revoke(leaving)
+            logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(Self.names(leaving))")
+        }
+    }
+
+    private static func names(_ partitions: [TopicPartition]) -> String {
+        partitions.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
+    }
+
+    /// How long the stop may wait for the brokers after the drain: flush, commit, leaving
+    /// the group and the last flush together. A broker that is gone costs this much, never
+    /// a hang.
+    static let closeTimeout = Duration.seconds(30)
+
+    /// The ordered stop: consumer (stop fetching, drain, flush, commit, leave the group),
+    /// then the pool, then the producer. Returns why the stop fell short, if it did:
+    /// messages were left unfinished, or the broker gave no answer to the commit or the
+    /// close. (A commit the broker refuses because its group moved on, during a rebalance,
+    /// is only logged: everything taken was delivered, and the next owner repeats what
+    /// the commit would have covered, as after any revoke.)
+    private func shutDown() -> KafkaError? {
+        systemd.stopping(status: "stopping: finishing \(flow.table.count) messages")
+        control.close(poller: loop.poller)
+        for feed in feeds {
+            feed.isTaking = false
+            feed.hold(.stopping)
+        }
+        flow.handBackWaitingRetries { _ in true }
+        let released = flow.releaseUnstarted { _ in true }
+        logger.info("stopping: finishing \(flow.table.count) messages, releasing \(released) not yet started")
+        runLoop(until: { self.flow.table.count == 0 }, deadline: .now + settings.drainTimeout)
+        if flow.table.count > 0 {
+            logger.warning("drain timeout: \(flow.table.count) messages unfinished; they will be redone after restart")
+        }
+        let closeDeadline = ContinuousClock.now + Self.closeTimeout
+        flow.outputs.flush(until: min(closeDeadline, .now + .seconds(10)), logger: logger)
+        storeOffsets()
+        var failure: KafkaError?
+        for client in feeds.map(\.consumer) {
+            let remaining = { max(.zero, closeDeadline - .now) }
+            for error in [client.commitStored(timeout: remaining()), client.close(timeout: remaining())] {
+                guard let error else { continue }
+                logger.warning("\(error)")
+                if error.isTimeout { failure = failure ?? error }
+            }
+        }
+        plugins.drainAll()
+        runLoop(until: { self.plugins.allExited }, deadline: .now + settings.stopTimeout * 3 + .seconds(2))
+        plugins.killExecRuns()
+        flow.outputs.flush(until: closeDeadline, logger: logger)
+        if let left = flow.releaseUnfinished() { failure = left }
+        publishStatistics()
+        logger.info("stopped \(figures.counters.summary(since: figures.counters, seconds: 0))")
+        return failure
+    }
+
+    /// The answer to one request; nil when it comes later (a replay).
+    private func answer(_ request: ControlRequest, client: Int) -> ControlResponse? {
+        switch request {
+        case .status:
+            publishStatistics()
+            return ControlResponse(ok: true, status: statusReport())
+        case .stats:
+            publishStatistics()
+            return ControlResponse(ok: true, stats: statsReport())
+        case .replay(let filter, let dryRun):
+            return control.startReplay(
+                filter: filter, dryRun: dryRun, client: client, settings: settings, logger: logger, wakeup: loop.wakeup)
+        case .reload:
+            return reload(requestedBy: "sluicectl")
+        case .version:
+            return ControlResponse(ok: true, message: SluiceVersion.current)
+        case .pause:
+            input.hold(.operatorRequest)
+            logger.info("fetching paused by sluicectl")
+            return ControlResponse(ok: true, message: "fetching paused; group membership kept")
+        case .resume:
+            input.release(.operatorRequest)
+            logger.info("fetching resumed by sluicectl")
+            return ControlResponse(ok: true, message: "fetching resumed")
+        case .scale(let target):
+            return plugins.answerScale(to: target)
+        case .restart(let id):
+            return plugins.answerRestart(id)
+        case .stop(let id):
+            return plugins.answerStop(id)
+        case .start(let id):
+            return plugins.answerStart(id)
+        }
+    }
+
+    /// Reads the config file (and the rest of the sources) again and applies the settings
+    /// that can change live: pool size, timeouts, retries, log level, control group, and the
+    /// plugin command for each worker's next start. Bad settings change nothing.
+    private func reload(requestedBy trigger: String) -> ControlResponse {
+        guard let sources = reloadSources, let path = sources.configFile else {
+            logger.warning("reload (\(trigger)): nothing to read again; sluiced runs without --config")
+            return ControlResponse(ok: false, error: "reload: sluiced runs without --config; its command line and environment cannot change")
+        }
+        let fresh: Settings
+        do {
+            fresh = try sources.resolve()
+        } catch {
+            logger.error("reload (\(trigger)) refused, settings unchanged: \(error.message)")
+            return ControlResponse(ok: false, error: "reload: \(error.message); nothing changed")
+        }
+        let reload = settings.reloaded(from: fresh)
+        let message = reload.summary(of: path, commandChanged: settings.command != reload.settings.command)
+        apply(reload.settings)
+        logger.notice("\(message) (\(trigger))")
+        return ControlResponse(ok: true, message: message, reload: ReloadReport(applied: reload.applied, needsRestart: reload.needsRestart))
+    }
+
+    /// Runs with `fresh` settings from now on: the parts get them, and what they set up
+    /// once (log level, control group, pool size) changes now.
+    private func apply(_ fresh: Settings) {
+        let before = settings
+        settings = fresh
+        logger.logLevel = settings.logLevel
+        flow.settings = fresh
+        flow.logger = logger
+        plugins.settings = fresh
+        plugins.logger = logger
+        if settings.controlGroup != before.controlGroup {
+            do throws(SettingsError) { try control.allow(groupName: settings.controlGroup) } catch { logger.error("\(error)") }
+        }
+        if settings.workers != before.workers && settings.retrier != .only {
+            _ = plugins.scale(to: settings.workers)
+        }
+        flow.resumeFetchingIfDrained(input)
     }
 }

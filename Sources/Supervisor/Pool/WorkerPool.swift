@@ -1,11 +1,10 @@
 import CProcess
-import DequeModule
 import PluginProcess
 
 /// The plugin pool: the worker slots (ids 1 to n), the size asked for (by settings, then
-/// `scale` or a reload), the rolling restart's queue, the suspects waiting to run alone,
-/// and with protocol exec the runs under way. It decides which workers start, drain or go
-/// and starts the plugin processes; the pipeline wires their pipes to the loop.
+/// `scale` or a reload), the rolling restart's queue, and with protocol exec the runs
+/// under way. It decides which workers start, drain or go, and which takes the next
+/// request; `PluginSupervisor` runs their processes.
 final class WorkerPool {
     /// Slot `id - 1` is worker `id`; retired slots past the target leave from the end.
     private(set) var workers: [Worker]
@@ -14,9 +13,6 @@ final class WorkerPool {
     private var rollingRestart = RollingRestart()
     private let keepsWorkers: Bool
     private let maximumFrameBytes: Int
-    /// Messages that were in flight when their worker failed, waiting to run alone on a
-    /// worker that has proved it can run.
-    var suspects: Deque<Int> = []
     /// Protocol `exec`: the processes running now.
     var execRuns = ExecRuns()
     private var lastRequestID: UInt64 = 0
@@ -32,6 +28,17 @@ final class WorkerPool {
         self.maximumFrameBytes = maximumFrameBytes
         self.childEnvironment = childEnvironment
         workers = keepsWorkers ? (1...size).map { Worker(id: $0, maximumFrameBytes: maximumFrameBytes) } : []
+    }
+
+    /// What the plugins inherit: sluiced's environment with the original demo's variables
+    /// set to the values in effect, wherever they were set (command line, environment or
+    /// config file), and the protocol; not sluiced's secrets or systemd's variables.
+    static func pluginEnvironment(_ environment: [String: String], settings: Settings) -> [String] {
+        var environment = environment.merging(settings.demoVariables) { $1 }
+        environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
+        environment["SLUICE_PROTOCOL_VERSION"] = "1"
+        let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
+        return environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
     }
 
     /// Starts the plugin command as worker (or exec run) `workerID`.
@@ -105,6 +112,16 @@ final class WorkerPool {
             },
             canRestart: { id in self[id].map { $0.process != nil && !$0.life.isRetiring } ?? false })
         return next.flatMap { self[$0] }
+    }
+
+    /// The worker with the fewest requests in flight among those taking requests, not busy
+    /// with a suspect, for which `condition` holds.
+    func leastBusyWorker(where condition: (Worker) -> Bool) -> Worker? {
+        var best: Worker?
+        for worker in workers where worker.isAcceptingRequests && !worker.isIsolating && condition(worker) {
+            if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
+        }
+        return best
     }
 
     /// Whether any worker can run (not all fatal or stopped).

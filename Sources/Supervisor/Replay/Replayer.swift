@@ -32,7 +32,7 @@ public final class Replayer: @unchecked Sendable {
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer = try KafkaProducer(
             configuration: KafkaConfiguration(
-                common + [("enable.idempotence", "true"), Pipeline.keyPartitioner] + settings.kafkaProperties + settings.producerProperties),
+                common + [("enable.idempotence", "true"), ClientProperties.keyPartitioner] + settings.kafkaProperties + settings.producerProperties),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         producer.client.context.onDelivery = { [unowned self] report in
             if let error = report.error { failures.append(error.reason) }

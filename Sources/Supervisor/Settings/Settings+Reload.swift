@@ -6,6 +6,19 @@ struct SettingsReload {
     var applied: [String]
     /// Keys that changed in the sources but only take effect after a restart.
     var needsRestart: [String]
+
+    /// What `sluicectl reload` answers and the log says about a reload of `path`.
+    func summary(of path: String, commandChanged: Bool) -> String {
+        var message = "reloaded \(path): "
+        message += applied.isEmpty ? "no live setting changed" : "applied \(applied.joined(separator: ", "))"
+        if commandChanged {
+            message += " (the new plugin command runs as workers restart: sluicectl restart)"
+        }
+        if !needsRestart.isEmpty {
+            message += "; changed but kept until sluiced restarts: \(needsRestart.joined(separator: ", "))"
+        }
+        return message
+    }
 }
 
 extension Settings {

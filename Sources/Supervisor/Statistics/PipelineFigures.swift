@@ -3,8 +3,10 @@ import SluiceControl
 import SluiceSupport
 
 /// What the pipeline counts and times: the counters, the plugin and processing latencies,
-/// the throughput of the last minute, and the Prometheus instruments they feed.
-struct PipelineFigures {
+/// the throughput of the last minute, and the Prometheus instruments they feed. One
+/// instance is shared by the parts that count (the message flow and the pool), all on the
+/// pipeline thread.
+final class PipelineFigures {
     /// Counted as things happen; the gauges among them (in flight, workers, partitions,
     /// paused) are set when the figures are published.
     private(set) var counters = PipelineStatistics()
@@ -17,23 +19,25 @@ struct PipelineFigures {
     private var ticks = 0
     private let startedAt = ContinuousClock.now
 
+    init() {}
+
     /// Whole seconds since the pipeline was made.
     func uptimeSeconds(at now: ContinuousClock.Instant) -> Int {
         Int((now - startedAt).components.seconds)
     }
 
     /// A message was taken from the input.
-    mutating func consumed() {
+    func consumed() {
         counters.consumed += 1
     }
 
     /// A plugin answered, `latency` after its request was written.
-    mutating func answered(after latency: Duration) {
+    func answered(after latency: Duration) {
         pluginLatency.record(latency)
     }
 
     /// A verdict's output was delivered, `processing` after its message was consumed.
-    mutating func delivered(_ verdict: Verdict, source: FailureSource, processing: Duration) {
+    func delivered(_ verdict: Verdict, source: FailureSource, processing: Duration) {
         switch verdict {
         case .success: counters.success += 1
         case .transient: counters.transient += 1
@@ -46,28 +50,28 @@ struct PipelineFigures {
     }
 
     /// A held failure was delivered back to the input topic.
-    mutating func retried() {
+    func retried() {
         counters.retried += 1
     }
 
     /// An output could not be enqueued or delivered, and goes again.
-    mutating func produceFailed() {
+    func produceFailed() {
         counters.produceErrors += 1
     }
 
     /// A plugin broke the protocol.
-    mutating func protocolError() {
+    func protocolError() {
         counters.protocolErrors += 1
     }
 
     /// A worker's child starts again, for `reason`.
-    mutating func workerRestarted(reason: String) {
+    func workerRestarted(reason: String) {
         counters.workerRestarts += 1
         counters.restartsByReason[reason, default: 0] += 1
     }
 
     /// The gauges, set as the figures are published.
-    mutating func setGauges(inFlight: Int, runningWorkers: Int, assignedPartitions: Int, paused: Bool) {
+    func setGauges(inFlight: Int, runningWorkers: Int, assignedPartitions: Int, paused: Bool) {
         counters.inFlight = inFlight
         counters.runningWorkers = runningWorkers
         counters.assignedPartitions = assignedPartitions
@@ -76,7 +80,7 @@ struct PipelineFigures {
 
     /// Once a second: a throughput sample, the instruments brought up to date, and every
     /// ten seconds a new slice of the latencies' last minute.
-    mutating func tick(at now: ContinuousClock.Instant, workerStates: [String], partitions: [PartitionReport]) {
+    func tick(at now: ContinuousClock.Instant, workerStates: [String], partitions: [PartitionReport]) {
         throughput.sample(counters, at: now)
         metrics.update(counters, workerStates: workerStates, partitions: partitions)
         ticks += 1

@@ -206,5 +206,9 @@ import Testing
         #expect(reload.applied == ["plugin.workers 2 -> 5", "plugin.message_timeout 30.0 -> 9.0"])
         #expect(reload.needsRestart == ["pipeline.input_topic", "kafka"])
         #expect(reload.settings.kafkaProperties.isEmpty)
+        #expect(
+            reload.summary(of: "/etc/sluice.toml", commandChanged: false)
+                == "reloaded /etc/sluice.toml: applied plugin.workers 2 -> 5, plugin.message_timeout 30.0 -> 9.0; "
+                + "changed but kept until sluiced restarts: pipeline.input_topic, kafka")
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// What the pipeline counts, told to the figures as it happens.
 @Suite struct PipelineFiguresTests {
     @Test func deliveredOutputsAreCountedByVerdict() {
-        var figures = PipelineFigures()
+        let figures = PipelineFigures()
         figures.consumed()
         figures.consumed()
         figures.consumed()
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func restartsAreCountedByReason() {
-        var figures = PipelineFigures()
+        let figures = PipelineFigures()
         figures.workerRestarted(reason: "crash")
         figures.workerRestarted(reason: "crash")
         figures.workerRestarted(reason: "timeout")
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func gaugesAreSetAsPublished() {
-        var figures = PipelineFigures()
+        let figures = PipelineFigures()
         figures.setGauges(inFlight: 7, runningWorkers: 2, assignedPartitions: 4, paused: true)
         let counters = figures.counters
         #expect(counters.inFlight == 7 && counters.runningWorkers == 2 && counters.assignedPartitions == 4 && counters.paused)

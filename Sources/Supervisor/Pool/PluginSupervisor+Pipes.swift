@@ -3,10 +3,10 @@ import Logging
 import PluginProtocol
 import SluiceSupport
 
-extension Pipeline {
-    /// Reads what the worker wrote and handles each complete response line. `exiting` is
-    /// set when the child is already gone and only its last words are collected.
-    func readResponses(_ worker: Worker, exiting: Bool = false) {
+extension PluginSupervisor {
+    /// Reads what the worker wrote and hands each answer to `answered`. `exiting` is set
+    /// when the child is already gone and only its last words are collected.
+    func readResponses(_ worker: Worker, exiting: Bool = false, answered: (Int, VerdictOutput) -> Void) {
         guard let process = worker.process else { return }
         // Bounded per wake-up so one chatty worker cannot starve the others; unbounded for
         // a child that is gone.
@@ -15,7 +15,7 @@ extension Pipeline {
             guard !worker.life.isKilled else { return false }  // killed: ignore the rest
             switch event {
             case .line(let line):
-                return handleResponse(line, from: worker)
+                return handleResponse(line, from: worker, answered: answered)
             case .overlong(let prefix):
                 protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
                 return false
@@ -29,8 +29,8 @@ extension Pipeline {
         }
     }
 
-    /// Applies one response; false after a protocol error (the worker is being restarted).
-    private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker) -> Bool {
+    /// Decodes one response; false after a protocol error (the worker is being restarted).
+    private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker, answered: (Int, VerdictOutput) -> Void) -> Bool {
         guard settings.protocolKind != .kafkaNative else {
             // It answers through Kafka; what it prints is a log line.
             logger.info("plugin: \(String(decoding: line, as: UTF8.self))", metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
@@ -57,13 +57,12 @@ extension Pipeline {
         }
         worker.isIsolating = false
         worker.handled += 1
-        if case .dispatched(let at) = table[slot].stage { figures.answered(after: loop.time - at) }
-        let output = VerdictOutput(
-            verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
-            reason: response.reason, headers: response.headers, worker: worker.id,
-            retryAfterMilliseconds: response.retryAfterMilliseconds)
-        table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
-        produceVerdict(slot: slot)
+        answered(
+            slot,
+            VerdictOutput(
+                verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
+                reason: response.reason, headers: response.headers, worker: worker.id,
+                retryAfterMilliseconds: response.retryAfterMilliseconds))
         return true
     }
 
@@ -101,5 +100,24 @@ extension Pipeline {
             }
             loop.poller.remove(process.stderrFD)
         }
+    }
+
+    /// Writes every worker's pending frames.
+    func flushWorkerOutput() {
+        for worker in pool.workers where worker.stdin.hasPending && !worker.stdin.isWaitingForWritable {
+            flushOutput(worker)
+        }
+    }
+
+    /// Writes as much of `worker`'s pending frames as its stdin pipe takes (`StdinBuffer`).
+    func flushOutput(_ worker: Worker) {
+        guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
+        let token = EventToken(.workerStdin, worker: worker.id - 1, generation: worker.generation)
+        _ = worker.stdin.write(to: stdinFD, poller: loop.poller, token: token)
+    }
+
+    func stopWaitingForWritable(_ worker: Worker) {
+        guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
+        worker.stdin.stopWaiting(fd: stdinFD, poller: loop.poller)
     }
 }

@@ -1,3 +1,5 @@
+import Logging
+
 /// The producer of every output (verdicts, retries, hand-backs) with what the loop keeps
 /// for it: the bell librdkafka rings when delivery reports wait, the outputs waiting to be
 /// produced again, and which failures get a log line.
@@ -12,5 +14,14 @@ final class OutputProducer {
 
     init(_ producer: KafkaProducer) {
         self.producer = producer
+    }
+
+    /// Waits for the delivery reports of what is enqueued, until `deadline`; says so when
+    /// some are still outstanding then.
+    func flush(until deadline: ContinuousClock.Instant, logger: Logger) {
+        let milliseconds = Int32(clamping: max(.zero, deadline - .now).inMilliseconds)
+        if !producer.flush(timeoutMilliseconds: milliseconds) {
+            logger.warning("producer flush timed out with \(producer.outstandingCount) messages outstanding")
+        }
     }
 }

@@ -6,32 +6,25 @@ import PluginProcess
 /// success with stdout as the new value, 75 (EX_TEMPFAIL) transient, anything else
 /// permanent with the end of stderr as the reason; a run past the message timeout is
 /// killed and its message fails as transient.
-extension Pipeline {
-    func dispatchExec() {
-        while pool.execRuns.count < pool.targetSize, !scheduler.ready.isEmpty, let slot = scheduler.next() {
-            startExec(slot)
-        }
-    }
-
-    private func startExec(_ slot: Int) {
+extension PluginSupervisor {
+    /// Starts a run of the plugin for the message in `slot`, with `input` (its value) on
+    /// stdin. Returns the message's verdict when the plugin cannot be started.
+    func startExec(slot: Int, input: UnsafeRawBufferPointer?) -> VerdictOutput? {
         let id = pool.execRuns.nextID()
         let process: ChildProcess
         do {
             process = try pool.spawnPlugin(settings.command, workerID: id)
         } catch {
             logger.error("cannot start plugin: \(error); the message fails as transient")
-            finishExec(slot, VerdictOutput(verdict: .transient, reason: "cannot start the plugin: \(error)"))
-            return
+            return VerdictOutput(verdict: .transient, reason: "cannot start the plugin: \(error)")
         }
-        let progress = table[slot].progress
-        progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
-        table[slot].stage = .dispatched(at: .now)
-        let run = ExecRun(id: id, slot: slot, process: process, input: table[slot].value.map { Array($0) } ?? [])
+        let run = ExecRun(id: id, slot: slot, process: process, input: input.map { Array($0) } ?? [])
         pool.execRuns.add(run)
         loop.poller.add(process.stdoutFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStdout, worker: id))
         loop.poller.add(process.stderrFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execStderr, worker: id))
         loop.poller.add(process.pidFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.execExit, worker: id))
         writeExecInput(run)
+        return nil
     }
 
     /// Writes what the stdin pipe takes; closes stdin once the whole value is written.
@@ -76,9 +69,10 @@ extension Pipeline {
         }
     }
 
-    /// The run's process exited: its status is the message's verdict.
-    func handleExecExit(_ run: ExecRun) {
-        guard let termination = run.process.reap() else { return }
+    /// The run's process exited: its status is the verdict of the message in the returned
+    /// slot.
+    func handleExecExit(_ run: ExecRun) -> (slot: Int, output: VerdictOutput)? {
+        guard let termination = run.process.reap() else { return nil }
         readExecOutput(run, exiting: true)
         readExecStderr(run, exiting: true)
         if let rest = run.stderrLines.takeRemainder() { run.stderrTail.append(String(decoding: rest, as: UTF8.self)) }
@@ -103,12 +97,7 @@ extension Pipeline {
         default:
             output.reason = "\(termination)\(said)"
         }
-        finishExec(run.slot, output)
-    }
-
-    private func finishExec(_ slot: Int, _ output: VerdictOutput) {
-        table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
-        produceVerdict(slot: slot)
+        return (run.slot, output)
     }
 
     /// Kills runs older than the message timeout; their exit fails the message.

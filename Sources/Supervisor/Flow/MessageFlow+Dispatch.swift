@@ -1,41 +1,39 @@
-import CProcess
-import Glibc
 import PluginProtocol
 
-extension Pipeline {
-    /// Writes ready messages as request frames to the least busy workers, up to
-    /// `maxInFlight` each. Frames are only appended here; `flushWorkerOutput` writes each
-    /// worker's batch with one call.
-    func dispatch() {
-        if settings.protocolKind == .exec { return dispatchExec() }
+extension MessageFlow {
+    /// Sends ready messages to the plugins: with protocol exec, a process each up to the
+    /// pool's size; otherwise request frames to the least busy workers, up to
+    /// `maxInFlight` each. Frames are only appended here; the supervisor's
+    /// `flushWorkerOutput` writes each worker's batch with one call.
+    func dispatch(to plugins: PluginSupervisor) {
+        if settings.protocolKind == .exec { return dispatchExec(to: plugins) }
+        let pool = plugins.pool
         let now = ContinuousClock.now  // one clock read for the whole batch
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
         // A suspect goes only to a worker that has proved it can run at all.
-        while !pool.suspects.isEmpty, let worker = leastBusyWorker(where: { $0.life.hasProved && $0.inFlight.isEmpty }) {
-            send(pool.suspects.removeFirst(), to: worker, at: now)
+        while !suspects.isEmpty, let worker = pool.leastBusyWorker(where: { $0.life.hasProved && $0.inFlight.isEmpty }) {
+            send(suspects.removeFirst(), to: worker, requestID: pool.nextRequestID(), at: now)
             worker.isIsolating = true
         }
         // A suspect still waiting gets the proved worker that will be idle first: it takes
         // nothing new until it is, or a backlog would keep every worker busy, and the
         // suspect (and its partition's commit) waiting, until the lag was gone.
-        var reserved = pool.suspects.isEmpty ? nil : leastBusyWorker(where: \.life.hasProved)
+        var reserved = suspects.isEmpty ? nil : pool.leastBusyWorker(where: \.life.hasProved)
         while !scheduler.ready.isEmpty,
-            let worker = leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
+            let worker = pool.leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
         {
             let slot = scheduler.next()!
             if table[slot].failures.isSuspect {
-                pool.suspects.append(slot)
-                reserved = reserved ?? leastBusyWorker(where: \.life.hasProved)
+                suspects.append(slot)
+                reserved = reserved ?? pool.leastBusyWorker(where: \.life.hasProved)
                 continue
             }
-            send(slot, to: worker, at: now)
+            send(slot, to: worker, requestID: pool.nextRequestID(), at: now)
         }
     }
 
-    private func send(_ slot: Int, to worker: Worker, at now: ContinuousClock.Instant) {
-        let requestID = pool.nextRequestID()
-        let progress = table[slot].progress
-        progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
+    private func send(_ slot: Int, to worker: Worker, requestID: UInt64, at now: ContinuousClock.Instant) {
+        markDispatched(slot, at: now)
         let start = worker.stdin.bytes.count
         switch settings.protocolKind {
         case .json:
@@ -60,17 +58,14 @@ extension Pipeline {
             return
         }
         worker.inFlight[requestID] = slot
-        table[slot].stage = .dispatched(at: now)
     }
 
-    /// The worker with the fewest requests in flight among those taking requests, not busy
-    /// with a suspect, for which `condition` holds.
-    private func leastBusyWorker(where condition: (Worker) -> Bool) -> Worker? {
-        var best: Worker?
-        for worker in pool.workers where worker.isAcceptingRequests && !worker.isIsolating && condition(worker) {
-            if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
-        }
-        return best
+    /// The message has gone to a plugin (or past it): its partition's queued messages below
+    /// it must be finished before a revoke lets the partition go.
+    private func markDispatched(_ slot: Int, at now: ContinuousClock.Instant) {
+        let progress = table[slot].progress
+        progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
+        table[slot].stage = .dispatched(at: now)
     }
 
     private func appendRequest(for record: MessageRecord, id: UInt64, to output: inout [UInt8]) {
@@ -82,22 +77,13 @@ extension Pipeline {
         RequestFrameWriter.end(value: record.value, to: &output)
     }
 
-    /// Writes every worker's pending frames.
-    func flushWorkerOutput() {
-        for worker in pool.workers where worker.stdin.hasPending && !worker.stdin.isWaitingForWritable {
-            flushOutput(worker)
+    /// Protocol `exec`: one process per message, at most the pool's target size at once.
+    private func dispatchExec(to plugins: PluginSupervisor) {
+        while plugins.pool.execRuns.count < plugins.pool.targetSize, !scheduler.ready.isEmpty, let slot = scheduler.next() {
+            markDispatched(slot, at: .now)
+            if let failure = plugins.startExec(slot: slot, input: table[slot].value) {
+                conclude(slot, failure)
+            }
         }
-    }
-
-    /// Writes as much of `worker`'s pending frames as its stdin pipe takes (`StdinBuffer`).
-    func flushOutput(_ worker: Worker) {
-        guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
-        let token = EventToken(.workerStdin, worker: worker.id - 1, generation: worker.generation)
-        _ = worker.stdin.write(to: stdinFD, poller: loop.poller, token: token)
-    }
-
-    func stopWaitingForWritable(_ worker: Worker) {
-        guard let stdinFD = worker.process?.stdinFD, stdinFD >= 0 else { return }
-        worker.stdin.stopWaiting(fd: stdinFD, poller: loop.poller)
     }
 }

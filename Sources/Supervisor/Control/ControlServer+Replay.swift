@@ -1,12 +1,33 @@
 import Foundation
+import Logging
 import SluiceControl
+import Synchronization
 
-extension Pipeline {
-    /// `sluicectl dlq replay`: runs a `Replayer` with this daemon's settings (and Kafka
-    /// credentials) on a thread of its own; the client gets its answer when it is done.
-    /// One replay at a time. Returns an answer now only when the replay cannot start.
-    func startReplay(filter: ReplayFilter, dryRun: Bool, client: Int) -> ControlResponse? {
-        guard !control.isWaitingForReplay else {
+extension ControlServer {
+    /// Where the replay thread leaves its outcome for the pipeline thread.
+    final class ReplayMailbox: Sendable {
+        private let outcome = Mutex<Result<ReplayProgress, KafkaError>?>(nil)
+
+        func post(_ result: Result<ReplayProgress, KafkaError>) {
+            outcome.withLock { $0 = result }
+        }
+
+        func take() -> Result<ReplayProgress, KafkaError>? {
+            outcome.withLock { value in
+                defer { value = nil }
+                return value
+            }
+        }
+    }
+
+    /// `sluicectl dlq replay`: runs a `Replayer` with the daemon's `settings` (and Kafka
+    /// credentials) on a thread of its own, which rings `wakeup` when done; `client` gets
+    /// its answer then (`answerFinishedReplay`). One replay at a time. Returns an answer
+    /// now only when the replay cannot start.
+    func startReplay(
+        filter: ReplayFilter, dryRun: Bool, client: Int, settings: Settings, logger: Logger, wakeup: NotificationPipe
+    ) -> ControlResponse? {
+        guard !isWaitingForReplay else {
             return ControlResponse(ok: false, error: "dlq replay: another replay is running; wait for it to finish")
         }
         let replayer: Replayer
@@ -15,11 +36,9 @@ extension Pipeline {
         } catch {
             return ControlResponse(ok: false, error: "dlq replay: \(error)")
         }
-        control.waitForReplay(client: client)
+        waitForReplay(client: client)
         logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopic) for sluicectl: \(filter)")
-        let shared = self.shared
-        let wakeup = loop.wakeup
-        let logger = self.logger
+        let mailbox = replayMailbox
         let thread = Thread {
             let outcome: Result<ReplayProgress, KafkaError>
             do throws(KafkaError) {
@@ -27,7 +46,7 @@ extension Pipeline {
             } catch {
                 outcome = .failure(error)
             }
-            shared.withLock { $0.finishedReplay = outcome }
+            mailbox.post(outcome)
             wakeup.ring()
         }
         thread.name = "sluice-replay"
@@ -36,9 +55,8 @@ extension Pipeline {
     }
 
     /// Sends a finished replay's counts to the client that asked for it, if still there.
-    func answerFinishedReplay() {
-        guard control.isWaitingForReplay, let outcome = shared.withLock({ $0.finishedReplay }) else { return }
-        shared.withLock { $0.finishedReplay = nil }
+    func answerFinishedReplay(logger: Logger) {
+        guard isWaitingForReplay, let outcome = replayMailbox.take() else { return }
         let response: ControlResponse
         switch outcome {
         case .success(let progress):
@@ -48,6 +66,6 @@ extension Pipeline {
             logger.error("replay failed: \(error)")
             response = ControlResponse(ok: false, error: "dlq replay: \(error); run it again to resume")
         }
-        control.answerReplay(response)
+        answerReplay(response)
     }
 }

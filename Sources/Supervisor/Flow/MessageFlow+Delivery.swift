@@ -2,7 +2,7 @@ import Logging
 import PluginProtocol
 import SluiceSupport
 
-extension Pipeline {
+extension MessageFlow {
     /// Enqueues the output of a message's verdict: the success topic gets the replacement
     /// (or the original) value, the failure topics get the original bytes with headers that
     /// say why. Key and headers always stay. A refused enqueue is retried, never dropped.
@@ -68,17 +68,13 @@ extension Pipeline {
         }
     }
 
-    /// Lets the next message with the slot's key go to a worker, once the slot's output is
-    /// enqueued: librdkafka's idempotent producer then writes the two in order. Released
-    /// earlier, a newer output could overtake one whose enqueue was deferred.
-    func releaseKey(of slot: Int) {
-        guard table[slot].holdsKey else { return }
-        table[slot].holdsKey = false
-        scheduler.release(keyHash: table[slot].keyHash)
+    /// Produces again the outputs whose retry time has come.
+    func produceDueOutputs(at now: ContinuousClock.Instant) {
+        for slot in outputs.pending.takeDueRetries(at: now) where table.contains(slot) { produceAgain(slot: slot) }
     }
 
     /// Produces a message's output again after a refused enqueue or a failed delivery.
-    func produceAgain(slot: Int) {
+    private func produceAgain(slot: Int) {
         switch table[slot].stage {
         case .producing: produceVerdict(slot: slot)
         case .republishing: republish(slot: slot)
@@ -89,7 +85,7 @@ extension Pipeline {
 
     /// A delivery report: on success the message is done and its partition's commit
     /// position may move; on failure the output is produced again.
-    func handleDelivery(_ report: DeliveryReport) {
+    func delivered(_ report: DeliveryReport) {
         let slot = Int(report.token) - 1
         guard table.contains(slot) else { return }
         if let error = report.error {
@@ -115,7 +111,7 @@ extension Pipeline {
         }
         switch table[slot].stage {
         case .producing(let output):
-            figures.delivered(output.verdict, source: output.source, processing: loop.time - table[slot].consumedAt)
+            figures.delivered(output.verdict, source: output.source, processing: now - table[slot].consumedAt)
         case .republishing:
             figures.retried()
         case .handingBack:
@@ -126,13 +122,12 @@ extension Pipeline {
         let record = table.remove(slot)
         record.progress.held -= 1
         if partitions.finish(record.offset, of: record.progress) { positionMoved(record.progress) }
-        resumeFetchingIfDrained()
     }
 
     /// Logs a failed enqueue or delivery, unless many like it came just before: then one
     /// line every 30 s says how many there were (`RepeatedFailureLog`).
     func logProduceFailure(_ slot: Int, topic: String, _ text: String, level: Logger.Level = .error) {
-        guard let unlogged = outputs.failureLog.record(topic: topic, at: loop.time) else { return }
+        guard let unlogged = outputs.failureLog.record(topic: topic, at: now) else { return }
         let more = unlogged > 0 ? " (\(unlogged) more outputs failed alike since the last such line)" : ""
         logger.log(level: level, "\(text)\(more)", metadata: inputMetadata(slot))
     }
@@ -148,14 +143,5 @@ extension Pipeline {
     /// (or `make chaos`) can tell which message that was.
     func inputMetadata(_ slot: Int) -> Logger.Metadata {
         ["input": "\(table[slot].progress.topic)[\(table[slot].progress.partition)]@\(table[slot].offset)"]
-    }
-
-    /// Hands the moved commit positions to librdkafka (the input consumer's or the
-    /// retrier's), which commits them.
-    func storeOffsets() {
-        let moved = partitions.takeMovedPositions()
-        for (client, list) in [(input.consumer, moved.input), (retrier?.feed.consumer, moved.retry)] where !list.isEmpty {
-            if let error = client?.storeOffsets(list) { logger.error("\(error)") }
-        }
     }
 }

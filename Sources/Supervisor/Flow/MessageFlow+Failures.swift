@@ -1,7 +1,43 @@
 import PluginProtocol
 import SluiceSupport
 
-extension Pipeline {
+extension MessageFlow {
+    /// A plugin's answer for the message in `slot`: timed, then concluded.
+    func answered(_ slot: Int, _ output: VerdictOutput) {
+        if let at = dispatchedAt(slot) { figures.answered(after: now - at) }
+        conclude(slot, output)
+    }
+
+    /// Settles a verdict (`settleFailure`) and produces its output.
+    func conclude(_ slot: Int, _ output: VerdictOutput) {
+        table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
+        produceVerdict(slot: slot)
+    }
+
+    /// Gives back the messages an exited worker held, in order and with their keys still
+    /// held. With the worker to blame they are suspects that will run alone, each with a
+    /// strike if the child had proved it can run; a message at `poisonThreshold` strikes is
+    /// dead-lettered instead. Of a partition gone meanwhile, a message is freed.
+    func handBack(_ work: UnansweredWork) {
+        for slot in work.slots {
+            switch table[slot].handBack(workerFailed: work.workerFailed, strike: work.strike, poisonThreshold: settings.poisonThreshold) {
+            case .release:
+                releaseKey(of: slot)  // the next owner has its partition
+                discard(slot)
+            case .requeue:
+                scheduler.retryFirst(slot)
+            case .deadLetter:
+                logger.error(
+                    "poison message dead-lettered: \(work.deadLetter.reason ?? "")",
+                    metadata: [
+                        "topic": "\(table[slot].progress.topic)", "partition": "\(table[slot].progress.partition)",
+                        "offset": "\(table[slot].offset)", "strikes": "\(table[slot].failures.strikes)",
+                    ])
+                deadLetter(slot, work.deadLetter)
+            }
+        }
+    }
+
     /// Completes a failure verdict before it is produced: a transient failure on the last
     /// allowed attempt becomes permanent ("retries exhausted"); any other gets its due time.
     func settleFailure(_ output: VerdictOutput, attempt: Int) -> VerdictOutput {

@@ -1,0 +1,81 @@
+import Logging
+
+extension MessageFlow {
+    /// Partitions librdkafka assigned to the input consumer, or to the retrier's.
+    func assigned(_ assigned: [TopicPartition], isRetry: Bool) {
+        for entry in assigned {
+            partitions.add(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
+        }
+    }
+
+    /// The first half of a revoke: the partitions take nothing more, and what of them has
+    /// not started goes (held failures of a lost partition are freed, of a revoked one
+    /// written back). Returns their progress, to wait on while started work finishes.
+    func beginRevoke(_ leaving: [TopicPartition], isRetry: Bool, lost: Bool) -> [PartitionProgress] {
+        let revoked = leaving.compactMap { partitions[topic: $0.topic, partition: $0.partition] }
+        for progress in revoked { progress.isRevoked = true }
+        if isRetry {
+            if lost { releaseWaitingRetries { $0.isRevoked } } else { handBackWaitingRetries { $0.isRevoked } }
+        } else {
+            releaseUnstarted { $0.isRevoked }
+        }
+        return revoked
+    }
+
+    /// The second half: what is still queued of the partitions would now be done beside
+    /// the next owner, so it goes, and the partitions are forgotten. Returns how many of
+    /// their messages were left unfinished (the next owner redoes them).
+    func finishRevoke(_ revoked: [PartitionProgress]) -> Int {
+        for progress in revoked { progress.isReleased = true }
+        releaseQueued { $0.progress.isReleased }
+        let unfinished = revoked.reduce(0) { $0 + $1.held }
+        for progress in revoked { partitions.remove(progress) }
+        return unfinished
+    }
+
+    /// Releases the queued messages of the partitions for which `predicate` holds that lie
+    /// beyond everything dispatched: no work after them is done, so the commit position is
+    /// not held back and the next owner (or run) starts exactly there. Queued messages
+    /// below a dispatched one stay and are finished. Returns how many were released.
+    @discardableResult
+    func releaseUnstarted(of predicate: (PartitionProgress) -> Bool) -> Int {
+        releaseQueued { predicate($0.progress) && $0.offset > $0.progress.highestDispatched }
+    }
+
+    /// Frees every queued message (waiting for a worker, for its key, or to run alone as a
+    /// suspect) for which `predicate` holds, letting its key go. Returns how many.
+    @discardableResult
+    func releaseQueued(where predicate: (MessageRecord) -> Bool) -> Int {
+        let released = scheduler.drop(where: { predicate(table[$0]) }, keyHash: { table[$0].keyHash })
+        let suspectsReleased = suspects.filter { predicate(table[$0]) }
+        suspects.removeAll { predicate(table[$0]) }
+        for slot in suspectsReleased { releaseKey(of: slot) }
+        for slot in released + suspectsReleased { discard(slot) }
+        return released.count + suspectsReleased.count
+    }
+
+    /// How long a partition's commit position may stand still while it holds messages
+    /// before it is reported: well past what one message may take (`messageTimeout`).
+    var stallThreshold: Duration { max(settings.messageTimeout * 2, .seconds(10)) }
+
+    /// Logs, once per stand-still, each partition whose commit position has not moved for
+    /// `stallThreshold` while it holds messages: nothing after its first unfinished
+    /// message is committed, and a restart would redo all of it. Checked once a second.
+    func reportStalledPartitions(now: ContinuousClock.Instant) {
+        for progress in partitions.all {
+            guard let stalled = progress.stallToReport(at: now, threshold: stallThreshold) else { continue }
+            var metadata: Logger.Metadata = ["held": "\(progress.held)"]
+            if let position = progress.position { metadata["offset"] = "\(position)" }
+            logger.warning(
+                "commit position of \(progress.topic)[\(progress.partition)] has not moved for \(stalled.wholeSeconds) s while it holds messages; nothing after it is committed",
+                metadata: metadata)
+        }
+    }
+
+    /// The partition's commit position moved: a stand-still that was reported is over.
+    func positionMoved(_ progress: PartitionProgress) {
+        if let stood = progress.positionMoved(at: now) {
+            logger.info("commit position of \(progress.topic)[\(progress.partition)] moves again after \(stood.wholeSeconds) s")
+        }
+    }
+}

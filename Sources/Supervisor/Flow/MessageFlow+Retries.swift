@@ -1,0 +1,60 @@
+import SluiceSupport
+
+extension MessageFlow {
+    /// Publishes every held failure that is due back to the input topic, and ends the
+    /// retrier's saturation pause once half of what it may hold is free.
+    func republishDue(releasing feed: ConsumerFeed) {
+        for slot in heldRetries.takeDue(at: WallClock.milliseconds) {
+            table[slot].stage = .republishing
+            republish(slot: slot)
+        }
+        feed.releaseSaturation(ifHalfEmpty: table.retries, limit: bufferLimit)
+    }
+
+    /// The wall-clock wait until the next held failure is due.
+    var timeUntilNextRetry: Duration? {
+        heldRetries.timeUntilNext(at: WallClock.milliseconds)
+    }
+
+    /// Produces a held failure to the input topic as its next attempt: the failure's own
+    /// headers go, the first failure's context stays.
+    func republish(slot: Int) {
+        let record = table[slot]
+        let headers = record.message.copyOfHeaders(capacity: 1)
+        for name in OutputHeaders.perFailure { headers.remove(name) }
+        headers.set(OutputHeaders.attempt, String(record.attempt + 1))
+        let error = outputs.producer.produce(
+            topic: settings.inputTopic, preferring: OutputHeaders.originalPartition(of: record.message, in: settings.inputTopic),
+            key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
+        if let error { enqueueFailed(slot, error: error, topic: settings.inputTopic) }
+    }
+
+    /// Frees the held (not yet due) failures of partitions for which `predicate` holds:
+    /// their offsets are not committed, so the next owner holds them again, with the same
+    /// due times. For partitions that are lost: the next owner has them already.
+    func releaseWaitingRetries(of predicate: (PartitionProgress) -> Bool) {
+        for slot in heldRetries.take(where: { predicate(table[$0].progress) }) { discard(slot) }
+    }
+
+    /// Writes the held (not yet due) failures of partitions for which `predicate` holds
+    /// back to the end of their transient-failure partitions, headers and due time
+    /// unchanged, so that once delivered their offsets, and those of everything after them
+    /// already retried, can be committed: a stop or a revoke then redoes nothing, and the
+    /// next owner holds the copies until they are due.
+    func handBackWaitingRetries(of predicate: (PartitionProgress) -> Bool) {
+        for slot in heldRetries.take(where: { predicate(table[$0].progress) }) {
+            table[slot].stage = .handingBack
+            handBack(slot: slot)
+        }
+    }
+
+    /// Produces a held failure again to its own transient-failure partition.
+    func handBack(slot: Int) {
+        let record = table[slot]
+        let headers = record.message.copyOfHeaders(capacity: 0)
+        let error = outputs.producer.produce(
+            topic: settings.transientTopic, preferring: record.progress.partition, key: record.key, value: record.value,
+            headers: headers, token: UInt(slot + 1))
+        if let error { enqueueFailed(slot, error: error, topic: settings.transientTopic) }
+    }
+}

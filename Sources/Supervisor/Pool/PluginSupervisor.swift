@@ -1,0 +1,210 @@
+import CProcess
+import Glibc
+import Logging
+import PluginProcess
+
+/// Runs the plugin pool's children: starts them, wires their pipes to the loop, reads
+/// their answers and stderr, and stops, kills and restarts them as each worker's state
+/// machine says. What a child answers or leaves unanswered goes to the message flow
+/// through the closures the pipeline passes; this type holds no message.
+final class PluginSupervisor {
+    /// The worker slots, the size asked for, the rolling restart and the exec runs.
+    let pool: WorkerPool
+    /// Changed by a reload, with the pipeline's.
+    var settings: Settings
+    var logger: Logger
+    let figures: PipelineFigures
+    /// Where every pipe and child is watched.
+    let loop: EventLoop
+
+    init(pool: WorkerPool, settings: Settings, logger: Logger, figures: PipelineFigures, loop: EventLoop) {
+        self.pool = pool
+        self.settings = settings
+        self.logger = logger
+        self.figures = figures
+        self.loop = loop
+    }
+
+    /// Hands an event of a worker's or an exec run's child to the code that serves it.
+    /// Answers go to `answered`, the unanswered messages of a child that exited to
+    /// `handBack`.
+    func handle(
+        _ token: EventToken, answered: (Int, VerdictOutput) -> Void, handBack: (UnansweredWork) -> Void
+    ) {
+        switch token.kind {
+        case .execStdin, .execStdout, .execStderr, .execExit:
+            guard let run = pool.execRuns[token.worker] else { return }
+            switch token.kind {
+            case .execStdin: writeExecInput(run)
+            case .execStdout: readExecOutput(run)
+            case .execStderr: readExecStderr(run)
+            default:
+                if let (slot, output) = handleExecExit(run) { answered(slot, output) }
+            }
+        case .workerStdout, .workerStdin, .workerStderr, .workerExit:
+            guard token.worker < pool.workers.count else { return }
+            let worker = pool.workers[token.worker]
+            guard worker.generation == token.generation, worker.process != nil else { return }
+            switch token.kind {
+            case .workerStdout: readResponses(worker, answered: answered)
+            case .workerStdin: flushOutput(worker)
+            case .workerStderr: readStderr(worker)
+            default:
+                if let work = handleExit(worker, answered: answered) { handBack(work) }
+            }
+        default:
+            return
+        }
+    }
+
+    /// Starts a child for `worker`; a failure to start backs off like a crash.
+    func start(_ worker: Worker) {
+        let process: ChildProcess
+        do {
+            process = try pool.spawnPlugin(settings.command, workerID: worker.id)
+        } catch {
+            logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
+            _ = worker.life.startFailed(at: .now, startRetries: settings.startRetries)
+            return
+        }
+        worker.attach(process)
+        let index = worker.id - 1
+        let readable = UInt32(EPOLLIN.rawValue)
+        loop.poller.add(process.stdoutFD, events: readable, token: EventToken(.workerStdout, worker: index, generation: worker.generation))
+        loop.poller.add(process.stderrFD, events: readable, token: EventToken(.workerStderr, worker: index, generation: worker.generation))
+        loop.poller.add(process.pidFD, events: readable, token: EventToken(.workerExit, worker: index, generation: worker.generation))
+        logger.debug("worker started", metadata: ["worker": "\(worker.id)", "pid": "\(process.pid)"])
+    }
+
+    /// Starts the workers whose backoff is over.
+    func startDue(at now: ContinuousClock.Instant) {
+        for worker in pool.workers where worker.life.tick(at: now, startSeconds: settings.startSeconds) {
+            start(worker)
+        }
+    }
+
+    /// The soonest a worker's state machine has something to do (a start after backoff,
+    /// a stop timeout).
+    var nextDeadline: ContinuousClock.Instant? {
+        var next: ContinuousClock.Instant?
+        for worker in pool.workers {
+            guard let deadline = worker.life.nextDeadline(startSeconds: settings.startSeconds) else { continue }
+            next = min(next ?? deadline, deadline)
+        }
+        return next
+    }
+
+    /// The child exited: collect its last output, return its unanswered messages for the
+    /// other workers (same order, keys still held), and do what its state machine says
+    /// follows.
+    private func handleExit(_ worker: Worker, answered: (Int, VerdictOutput) -> Void) -> UnansweredWork? {
+        guard var process = worker.process, let termination = process.reap() else { return nil }
+        if !worker.life.isKilled { readResponses(worker, exiting: true, answered: answered) }
+        readStderr(worker)
+        for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { loop.poller.remove(fd) }
+        stopWaitingForWritable(worker)
+        process.closeDescriptors()
+        worker.lastExit = termination.description
+        let unanswered = unansweredWork(of: worker, termination: termination)
+        worker.detach()
+        let metadata: Logger.Metadata = [
+            "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered.slots.count)",
+        ]
+        switch worker.life.exited(at: .now, startSeconds: settings.startSeconds, startRetries: settings.startRetries) {
+        case .start(let reason):
+            countRestart(worker, reason: reason)
+            logger.info("worker drained for a restart: \(termination)", metadata: metadata)
+            start(worker)
+        case .stayDown, .retired:
+            logger.info("worker stopped: \(termination)", metadata: metadata)
+            pool.removeRetired()
+        case .fatal(let failures):
+            logger.error(
+                "worker is fatal after \(failures) failed starts (\(termination)); `sluicectl start \(worker.id)` tries again",
+                metadata: metadata)
+        case .backoff(_, let reason):
+            logger.warning("worker exited: \(termination); restarting", metadata: metadata)
+            countRestart(worker, reason: reason)
+        }
+        return unanswered
+    }
+
+    /// The messages an exited worker held, with the blame its state machine puts on the
+    /// child: a worker the daemon was stopping blames nobody.
+    private func unansweredWork(of worker: Worker, termination: ChildProcess.Termination) -> UnansweredWork {
+        let blame = worker.life.blameForExit
+        let cause = blame?.cause ?? Worker.StateMachine.KillCause(source: .crash, reason: "plugin crashed while processing")
+        return UnansweredWork(
+            slots: worker.inFlight.sorted(by: { $0.key > $1.key }).map(\.value), workerFailed: blame != nil,
+            strike: blame?.strike == true,
+            deadLetter: VerdictOutput(
+                verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
+                termination: termination.description, stderrTail: worker.stderrTail.text))
+    }
+
+    /// Kills a worker whose child misbehaved; its messages are blamed with `cause` once it
+    /// has exited, and it restarts.
+    func kill(_ worker: Worker, cause source: FailureSource, reason: String) {
+        worker.life.kill(.init(source: source, reason: reason))
+        worker.process?.signalGroup(SIGKILL)
+    }
+
+    /// Kills workers whose oldest unanswered request (sent at `dispatchedAt` of its slot) is
+    /// older than the message timeout, and workers that closed their stdout but kept
+    /// running.
+    func killHungWorkers(now: ContinuousClock.Instant, dispatchedAt: (Int) -> ContinuousClock.Instant?) {
+        for worker in pool.workers where worker.life.isUp {
+            if let closedAt = worker.stdoutClosedAt, now - closedAt >= .seconds(1) {
+                protocolError(worker, "closed its stdout while running", line: nil)
+                continue
+            }
+            guard let oldest = worker.inFlight.values.compactMap(dispatchedAt).min(), now - oldest >= settings.messageTimeout else {
+                continue
+            }
+            logger.error(
+                "worker gave no answer within \(settings.messageTimeout); killing it",
+                metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)", "unanswered": "\(worker.inFlight.count)"])
+            kill(worker, cause: .timeout, reason: "timed out: no answer within \(settings.messageTimeout)")
+        }
+    }
+
+    /// Asks `worker` to finish what it holds and exit, `then` what follows: no new
+    /// requests, stdin closed. Without a child, `then` applies at once.
+    func drain(_ worker: Worker, then: Worker.StateMachine.AfterStop) {
+        // A kafka-native plugin reads no stdin: SIGTERM is its stop request (the original
+        // demo's contract).
+        let bySignal = settings.protocolKind == .kafkaNative && worker.process != nil
+        worker.life.stop(then: then, hasChild: worker.process != nil, signalled: bySignal, at: .now)
+        guard let process = worker.process else { return }
+        flushOutput(worker)
+        stopWaitingForWritable(worker)
+        worker.process?.closeStdin()
+        if bySignal { process.signalGroup(SIGTERM) }
+    }
+
+    /// The stop: every worker is asked to finish and exit (stdin closed), then gets
+    /// SIGTERM, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`).
+    func drainAll() {
+        for worker in pool.workers { drain(worker, then: .stayDown) }
+    }
+
+    /// Whether every worker's child has exited and been reaped.
+    var allExited: Bool { pool.workers.allSatisfy { $0.process == nil } }
+
+    /// A draining child still running `stopTimeout` after it was asked to stop gets
+    /// SIGTERM, and SIGKILL after another `stopTimeout`.
+    func enforceStopTimeout(now: ContinuousClock.Instant) {
+        for worker in pool.workers where worker.process != nil {
+            guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout) else { continue }
+            logger.warning(
+                "worker still running after it was asked to stop; sending \(String(cString: strsignal(signal)))",
+                metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
+            worker.process?.signalGroup(signal)
+        }
+    }
+
+    private func countRestart(_ worker: Worker, reason: String) {
+        worker.restarts += 1
+        figures.workerRestarted(reason: reason)
+    }
+}
