@@ -13,13 +13,16 @@ extension ChaosRun {
         try drain(expected: figure.messages, figure: &figure)
         // Judged on the logs before the final stop, which revokes every partition.
         let logs = members.map(\.log)
+        let acknowledgedUnstored = acknowledgedAsDuplicates(logs: logs)
         for member in members {
             if !member.isRunning { figure.problems.append("\(member.name) was not running at the end") }
             member.stop()
             if member.uncleanStops > 0 { figure.problems.append("\(member.name) did not exit 0 on SIGTERM") }
         }
         let finalLogs = members.map(\.log)
-        try judgeOutputs(positions: positions, moved: movedPartitions(logs: logs), delivered: delivered(logs: finalLogs), figure: &figure)
+        try judgeOutputs(
+            positions: positions, moved: movedPartitions(logs: logs), acknowledgedAsDuplicates: acknowledgedUnstored,
+            delivered: delivered(logs: finalLogs), figure: &figure)
         if options.strict && figure.lostByBroker + figure.storedTwice > 0 {
             figure.problems.append(
                 "\(figure.lostByBroker) lost and \(figure.storedTwice) stored twice by the broker: none may be excused in a strict run")
@@ -32,12 +35,14 @@ extension ChaosRun {
         }
     }
 
-    /// Waits until the outputs hold at least `expected` messages and grew no more for two
+    /// Waits until the outputs hold at least `expected` messages (less those the broker
+    /// acknowledged as duplicates of writes it does not hold) and grew no more for two
     /// seconds; a minute without growth is a stall.
     private func drain(expected: Int, figure: inout ChaosFigure) throws {
         var last = -1
         var lastGrowth = ContinuousClock.now
         while true {
+            let expected = expected - acknowledgedAsDuplicates(logs: members.map(\.log)).count
             let count = try cluster.messageCount(topics: outputs, partitions: options.partitions)
             if count != last {
                 last = count
@@ -58,7 +63,10 @@ extension ChaosRun {
     /// the wrong topic, out of order. What excuses a message is what the topics hold: the
     /// input topic's copies, an output identical to the first (the broker stored one write
     /// twice), the headers sluiced puts on an output it had to produce again.
-    private func judgeOutputs(positions: [ChaosFeeder.Position?], moved: Set<Int32>, delivered: Int?, figure: inout ChaosFigure) throws {
+    private func judgeOutputs(
+        positions: [ChaosFeeder.Position?], moved: Set<Int32>, acknowledgedAsDuplicates: Set<String>, delivered: Int?,
+        figure: inout ChaosFigure
+    ) throws {
         let keys = options.keys
         // Where each id's first output is: its topic, partition and timestamp.
         var first = [(topic: Int8, partition: Int32, timestamp: Int64)](repeating: (-1, -1, 0), count: positions.count)
@@ -123,9 +131,13 @@ extension ChaosRun {
             figure.problems.append("unexplained repeats, e.g. \(unexplained.prefix(5).joined(separator: ", "))")
         }
         if unreadable > 0 { figure.problems.append("\(unreadable) outputs dropped by the mock's retention before they were read") }
-        // An acknowledged input the input topic does not hold was never there to process.
+        // An acknowledged input the input topic does not hold was never there to process;
+        // an output the broker acknowledged as a duplicate, with no output holding it, was
+        // never stored (sluiced logs each such acknowledgement with its input).
         let notOutput = positions.indices.filter { positions[$0] != nil && first[$0].topic < 0 }
-        let missing = notOutput.filter { id in inputCopies.map { $0[id] > 0 } ?? true }
+        let missing = notOutput.filter { id in
+            (inputCopies.map { $0[id] > 0 } ?? true) && !acknowledgedAsDuplicates.contains(inputPosition(positions[id]))
+        }
         figure.lostByBroker = notOutput.count - missing.count
         figure.missing = missing.count
         if !missing.isEmpty {
@@ -145,6 +157,20 @@ extension ChaosRun {
             }
         }
         return exposed
+    }
+
+    /// The inputs (`topic[partition]@offset`) whose output the broker acknowledged as a
+    /// duplicate of an earlier write, with no offset: Kafka holds such a write already; the
+    /// mock can say so of a write it lost when its leader moved.
+    private func acknowledgedAsDuplicates(logs: [String]) -> Set<String> {
+        var inputs = Set<String>()
+        for log in logs {
+            for line in log.split(separator: "\n") where line.contains("acknowledged an output as a duplicate") {
+                guard let range = line.range(of: " input=") else { continue }
+                inputs.insert(String(line[range.upperBound...].prefix { $0 != " " }))
+            }
+        }
+        return inputs
     }
 
     /// An input's place as sluiced's log lines name it (`topic[partition]@offset`).
