@@ -1,5 +1,6 @@
 # Sluice: the two set-up commands are `make demo` and `make test`; each installs what is
-# missing first (librdkafka-dev through apt-get).
+# missing first (librdkafka-dev, and the interpreters the example plugins and the tests
+# run: python3, jq, node; through apt-get).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null || echo .build/debug)
@@ -13,18 +14,19 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 DATADIR ?= $(PREFIX)/share/sluice
 DOCDIR ?= $(PREFIX)/share/doc/sluice
 PROGRAMS = sluiced sluicectl echo-plugin measurement-validator
+VERSION := $(shell cat VERSION)
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test unit bench chaos soak fuzz asan tsan clean install uninstall release
+.PHONY: deps python-deps build demo test unit bench chaos soak fuzz asan tsan clean install uninstall release deb
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
 		echo "installing librdkafka-dev (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq librdkafka-dev pkg-config; }
-	@for tool in python3 jq; do command -v $$tool >/dev/null || { \
-		echo "installing $$tool (apt-get)"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$tool; }; done
+	@for tool in python3:python3 jq:jq node:nodejs; do command -v $${tool%%:*} >/dev/null || { \
+		echo "installing $${tool#*:} (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $${tool#*:}; }; done
 
 # The kafka-native example plugin (and its test) use confluent-kafka: from pip where the
 # python3 on PATH lets pip install, else Debian's package (a stock Debian's python3 refuses
@@ -43,6 +45,7 @@ demo: build
 
 test: deps python-deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 	$(SWIFT) test --skip-build
 
 # The fast loop: the unit tests alone (pure logic: no processes, no broker), in seconds.
@@ -112,6 +115,53 @@ install: $(if $(BUILT),,release)
 	install -m 0644 examples/plugins/* "$(DESTDIR)$(DATADIR)/examples/plugins/"; \
 	install -m 0644 $(DOCS) "$(DESTDIR)$(DOCDIR)/"; \
 	echo "installed under $(DESTDIR)$(PREFIX); config in $(DESTDIR)$(SYSCONFDIR)/sluice (kept if present)"
+
+# make deb: sluice_VERSION_ARCH.deb with dpkg's own tools, from a release build with the
+# Swift runtime linked in (the package runs where Swift is not installed); BUILT=DIR
+# packages binaries built already (the test does, with DEB_SHLIBDEPS_FLAGS=--ignore-missing-info
+# for its debug build's toolchain libraries, and GENERATE_MANUAL=PATH, which `make test`
+# builds). Lays out what `make install PREFIX=/usr`
+# does, plus man pages (swift-argument-parser's generate-manual), bash and zsh
+# completions, /etc/sluice/sluice.toml as a conffile, and maintainer scripts doing what
+# dh_installsystemd does (packaging/debian). DEBFULLNAME and DEBEMAIL name the maintainer.
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB_DIR ?= .
+DEB = $(DEB_DIR)/sluice_$(VERSION)_$(DEB_ARCH).deb
+DEB_STAGE ?= .build/deb
+DEBFULLNAME ?= Sluice maintainers
+DEBEMAIL ?= sluice@localhost
+deb: $(if $(BUILT),,static-release)
+	@command -v dpkg-shlibdeps >/dev/null || { echo "installing dpkg-dev (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dpkg-dev; }
+	rm -rf $(DEB_STAGE) && mkdir -p $(DEB_STAGE)/root/DEBIAN $(DEB_STAGE)/debian
+	@built="$(BUILT)"; built=$$(cd "$${built:-$$($(SWIFT) build -c release --show-bin-path)}" && pwd); \
+	root=$(DEB_STAGE)/root; manual="$(GENERATE_MANUAL)"; \
+	[ -n "$$manual" ] || { $(SWIFT) build --product generate-manual >/dev/null && manual="$(BIN)/generate-manual"; } || exit 1; \
+	$(MAKE) -s install DESTDIR=$$(cd $$root && pwd) PREFIX=/usr BUILT=$$built >/dev/null && \
+	install -d $$root/usr/share/man/man1 $$root/usr/share/bash-completion/completions $$root/usr/share/zsh/vendor-completions && \
+	for tool in sluiced sluicectl; do \
+		"$$manual" "$$built/$$tool" --output-directory $$root/usr/share/man/man1 >/dev/null || exit 1; \
+		"$$built/$$tool" --generate-completion-script bash > $$root/usr/share/bash-completion/completions/$$tool; \
+		"$$built/$$tool" --generate-completion-script zsh > $$root/usr/share/zsh/vendor-completions/_$$tool; \
+	done && \
+	gzip -9n $$root/usr/share/man/man1/*.1 && \
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note $(foreach program,$(PROGRAMS),$$root/usr/bin/$(program)) && \
+	install -m 0644 packaging/debian/copyright $$root/usr/share/doc/sluice/copyright && \
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@MAINTAINER@|$(DEBFULLNAME) <$(DEBEMAIL)>|' -e "s|@DATE@|$$(date -R)|" \
+		packaging/debian/changelog.in | gzip -9n > $$root/usr/share/doc/sluice/changelog.Debian.gz && \
+	install -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm $$root/DEBIAN/ && \
+	echo /etc/sluice/sluice.toml > $$root/DEBIAN/conffiles && \
+	printf 'Source: sluice\n\nPackage: sluice\nArchitecture: any\n' > $(DEB_STAGE)/debian/control && \
+	depends=$$(cd $(DEB_STAGE) && dpkg-shlibdeps -O $(DEB_SHLIBDEPS_FLAGS) $(foreach program,$(PROGRAMS),root/usr/bin/$(program)) 2>/dev/null | sed -n 's/^shlibs:Depends=//p') && \
+	[ -n "$$depends" ] || { echo "dpkg-shlibdeps found no dependencies"; exit 1; }; \
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' -e "s|@DEPENDS@|$$depends|" \
+		-e 's|@MAINTAINER@|$(DEBFULLNAME) <$(DEBEMAIL)>|' packaging/debian/control.in > $$root/DEBIAN/control && \
+	echo "Installed-Size: $$(du -sk --exclude=DEBIAN $$root | cut -f1)" >> $$root/DEBIAN/control && \
+	dpkg-deb --root-owner-group -Zxz --build $$root $(DEB) >/dev/null && echo "built $(DEB)"
+
+# The release build `make deb` packages: the Swift runtime and Foundation linked in.
+static-release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # Keeps $(SYSCONFDIR)/sluice/*.toml: they are the operator's.
 uninstall:

@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "CProcess"),
         .target(name: "PluginProtocol"),
         // What sluicectl and sluiced say to each other over the control socket.
-        .target(name: "SluiceControl"),
+        .target(name: "SluiceControl", plugins: ["GenerateVersion"]),
+        .plugin(name: "GenerateVersion", capability: .buildTool()),
         // Plugin children: the command, the spawn and the stderr tail (sluiced's pool and
         // sluicectl check-plugin).
         .target(name: "PluginProcess", dependencies: ["CProcess"]),

@@ -1,4 +1,3 @@
-/// The version sluiced and sluicectl report.
-public enum SluiceVersion {
-    public static let current = "0.1.0"
-}
+/// The version sluiced and sluicectl report; `current` is generated from the VERSION file
+/// by the GenerateVersion build plugin.
+public enum SluiceVersion {}

@@ -10,8 +10,10 @@ struct Sluicectl: ParsableCommand {
         abstract: "Manage a running sluiced (status, stats, top, scale, restart, stop, start, pause, resume, reload, dlq replay) and check plugins.",
         discussion: """
             Exit status: 0 done, 1 sluiced refused or failed the command, 64 bad usage,
-            3 sluiced is not running at the socket, 4 permission denied.
+            3 sluiced is not running at the socket (for status also: a worker is down),
+            4 permission denied.
             """,
+        version: SluiceVersion.current,
         subcommands: [
             Status.self, Stats.self, Top.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self,
             Reload.self, Dlq.self, CheckPlugin.self, Version.self,
@@ -40,8 +42,10 @@ struct ConnectionOptions: ParsableArguments {
         if let instance, let problem = ControlSocketPath.problem(withInstance: instance) { throw ValidationError(problem) }
     }
 
-    /// Sends `request`, prints the answer (text or JSON) and exits with the documented status.
-    func run(_ request: ControlRequest, text: (ControlResponse) -> String) throws {
+    /// Sends `request`, prints the answer (text or JSON) and exits with the documented status;
+    /// returns the answer when sluiced gave one.
+    @discardableResult
+    func run(_ request: ControlRequest, text: (ControlResponse) -> String) throws -> ControlResponse {
         let response = try send(request)
         if json {
             try printJSON(response)
@@ -52,6 +56,7 @@ struct ConnectionOptions: ParsableArguments {
             if !json { FileHandle.standardError.write(Data("sluicectl: \(response.error ?? "failed")\n".utf8)) }
             throw ExitCode(1)
         }
+        return response
     }
 
     /// Sends `request` and returns the answer; when there is none, says why on stderr and
@@ -74,13 +79,13 @@ struct ConnectionOptions: ParsableArguments {
 }
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the daemon and its workers.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the daemon and its workers; exit status 3 when a worker is down (stopped, fatal, backoff).")
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        try connection.run(.status) { response in
-            response.status.map(StatusTable.render) ?? ""
-        }
+        let response = try connection.run(.status) { $0.status.map(StatusTable.render) ?? "" }
+        if response.status?.workersDown.isEmpty == false { throw ExitCode(3) }
     }
 }
 

@@ -12,7 +12,7 @@ enum StatusTable {
         let stalled = (status.stalledPartitions ?? []).isEmpty
             ? [] : ["commit stalled: \(status.stalledPartitions!.joined(separator: " "))   (sluicectl stats shows them)"]
         return [
-            "sluiced \(status.version) pid \(status.pid) up \(status.uptimeSeconds)s group \(status.group) input \(status.inputTopic)",
+            "sluiced \(status.version) pid \(status.pid) up \(Uptime.text(seconds: status.uptimeSeconds)) group \(status.group) input \(status.inputTopic)",
             "partitions: \(status.partitions.isEmpty ? "none" : status.partitions.joined(separator: " "))   lag: \(status.lag.map(String.init) ?? "unknown")",
             "fetching: \(status.paused ? "paused" : "running")   protocol: \(status.protocolKind)   "
                 + (status.execRunning.map { "processes: \($0) running (at most \(status.targetWorkers) at once)" }
@@ -27,7 +27,7 @@ enum StatusTable {
             rows: status.workers.map { worker in
                 [
                     String(worker.id), worker.pid.map(String.init) ?? "-", worker.state,
-                    worker.uptimeSeconds.map { "\($0)s" } ?? "-", String(worker.handled), String(worker.inFlight),
+                    worker.uptimeSeconds.map { Uptime.text(seconds: $0) } ?? "-", String(worker.handled), String(worker.inFlight),
                     String(worker.restarts), worker.lastExit ?? "-",
                 ]
             })

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceControl
 
 /// `sluiced`: consumes a topic, runs each message through a pool of plugin processes and
 /// routes the verdicts to the success, transient and permanent topics.
@@ -13,9 +14,26 @@ struct Sluiced: AsyncParsableCommand {
             TRANSIENT_FAILURE_TOPIC, GROUP_ID), the --config file (TOML, see
             config/sluice.toml), the defaults. --check-config prints the result.
 
-            Exit status: 0 after a clean stop, 78 for a bad setting, 64 for bad usage, 1 for a
-            runtime failure.
+            Exit status: 0 after a clean stop, 78 for a bad setting, 64 for bad usage,
+            1 for a runtime failure.
             """,
+        version: SluiceVersion.current,
         subcommands: [RunCommand.self, ReplayCommand.self],
         defaultSubcommand: RunCommand.self)
+}
+
+extension Sluiced {
+    /// `sluiced --help` shows the run options too: `run` is the default command, and an
+    /// operator reading the help of the daemon expects its options there, not behind
+    /// `sluiced help run`.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments == ["--help"] || arguments == ["-h"] else {
+            await main(nil)
+            return
+        }
+        let runHelp = RunCommand.helpMessage(for: RunCommand.self)
+        let runOptions = runHelp.range(of: "ARGUMENTS:").map { runHelp[$0.lowerBound...] } ?? Substring(runHelp)
+        print(helpMessage(), "\n\nRUN OPTIONS (sluiced [run] [<options>] -- <command> ...):\n\n", runOptions, separator: "")
+    }
 }

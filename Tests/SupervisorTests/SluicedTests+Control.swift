@@ -11,7 +11,8 @@ func controlSocketPath() throws -> String {
 
 func statusReport(_ socket: String) throws -> StatusReport? {
     let result = try sluicectl(["status", "--socket", socket, "--json"])
-    guard result.status == 0 else { return nil }
+    // 3 with an answer: a worker is down; with none, sluiced is not there (yet).
+    guard result.status == 0 || (result.status == 3 && !result.output.isEmpty) else { return nil }
     return try JSONDecoder().decode(ControlResponse.self, from: Data(result.output.utf8)).status
 }
 
@@ -72,6 +73,20 @@ extension SluicedTests {
         #expect(try statusReport(socket)?.paused == false)
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// `--version` of both programs prints the VERSION file's version with no daemon, and
+    /// `sluiced --help` lists the options of `run`, the default command.
+    @Test func versionAndHelpWithoutADaemon() throws {
+        let version = try String(contentsOfFile: "\(SluicedProcess.repositoryRoot)/VERSION", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for program in ["sluiced", "sluicectl"] {
+            let printed = try runBuilt(program, ["--version"])
+            #expect(printed.status == 0 && printed.output == "\(version)\n", "\(program): \(printed)")
+        }
+        let help = try runBuilt("sluiced", ["--help"])
+        #expect(help.status == 0 && help.output.contains("replay") && help.output.contains("--workers <workers>"), "\(help.output)")
+        #expect(help.output.contains("--drain-timeout") && help.output.contains("--check-config"))
     }
 
     /// Clear errors with exit codes scripts can rely on.
@@ -197,7 +212,8 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 
-    /// `stop 2` keeps worker 2 down while the others work; `start 2` brings it back.
+    /// `stop 2` keeps worker 2 down while the others work (and `status` exits 3 meanwhile);
+    /// `start 2` brings it back.
     @Test func stopAndStartOneWorker() async throws {
         let cluster = try TestCluster()
         let sent = simpleMessages(600, prefix: "one")
@@ -211,10 +227,13 @@ extension SluicedTests {
         #expect(try sluicectl(["stop", "2", "--socket", socket]).output == "stopping worker 2\n")
         let stopped = try await waitForStatus(socket) { $0.workers[1].state == "stopped" }
         #expect(stopped?.workers[1].state == "stopped" && stopped?.workers[1].pid == nil)
+        let downStatus = try sluicectl(["status", "--socket", socket])
+        #expect(downStatus.status == 3 && downStatus.output.contains("stopped"), "a worker down: exit 3, as supervisorctl")
         #expect(try sluicectl(["start", "1", "--socket", socket]).error.contains("worker 1 is running, not stopped or fatal"))
         #expect(try sluicectl(["stop", "9", "--socket", socket]).status == 1)
         #expect(try sluicectl(["start", "2", "--socket", socket]).output == "starting worker 2\n")
         #expect(try await waitForStatus(socket) { $0.workers[1].state == "running" }?.workers[1].state == "running")
+        #expect(try sluicectl(["status", "--socket", socket]).status == 0, "every worker up again")
         Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)

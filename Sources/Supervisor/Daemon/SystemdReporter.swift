@@ -1,6 +1,6 @@
 /// What systemd is told, and when: READY=1 once the daemon is ready (`Readiness`),
 /// WATCHDOG=1 every tick of the loop (when systemd asks for it), a STATUS= line every 5
-/// ticks, and STOPPING=1 as the stop begins.
+/// ticks, and STOPPING=1 as the stop begins, with the time it may take.
 final class SystemdReporter {
     private let notifier: SystemdNotifier
     /// Starting, ready (READY=1 sent) or stopping; also what /readyz says.
@@ -24,9 +24,13 @@ final class SystemdReporter {
         return becameReady
     }
 
-    /// The ordered stop has begun, for good.
-    func stopping(status: String) {
+    /// The ordered stop has begun, for good; it ends within `mayTake` (sluiced bounds every
+    /// step of it). EXTEND_TIMEOUT_USEC asks systemd for that long when it is more than the
+    /// unit's TimeoutStopSec (a drain_timeout raised above it), so a stop that is still
+    /// finishing its messages is not cut short by SIGKILL; it never shortens the timeout.
+    func stopping(status: String, mayTake: Duration) {
         readiness.stop()
-        notifier.notify("STOPPING=1\nSTATUS=\(status)")
+        let microseconds = mayTake.components.seconds * 1_000_000 + mayTake.components.attoseconds / 1_000_000_000_000
+        notifier.notify("STOPPING=1\nEXTEND_TIMEOUT_USEC=\(microseconds)\nSTATUS=\(status)")
     }
 }

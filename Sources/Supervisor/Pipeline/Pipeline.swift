@@ -380,7 +380,7 @@ public final class Pipeline: @unchecked Sendable {
     /// is only logged: everything taken was delivered, and the next owner repeats what
     /// the commit would have covered, as after any revoke.)
     private func shutDown() -> KafkaError? {
-        systemd.stopping(status: "stopping: finishing \(flow.table.count) messages")
+        systemd.stopping(status: "stopping: finishing \(flow.table.count) messages", mayTake: stopBound)
         control.close(poller: loop.poller)
         for feed in feeds {
             feed.isTaking = false
@@ -406,7 +406,7 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         plugins.drainAll()
-        runLoop(until: { self.plugins.allExited }, deadline: .now + settings.stopTimeout * 3 + .seconds(2))
+        runLoop(until: { self.plugins.allExited }, deadline: .now + pluginsStopBound)
         plugins.killExecRuns()
         flow.outputs.flush(until: closeDeadline, logger: logger)
         if let left = flow.releaseUnfinished() { failure = left }
@@ -414,6 +414,14 @@ public final class Pipeline: @unchecked Sendable {
         logger.info("stopped \(figures.counters.summary(since: figures.counters, seconds: 0))")
         return failure
     }
+
+    /// The plugins' part of the stop: stdin closed, then SIGTERM, then SIGKILL, each step
+    /// waiting up to stop_timeout.
+    private var pluginsStopBound: Duration { settings.stopTimeout * 3 + .seconds(2) }
+
+    /// The longest the ordered stop takes: the drain, the brokers' share (flush, commit,
+    /// close), the plugins', and a margin for the final flush and statistics.
+    private var stopBound: Duration { settings.drainTimeout + Self.closeTimeout + pluginsStopBound + .seconds(5) }
 
     /// The answer to one request; nil when it comes later (a replay).
     private func answer(_ request: ControlRequest, client: Int) -> ControlResponse? {

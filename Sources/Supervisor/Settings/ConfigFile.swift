@@ -91,7 +91,7 @@ struct ConfigFile {
             default: text = raw.description
             }
         } else {
-            throw SettingsError("\(label): expected a string, number or boolean, or { file = \"PATH\" } or { env = \"NAME\" } for a secret")
+            throw SettingsError("\(label): expected a string, number or boolean, or { file = \"PATH\" }, { credential = \"NAME\" } or { env = \"NAME\" } for a secret")
         }
         if let reason = KafkaProperties.reservedReason(name) { throw SettingsError("\(label): \(reason)") }
         kafka[scope, default: []].append((name, text, line))

@@ -10,20 +10,34 @@ enum KafkaProperties {
         case producer
     }
 
-    /// The value of `{ file = "PATH" }` (the file's content, without a final newline) or
-    /// `{ env = "NAME" }`: secrets kept out of the config file.
+    /// The value of `{ file = "PATH" }` (the file's content, without a final newline),
+    /// `{ credential = "NAME" }` (the same, from systemd's `$CREDENTIALS_DIRECTORY`, filled
+    /// by `LoadCredential=NAME:PATH` in the unit) or `{ env = "NAME" }`: secrets kept out of
+    /// the config file.
     static func secret(_ table: TOMLTable, label: String, environment: [String: String]) throws(SettingsError) -> String {
         if let path = table["file"]?.string, table.count == 1 {
-            guard let content = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw SettingsError("\(label): cannot read the secret file \(path)")
+            return try secretFile(path, label: label)
+        }
+        if let name = table["credential"]?.string, table.count == 1 {
+            guard !name.isEmpty, !name.contains("/") else { throw SettingsError("\(label): a credential is a name, not a path: \(name)") }
+            guard let directory = environment["CREDENTIALS_DIRECTORY"] else {
+                throw SettingsError(
+                    "\(label): the credential \(name) needs systemd's CREDENTIALS_DIRECTORY: LoadCredential=\(name):PATH in the unit")
             }
-            return content.hasSuffix("\n") ? String(content.dropLast()) : content
+            return try secretFile("\(directory)/\(name)", label: label)
         }
         if let name = table["env"]?.string, table.count == 1 {
             guard let value = environment[name] else { throw SettingsError("\(label): the environment variable \(name) is not set") }
             return value
         }
-        throw SettingsError("\(label): a secret is { file = \"PATH\" } or { env = \"NAME\" }")
+        throw SettingsError("\(label): a secret is { file = \"PATH\" }, { credential = \"NAME\" } or { env = \"NAME\" }")
+    }
+
+    private static func secretFile(_ path: String, label: String) throws(SettingsError) -> String {
+        guard let content = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw SettingsError("\(label): cannot read the secret file \(path)")
+        }
+        return content.hasSuffix("\n") ? String(content.dropLast()) : content
     }
 
     /// Why Sluice does not take a property from the operator, nil when it does.

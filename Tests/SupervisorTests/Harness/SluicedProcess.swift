@@ -177,16 +177,20 @@ func sluicectl(_ arguments: [String], asUser uid: Int? = nil, group gid: Int? = 
 func runBuilt(
     _ program: String, _ arguments: [String], environment: [String: String]? = nil, asUser uid: Int? = nil, group gid: Int? = nil
 ) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
     let binary = "\(ProcessEnvironment.executableDirectory)/\(program)"
+    guard let uid else { return try runProgram(binary, arguments, environment: environment) }
+    return try runProgram(
+        "/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(gid ?? uid)", "--clear-groups", binary] + arguments, environment: environment)
+}
+
+/// Runs `executable` to its end: exit status, standard output and error.
+func runProgram(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+    status: Int32, output: String, error: String
+) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     process.environment = environment
-    if let uid {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=\(uid)", "--regid=\(gid ?? uid)", "--clear-groups", binary] + arguments
-    } else {
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-    }
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output

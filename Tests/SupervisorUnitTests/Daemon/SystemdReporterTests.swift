@@ -20,8 +20,8 @@ import Testing
         let again = reporter.tick(5, pluginsJoinTheGroup: false, workersRunning: true, status: { "s5" })
         #expect(!again, "READY=1 goes once")
         #expect(socket.received() == ["WATCHDOG=1", "STATUS=s5"])
-        reporter.stopping(status: "stopping: finishing 3 messages")
-        #expect(socket.received() == ["STOPPING=1\nSTATUS=stopping: finishing 3 messages"])
+        reporter.stopping(status: "stopping: finishing 3 messages", mayTake: .seconds(95) + .milliseconds(500))
+        #expect(socket.received() == ["STOPPING=1\nEXTEND_TIMEOUT_USEC=95500000\nSTATUS=stopping: finishing 3 messages"])
         #expect(reporter.readiness.state == .stopping)
     }
 

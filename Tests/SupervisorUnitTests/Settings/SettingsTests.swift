@@ -160,6 +160,11 @@ import Testing
         ("[kafka]\n\"group.id\" = \"x\"\n", "line 2: kafka.group.id: set group in [pipeline] (or GROUP_ID) instead"),
         ("[kafka]\n\"sasl.password\" = { env = \"NOT_SET_XYZ\" }\n", "line 2: kafka.sasl.password: the environment variable NOT_SET_XYZ is not set"),
         ("[kafka]\n\"sasl.password\" = { file = \"/nonexistent/secret\" }\n", "line 2: kafka.sasl.password: cannot read the secret file"),
+        (
+            "[kafka]\n\"sasl.password\" = { credential = \"kafka-password\" }\n",
+            "line 2: kafka.sasl.password: the credential kafka-password needs systemd's CREDENTIALS_DIRECTORY"
+        ),
+        ("[kafka]\n\"sasl.password\" = { credential = \"../x\" }\n", "line 2: kafka.sasl.password: a credential is a name, not a path"),
         ("[kafka]\n\"ssl.ca.location\" = [\"a\"]\n", "line 2: kafka.ssl.ca.location: expected a string, number or boolean"),
     ])
     func fileErrorsNameFileKeyAndLine(file: String, message: String) {
@@ -192,6 +197,21 @@ import Testing
         #expect(missing)
         let settings = try resolve(complete, kafka: ["no.such.property=1"])
         #expect(throws: KafkaError.self) { try settings.checkKafkaProperties() }
+    }
+
+    /// `{ credential = "NAME" }` reads `$CREDENTIALS_DIRECTORY/NAME`, where systemd puts what
+    /// `LoadCredential=NAME:PATH` names, without its final newline.
+    @Test func aSecretFromASystemdCredential() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("credentials-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "s3cret\n".write(toFile: "\(directory)/kafka-password", atomically: true, encoding: .utf8)
+        var environment = complete
+        environment["CREDENTIALS_DIRECTORY"] = directory
+        let settings = try resolve(environment, file: "[kafka]\n\"sasl.password\" = { credential = \"kafka-password\" }\n")
+        #expect(settings.kafkaProperties.contains { $0 == ("sasl.password", "s3cret") })
+        let missing = error(environment, file: "[kafka]\n\"sasl.password\" = { credential = \"other\" }\n") ?? "accepted"
+        #expect(missing.contains("kafka.sasl.password: cannot read the secret file \(directory)/other"), "\(missing)")
     }
 
     /// A reload applies live settings and keeps the rest, listing what needs a restart.
