@@ -37,11 +37,14 @@ public struct PipelineStatistics: Codable, Sendable, Equatable {
     /// Verdicts delivered, all kinds.
     public var delivered: Int { success + transient + permanent }
 
-    /// A `key=value` summary, with the rate against an earlier snapshot.
-    public func summary(since earlier: PipelineStatistics, seconds: Double) -> String {
+    /// The status line's fields, with the rate against an earlier snapshot.
+    public func summary(since earlier: PipelineStatistics, seconds: Double) -> [(key: String, value: String)] {
         let rate = seconds > 0 ? Double(delivered - earlier.delivered) / seconds : 0
-        return "consumed=\(consumed) success=\(success) transient=\(transient) permanent=\(permanent) "
-            + "retried=\(retried) in_flight=\(inFlight) rate=\(Int(rate.rounded())) workers=\(runningWorkers) "
-            + "restarts=\(workerRestarts) partitions=\(assignedPartitions) paused=\(paused)"
+        return [
+            ("consumed", "\(consumed)"), ("success", "\(success)"), ("transient", "\(transient)"), ("permanent", "\(permanent)"),
+            ("retried", "\(retried)"), ("in_flight", "\(inFlight)"), ("rate", "\(Int(rate.rounded()))"),
+            ("workers", "\(runningWorkers)"), ("restarts", "\(workerRestarts)"), ("partitions", "\(assignedPartitions)"),
+            ("paused", "\(paused)"),
+        ]
     }
 }

@@ -18,7 +18,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info).")
     var logLevel: String?
 
-    @Option(help: "Log lines as logfmt (the default) or json.")
+    @Option(help: "Log lines as logfmt, json or console (for a person); default auto: console on a terminal, else logfmt.")
     var logFormat: String?
 
     /// The settings sources with `values` from the command's own options.
@@ -32,9 +32,10 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
-/// Sets up logging to stderr, one line per event.
+/// Sets up logging to stderr, one line per event, written for where stderr goes.
 func bootstrapLogging(_ settings: Settings) {
-    LoggingSystem.bootstrap { _ in LineLogHandler(format: settings.logFormat, level: settings.logLevel) }
+    let destination = LogDestination.of(fd: 2, environment: ProcessEnvironment.variables)
+    LoggingSystem.bootstrap { _ in LineLogHandler(format: settings.logFormat, level: settings.logLevel, destination: destination) }
     ProcessEnvironment.ignoreBrokenPipes()
 }
 

@@ -80,7 +80,7 @@ extension SluicedTests {
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
-        let held = sluiced.figures("in_flight", inLinesContaining: "status consumed=")
+        let held = sluiced.figures("in_flight", inLinesContaining: "msg=status ")
         #expect(held.count >= 3, "status lines while it ran: \(held)")
         // It stops taking messages once it holds 1 MiB: 35 values of 30,000 bytes.
         #expect(held.allSatisfy { $0 <= 35 }, "held at most 1 MiB of 30 KB values: \(held)")

@@ -39,4 +39,28 @@ extension SluicedTests {
         #expect(sluiced.output.contains("inherited=none,none,group=\(cluster.group)"), "\(sluiced.output.suffix(1000))")
         #expect(!sluiced.output.contains("hunter2"))
     }
+
+    /// With stderr the journal, every line starts with its syslog priority, so
+    /// `journalctl -p warning` works; a plugin's stderr line is logged at info unless it
+    /// starts with its own `<N>`; the status line's figures are fields of their own.
+    @Test func logsToTheJournalWithPriorities() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(50, prefix: "journal")
+        try cluster.produce(sent)
+        let plugin = "echo '<3>plugin broke' >&2; echo 'just a note' >&2; exec python3 \"$0\""
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "1"],
+            plugin: ["sh", "-c", plugin, SluicedProcess.pythonPlugin("route_plugin.py")[1]], journal: true)
+        defer { sluiced.killIfRunning() }
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        #expect(try await sluiced.waitForLog("msg=status "))
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+        let lines = sluiced.output.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("<") && $0.dropFirst(2).hasPrefix(">ts=") }, "\(lines.prefix(5))")
+        #expect(lines.contains { $0.hasPrefix("<3>") && $0.contains("level=error msg=\"plugin: plugin broke\" pid=") })
+        #expect(lines.contains { $0.hasPrefix("<6>") && $0.contains("level=info msg=\"plugin: just a note\"") })
+        #expect(lines.contains { $0.hasPrefix("<6>") && $0.contains("msg=status consumed=") && $0.contains(" success=") })
+        #expect(lines.contains { $0.hasPrefix("<6>") && $0.contains("msg=stopped consumed=50 ") })
+    }
 }

@@ -22,7 +22,7 @@ extension ChaosRun {
     func delivered(logs: [String]) -> Int? {
         let lines = logs.flatMap { $0.split(separator: "\n") }
         let started = lines.count { $0.contains("msg=\"sluiced started") }
-        let stopped = lines.filter { $0.contains("msg=\"stopped consumed=") }
+        let stopped = lines.filter { $0.contains("msg=stopped ") }
         guard started == stopped.count else { return nil }
         return stopped.reduce(0) { total, line in
             total + ["success", "transient", "permanent"].reduce(0) { sum, name in

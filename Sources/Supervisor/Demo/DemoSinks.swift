@@ -43,9 +43,10 @@ final class DemoSinks: Service, @unchecked Sendable {
             let sample = attempt > 1 ? "\(topic) after \(attempt) attempts" : topic
             if lastSample[sample].map({ ContinuousClock.now - $0 >= .seconds(5) }) ?? true {
                 lastSample[sample] = .now
-                let value = message.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"
-                let reason = message.header(OutputHeaders.reason).map { " reason=\"\($0)\"" } ?? ""
-                logger.info("sink \(sample): \(value.prefix(160))\(reason)")
+                var fields: Logger.Metadata = ["value": "\(message.value.map { String(decoding: $0, as: UTF8.self) }.map { $0.prefix(160) } ?? "null")"]
+                if attempt > 1 { fields["attempt"] = "\(attempt)" }
+                if let reason = message.header(OutputHeaders.reason) { fields["reason"] = "\(reason)" }
+                logger.info("sink \(topic)", metadata: fields)
             }
         }
         _ = consumer.close()

@@ -1,7 +1,8 @@
 import Logging
 import ServiceLifecycle
 
-/// Prints the demo's `key=value` summary line every 5 seconds.
+/// Logs the demo's summary line every 5 seconds: what was produced, the pipeline's
+/// counters, and what each sink topic received.
 struct DemoSummary: Service {
     let pipeline: Pipeline
     let producer: MeasurementProducer
@@ -17,8 +18,10 @@ struct DemoSummary: Service {
                 return
             }
             let current = pipeline.statistics
-            let sunk = sinks.countsByTopic.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-            print("summary produced=\(producer.produced) \(current.summary(since: previous, seconds: 5)) sinks: \(sunk)")
+            // A log line like any other: one write on stderr, so no other line splits it.
+            let sunk = sinks.countsByTopic.map { (key: "sink.\($0.key)", value: "\($0.value)") }
+            let fields = [(key: "produced", value: "\(producer.produced)")] + current.summary(since: previous, seconds: 5) + sunk
+            logger.info("summary", metadata: .init(fields))
             previous = current
         }
     }

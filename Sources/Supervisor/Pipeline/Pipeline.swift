@@ -228,7 +228,7 @@ public final class Pipeline: @unchecked Sendable {
             }
             if now - lastStatus >= settings.statusInterval {
                 let seconds = Double((now - lastStatus).components.seconds)
-                logger.info("status \(figures.counters.summary(since: statusBaseline, seconds: seconds))")
+                logger.info("status", metadata: .init(figures.counters.summary(since: statusBaseline, seconds: seconds)))
                 statusBaseline = figures.counters
                 lastStatus = now
             }
@@ -411,7 +411,7 @@ public final class Pipeline: @unchecked Sendable {
         flow.outputs.flush(until: closeDeadline, logger: logger)
         if let left = flow.releaseUnfinished() { failure = left }
         publishStatistics()
-        logger.info("stopped \(figures.counters.summary(since: figures.counters, seconds: 0))")
+        logger.info("stopped", metadata: .init(figures.counters.summary(since: figures.counters, seconds: 0)))
         return failure
     }
 

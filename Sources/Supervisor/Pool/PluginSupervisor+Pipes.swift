@@ -78,26 +78,26 @@ extension PluginSupervisor {
         kill(worker, cause: .protocolError, reason: "plugin protocol error while processing: \(reason)")
     }
 
-    /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker.
+    /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker, at
+    /// the level the line asks for (`PluginLogLine`).
     func readStderr(_ worker: Worker) {
         guard let process = worker.process else { return }
         let reachedEnd = worker.stderrLines.readAvailable(from: process.stderrFD, maximumReads: 16)
         let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
+        func forward(_ bytes: some Collection<UInt8>, truncated: Bool = false) {
+            let line = PluginLogLine(String(decoding: bytes, as: UTF8.self))
+            if !truncated { worker.stderrTail.append(String(line.text)) }
+            logger.log(level: line.level, "plugin: \(line.text)\(truncated ? "… (line truncated)" : "")", metadata: metadata)
+        }
         worker.stderrLines.drainLines { event in
             switch event {
-            case .line(let line):
-                let text = String(decoding: line, as: UTF8.self)
-                worker.stderrTail.append(text)
-                logger.info("plugin: \(text)", metadata: metadata)
-            case .overlong(let prefix):
-                logger.info("plugin: \(String(decoding: prefix, as: UTF8.self))… (line truncated)", metadata: metadata)
+            case .line(let line): forward(line)
+            case .overlong(let prefix): forward(prefix, truncated: true)
             }
             return true
         }
         if reachedEnd {
-            if let rest = worker.stderrLines.takeRemainder() {
-                logger.info("plugin: \(String(decoding: rest, as: UTF8.self))", metadata: metadata)
-            }
+            if let rest = worker.stderrLines.takeRemainder() { forward(rest) }
             loop.poller.remove(process.stderrFD)
         }
     }

@@ -70,7 +70,7 @@ public struct Settings: Sendable {
     /// The level of sluiced's own log lines.
     public var logLevel: Logger.Level = .info
     /// How log lines are written.
-    public var logFormat: LogFormat = .logfmt
+    public var logFormat: LogFormat = .auto
     /// Where /metrics, /healthz and /readyz are served; nil: nowhere.
     public var metricsAddress: (host: String, port: Int)? = ("127.0.0.1", 9464)
     /// Environment variables secrets were read from; plugins do not inherit them.

@@ -25,10 +25,11 @@ final class SluicedProcess: @unchecked Sendable {
     }
 
     /// Starts sluiced. Without `retrier`, the transient topic is the end of the line (the
-    /// retrier is off), so a test of the pipeline sees each message once.
+    /// retrier is off), so a test of the pipeline sees each message once. With `journal`,
+    /// `$JOURNAL_STREAM` names its stderr, as systemd sets it when stderr is the journal.
     init(
         cluster: TestCluster, arguments: [String] = [], plugin: [String], environment extra: [String: String] = [:],
-        retrier: Bool = false
+        retrier: Bool = false, journal: Bool = false
     ) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // The mock cluster waits for a whole session timeout before it rebalances after a
@@ -40,6 +41,7 @@ final class SluicedProcess: @unchecked Sendable {
         process.arguments = ["--status-interval", "1"] + kafka + mode + metrics + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }
+        environment["JOURNAL_STREAM"] = journal ? LogDestination.stream(stderrPipe.fileHandleForWriting.fileDescriptor) : nil
         process.environment = environment
         process.standardError = stderrPipe
         process.standardOutput = FileHandle.nullDevice
@@ -88,7 +90,7 @@ final class SluicedProcess: @unchecked Sendable {
     }
 
     /// The figure `name=N` of every logged line containing `text` (after the first `marker`,
-    /// when given), in order: `figures("in_flight", inLinesContaining: "status consumed=")`.
+    /// when given), in order: `figures("in_flight", inLinesContaining: "msg=status ")`.
     func figures(_ name: String, inLinesContaining text: String, after marker: String? = nil) -> [Int] {
         var log = Substring(output)
         if let marker {
@@ -102,7 +104,7 @@ final class SluicedProcess: @unchecked Sendable {
 
     /// The last status line logged.
     var lastStatus: Substring? {
-        output.split(separator: "\n").last { $0.contains("status consumed=") }
+        output.split(separator: "\n").last { $0.contains("msg=status ") }
     }
 
     /// Verdicts delivered according to the last status line.
