@@ -28,6 +28,11 @@ public enum ControlRequest: Sendable, Equatable {
     /// Publishes the dead letters the filter takes back to the input topic; with `dryRun`,
     /// counts them only.
     case replay(filter: ReplayFilter, dryRun: Bool)
+    /// The last stderr lines of one worker's plugin, or of every worker's when nil; with
+    /// `follow`, then each new line as it comes, until the client hangs up.
+    case tail(worker: Int?, follow: Bool)
+    /// Sends a signal (a `SignalName`) to one worker's plugin, or to every worker's.
+    case signal(name: String, worker: Int?)
 
     /// Why a line is not a request, in words for the client.
     public struct Invalid: Error, Equatable, Sendable {
@@ -65,13 +70,15 @@ public enum ControlRequest: Sendable, Equatable {
         case .stop: "stop"
         case .start: "start"
         case .replay: "replay"
+        case .tail: "tail"
+        case .signal: "signal"
         }
     }
 }
 
 extension ControlRequest: Codable {
     private enum CodingKeys: String, CodingKey {
-        case command, workers, worker, filter, dryRun
+        case command, workers, worker, filter, dryRun, follow, signal
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +107,15 @@ extension ControlRequest: Codable {
                 return
             }
             self = .restart(worker: try argument(.worker, "a worker id"))
+        case "tail":
+            let follow = container.contains(.follow) ? try argument(.follow, "true or false") : false
+            self = .tail(worker: container.contains(.worker) ? try argument(.worker, "a worker id") : nil, follow: follow)
+        case "signal":
+            let name: String = try argument(.signal, "a signal name")
+            guard let canonical = SignalName.canonical(name) else {
+                throw Invalid(message: "signal: unknown signal \"\(name.prefix(20))\" (known: \(SignalName.known))")
+            }
+            self = .signal(name: canonical, worker: container.contains(.worker) ? try argument(.worker, "a worker id") : nil)
         case "stop": self = .stop(worker: try argument(.worker, "a worker id"))
         case "start": self = .start(worker: try argument(.worker, "a worker id"))
         case "replay":
@@ -126,6 +142,12 @@ extension ControlRequest: Codable {
         case .replay(let filter, let dryRun):
             try container.encode(filter, forKey: .filter)
             try container.encode(dryRun, forKey: .dryRun)
+        case .tail(let worker, let follow):
+            try container.encodeIfPresent(worker, forKey: .worker)
+            try container.encode(follow, forKey: .follow)
+        case .signal(let name, let worker):
+            try container.encode(name, forKey: .signal)
+            try container.encodeIfPresent(worker, forKey: .worker)
         }
     }
 }

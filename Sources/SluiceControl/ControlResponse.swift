@@ -14,10 +14,12 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var reload: ReloadReport?
     /// For `replay`.
     public var replay: ReplayProgress?
+    /// For `tail`: plugins' stderr lines, oldest first.
+    public var lines: [PluginOutputLine]?
 
     public init(
         ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil, stats: StatsReport? = nil,
-        reload: ReloadReport? = nil, replay: ReplayProgress? = nil
+        reload: ReloadReport? = nil, replay: ReplayProgress? = nil, lines: [PluginOutputLine]? = nil
     ) {
         self.ok = ok
         self.error = error
@@ -26,5 +28,6 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         self.stats = stats
         self.reload = reload
         self.replay = replay
+        self.lines = lines
     }
 }

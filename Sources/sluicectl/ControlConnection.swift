@@ -27,7 +27,20 @@ struct ControlConnection {
         }
     }
 
+    /// Sends `request` and returns the one answer.
     func send(_ request: ControlRequest) throws(Failure) -> ControlResponse {
+        var answer: ControlResponse?
+        try exchange(request) { response in
+            answer = response
+            return false
+        }
+        guard let answer else { throw .broken("no answer from sluiced at \(path)") }
+        return answer
+    }
+
+    /// Sends `request`, then hands each answer line to `each` until it returns false or
+    /// sluiced closes the connection.
+    func exchange(_ request: ControlRequest, each: (ControlResponse) -> Bool) throws(Failure) {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .broken("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -42,15 +55,18 @@ struct ControlConnection {
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while !received.contains(0x0A) {
+        while true {
+            while let end = received.firstIndex(of: 0x0A) {
+                guard let response = try? JSONDecoder().decode(ControlResponse.self, from: received[received.startIndex..<end]) else {
+                    throw .broken("no answer from sluiced at \(path)")
+                }
+                if response.error == "permission denied" { throw .permissionDenied("permission denied: \(path)") }
+                received.removeSubrange(received.startIndex...end)
+                guard each(response) else { return }
+            }
             let count = read(fd, &buffer, buffer.count)
-            guard count > 0 else { break }
+            guard count > 0 else { return }
             received.append(contentsOf: buffer[0..<count])
         }
-        guard let end = received.firstIndex(of: 0x0A),
-            let response = try? JSONDecoder().decode(ControlResponse.self, from: received[..<end])
-        else { throw .broken("no answer from sluiced at \(path)") }
-        if response.error == "permission denied" { throw .permissionDenied("permission denied: \(path)") }
-        return response
     }
 }

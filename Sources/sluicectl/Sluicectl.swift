@@ -7,7 +7,7 @@ import SluiceControl
 struct Sluicectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluicectl",
-        abstract: "Manage a running sluiced (status, stats, top, scale, restart, stop, start, pause, resume, reload, dlq replay) and check plugins.",
+        abstract: "Manage a running sluiced (status, stats, top, scale, restart, stop, start, pause, resume, reload, tail, signal, dlq replay) and check plugins.",
         discussion: """
             Exit status: 0 done, 1 sluiced refused or failed the command, 64 bad usage,
             3 sluiced is not running at the socket (for status also: a worker is down),
@@ -16,7 +16,7 @@ struct Sluicectl: ParsableCommand {
         version: SluiceVersion.current,
         subcommands: [
             Status.self, Stats.self, Top.self, Scale.self, Restart.self, Stop.self, Start.self, Pause.self, Resume.self,
-            Reload.self, Dlq.self, CheckPlugin.self, Version.self,
+            Reload.self, Tail.self, Signal.self, Dlq.self, CheckPlugin.self, Version.self,
         ])
 
     /// Declared here too so that, as with supervisorctl, they may come before the command
@@ -57,6 +57,34 @@ struct ConnectionOptions: ParsableArguments {
             throw ExitCode(1)
         }
         return response
+    }
+
+    /// Sends `request` and prints each answer as it comes (text or JSON) until sluiced hangs
+    /// up, which ends the command with status 1 (it stopped, or this reader fell behind).
+    func follow(_ request: ControlRequest, text: (ControlResponse) -> String) throws {
+        let path = ControlSocketPath.forClient(socket: socket, instance: instance, environment: ProcessInfo.processInfo.environment)
+        var refusal: String?
+        do {
+            try ControlConnection(path: path).exchange(request) { response in
+                guard response.ok else {
+                    refusal = response.error ?? "failed"
+                    return false
+                }
+                if json {
+                    try? printJSON(response)
+                } else {
+                    let shown = text(response)
+                    if !shown.isEmpty { print(shown) }
+                }
+                fflush(nil)  // all streams: `stdout` is not concurrency-safe to name
+                return true
+            }
+        } catch {
+            FileHandle.standardError.write(Data("sluicectl: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+        FileHandle.standardError.write(Data("sluicectl: \(refusal ?? "sluiced closed the connection")\n".utf8))
+        throw ExitCode(1)
     }
 
     /// Sends `request` and returns the answer; when there is none, says why on stderr and

@@ -9,6 +9,8 @@ import Testing
         .status, .stats, .version, .reload, .pause, .resume, .scale(workers: 4), .restart(worker: nil), .restart(worker: 2),
         .stop(worker: 3), .start(worker: 1), .replay(filter: ReplayFilter(), dryRun: false),
         .replay(filter: ReplayFilter(from: 1, to: 2, reasonContains: "bad", source: "plugin"), dryRun: true),
+        .tail(worker: nil, follow: false), .tail(worker: 2, follow: true), .signal(name: "HUP", worker: nil),
+        .signal(name: "USR1", worker: 3),
     ]
 
     @Test(arguments: everyRequest) func everyRequestSurvivesTheWire(_ request: ControlRequest) throws {
@@ -25,6 +27,10 @@ import Testing
             (#"{"command":"stop","worker":1,"extra":true}"#, .stop(worker: 1)),
             (#"{"command":"replay"}"#, .replay(filter: ReplayFilter(), dryRun: false)),
             (#"{"command":"replay","filter":{"source":"crash"},"dryRun":true}"#, .replay(filter: ReplayFilter(source: "crash"), dryRun: true)),
+            (#"{"command":"tail"}"#, .tail(worker: nil, follow: false)),
+            (#"{"command":"tail","worker":1,"follow":true}"#, .tail(worker: 1, follow: true)),
+            (#"{"command":"signal","signal":"sighup"}"#, .signal(name: "HUP", worker: nil)),
+            (#"{"command":"signal","signal":"10","worker":2}"#, .signal(name: "USR1", worker: 2)),
         ]
         for (line, request) in lines {
             #expect(ControlRequest.decode(Data(line.utf8)) == .success(request), "\(line)")
@@ -44,6 +50,9 @@ import Testing
             (#"{"command":"start","worker":null}"#, "start: needs \"worker\", a worker id"),
             (#"{"command":"restart","worker":"all"}"#, "restart: needs \"worker\", a worker id"),
             (#"{"command":"replay","dryRun":"yes"}"#, "replay: needs \"dryRun\", true or false"),
+            (#"{"command":"signal"}"#, "signal: needs \"signal\", a signal name"),
+            (#"{"command":"signal","signal":"SIGBOGUS"}"#, "signal: unknown signal \"SIGBOGUS\" (known: \(SignalName.known))"),
+            (#"{"command":"tail","follow":1}"#, "tail: needs \"follow\", true or false"),
         ]
         for (line, reason) in lines {
             #expect(ControlRequest.decode(Data(line.utf8)) == .failure(ControlRequest.Invalid(message: reason)), "\(line)")

@@ -239,6 +239,60 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 
+    /// `sluicectl tail` shows what a plugin wrote to stderr; `tail -f` keeps the connection
+    /// and prints each new line; `signal HUP 1` reaches worker 1's plugin (its handler
+    /// writes the line `tail -f` receives) and not worker 2's; a bad signal or id is refused.
+    @Test func tailFollowsAPluginsStderrAndSignalReachesIt() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(40, prefix: "tail")
+        try cluster.produce(sent)
+        let socket = try controlSocketPath()
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2", "--control-socket", socket],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["ANNOUNCE": "1"])
+        defer { sluiced.killIfRunning() }
+        Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
+        #expect(try sluicectl(["tail", "1", "--socket", socket]).output == "plugin ready\n")
+        let all = try sluicectl(["tail", "--socket", socket])
+        #expect(all.output == "worker 1: plugin ready\nworker 2: plugin ready\n", "\(all)")
+
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: "\(ProcessEnvironment.executableDirectory)/sluicectl")
+        follower.arguments = ["tail", "-f", "1", "--socket", socket]
+        let followed = Pipe()
+        follower.standardOutput = followed
+        let received = LogBuffer()
+        followed.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            received.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try follower.run()
+        defer { if follower.isRunning { follower.terminate() } }
+        let first = ContinuousClock.now + .seconds(20)
+        while !received.text.withLock({ $0.contains("plugin ready") }), ContinuousClock.now < first {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let signalled = try sluicectl(["signal", "HUP", "1", "--socket", socket])
+        #expect(signalled.status == 0 && signalled.output.hasPrefix("SIGHUP sent to worker 1 (pid "), "\(signalled)")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !received.text.withLock({ $0.contains("reloaded on SIGHUP") }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let shown = received.text.withLock { $0 }
+        #expect(shown.hasPrefix("plugin ready\nreloaded on SIGHUP (pid "), "tail -f got the plugin's new line: \(shown)")
+        #expect(follower.isRunning, "it keeps following")
+        #expect(sluiced.output.components(separatedBy: "plugin: reloaded on SIGHUP").count == 2, "worker 2 got no signal")
+
+        #expect(try sluicectl(["signal", "BOGUS", "--socket", socket]).status == 64)
+        #expect(try sluicectl(["signal", "HUP", "9", "--socket", socket]).error.contains("no worker 9"))
+        #expect(try sluicectl(["tail", "9", "--socket", socket]).status == 1)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+        let end = ContinuousClock.now + .seconds(10)
+        while follower.isRunning, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!follower.isRunning && follower.terminationStatus == 1, "tail -f ends when sluiced stops")
+    }
+
     /// A plugin that exits at once: backoff, then fatal after --start-retries; with no
     /// worker able to run, fetching pauses, and status and the log say so.
     @Test func failingPluginBecomesFatalAndPausesFetching() async throws {

@@ -16,6 +16,9 @@ final class ControlServer {
     private var replayClient: Int?
     /// The running replay's outcome, once its thread is done.
     let replayMailbox = ReplayMailbox()
+    /// Clients following plugins' stderr (`sluicectl tail -f`), with the worker each
+    /// follows (nil: every worker).
+    private var followers: [Int: Int?] = [:]
 
     init(groupName: String?) {
         access = ControlAccess(groupName: groupName)
@@ -97,6 +100,26 @@ final class ControlServer {
         Self.send(response, to: client.fd)
     }
 
+    /// Sends `client` each plugin stderr line of `worker` (every worker's when nil) from now
+    /// on, until it hangs up.
+    func follow(client: Int, worker: Int?) {
+        followers[client] = worker
+    }
+
+    /// A plugin's stderr line, for the clients following it. Called for every line: costs a
+    /// dictionary check when nobody follows.
+    func publish(worker: Int, line: Substring) {
+        guard !followers.isEmpty else { return }
+        let response = ControlResponse(ok: true, lines: [PluginOutputLine(worker: worker, line: String(line))])
+        for (id, followed) in followers where followed == nil || followed == worker {
+            guard let client = clients[id], !Self.send(response, to: client.fd) else { continue }
+            // A follower too slow to take a whole line would get half of one next: it is
+            // hung up on (the loop closes it on the hang-up) and sees the end of its stream.
+            followers[id] = nil
+            shutdown(client.fd, Int32(SHUT_RDWR))
+        }
+    }
+
     /// Stops taking requests: the first step of the shutdown.
     func close(poller: borrowing Poller) {
         for id in Array(clients.keys) { closeClient(id, poller: poller) }
@@ -105,22 +128,26 @@ final class ControlServer {
     }
 
     private func closeClient(_ id: Int, poller: borrowing Poller) {
+        followers[id] = nil
         guard let client = clients.removeValue(forKey: id) else { return }
         poller.remove(client.fd)
         Glibc.close(client.fd)
     }
 
     /// One answer line; a client that does not read loses it rather than stalling the loop.
-    private static func send(_ response: ControlResponse, to fd: Int32) {
-        guard var data = try? JSONEncoder().encode(response) else { return }
+    /// Returns whether the whole line was written.
+    @discardableResult
+    private static func send(_ response: ControlResponse, to fd: Int32) -> Bool {
+        guard var data = try? JSONEncoder().encode(response) else { return false }
         data.append(0x0A)
-        data.withUnsafeBytes { bytes in
+        return data.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                guard written > 0 else { return }
+                guard written > 0 else { return false }
                 offset += written
             }
+            return true
         }
     }
 }

@@ -303,7 +303,7 @@ public final class Pipeline: @unchecked Sendable {
             loop.signalBell.drain()
             _ = reload(requestedBy: "SIGHUP")
         case .execStdin, .execStdout, .execStderr, .execExit, .workerStdout, .workerStdin, .workerStderr, .workerExit:
-            plugins.handle(token, answered: flow.answered, handBack: flow.handBack)
+            plugins.handle(token, answered: flow.answered, handBack: flow.handBack, said: control.publish)
         }
     }
 
@@ -455,6 +455,12 @@ public final class Pipeline: @unchecked Sendable {
             return plugins.answerStop(id)
         case .start(let id):
             return plugins.answerStart(id)
+        case .tail(let id, let follow):
+            let response = plugins.answerTail(id)
+            if follow && response.ok { control.follow(client: client, worker: id) }
+            return response
+        case .signal(let name, let id):
+            return plugins.answerSignal(name, worker: id)
         }
     }
 

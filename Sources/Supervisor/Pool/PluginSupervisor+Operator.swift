@@ -42,7 +42,7 @@ extension PluginSupervisor {
         return ControlResponse(ok: true, message: "starting worker \(worker.id)")
     }
 
-    private func noSuchWorker(_ id: Int) -> ControlResponse {
+    func noSuchWorker(_ id: Int) -> ControlResponse {
         ControlResponse(
             ok: false, error: pool.workers.isEmpty ? "no worker \(id): this sluiced keeps no pool" : "no worker \(id): ids are 1 to \(pool.workers.count)")
     }
@@ -67,5 +67,32 @@ extension PluginSupervisor {
         pool.removeRetired()
         logger.info("scaling the pool from \(before) to \(target) workers")
         return "scaling \(before) -> \(target) workers"
+    }
+}
+
+extension PluginSupervisor {
+    /// `sluicectl tail [ID]`: the last stderr lines kept for the worker, or for each worker.
+    func answerTail(_ id: Int?) -> ControlResponse {
+        if let id, pool[id] == nil { return noSuchWorker(id) }
+        let workers = pool.workers.filter { id == nil || $0.id == id }
+        let lines = workers.flatMap { worker in worker.stderrTail.lines.map { PluginOutputLine(worker: worker.id, line: $0) } }
+        return ControlResponse(ok: true, lines: lines)
+    }
+
+    /// `sluicectl signal SIG [ID]`: sends the signal to the worker's plugin, or to every
+    /// running worker's, its whole process group (a plugin's own children too), as
+    /// supervisorctl's signal does. What the plugin does with it is its own affair; one
+    /// that dies of it is restarted like any crash.
+    func answerSignal(_ name: String, worker id: Int?) -> ControlResponse {
+        guard let number = SignalName.number(name) else { return ControlResponse(ok: false, error: "signal: unknown signal \(name)") }
+        if let id, pool[id] == nil { return noSuchWorker(id) }
+        let targets = pool.workers.filter { (id == nil || $0.id == id) && $0.process != nil }
+        guard !targets.isEmpty else {
+            return ControlResponse(ok: false, error: "signal: \(id.map { "worker \($0) is" } ?? "no worker is") running")
+        }
+        for worker in targets { worker.process?.signalGroup(number) }
+        logger.info("SIG\(name) sent to \(targets.count == 1 ? "worker \(targets[0].id)" : "\(targets.count) workers") by sluicectl")
+        let sent = targets.map { "worker \($0.id) (pid \($0.process!.pid))" }.joined(separator: ", ")
+        return ControlResponse(ok: true, message: "SIG\(name) sent to \(sent)")
     }
 }

@@ -79,8 +79,8 @@ extension PluginSupervisor {
     }
 
     /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker, at
-    /// the level the line asks for (`PluginLogLine`).
-    func readStderr(_ worker: Worker) {
+    /// the level the line asks for (`PluginLogLine`), and to `said` (`sluicectl tail -f`).
+    func readStderr(_ worker: Worker, said: (Int, Substring) -> Void) {
         guard let process = worker.process else { return }
         let reachedEnd = worker.stderrLines.readAvailable(from: process.stderrFD, maximumReads: 16)
         let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
@@ -88,6 +88,7 @@ extension PluginSupervisor {
             let line = PluginLogLine(String(decoding: bytes, as: UTF8.self))
             if !truncated { worker.stderrTail.append(String(line.text)) }
             logger.log(level: line.level, "plugin: \(line.text)\(truncated ? "… (line truncated)" : "")", metadata: metadata)
+            said(worker.id, line.text)
         }
         worker.stderrLines.drainLines { event in
             switch event {

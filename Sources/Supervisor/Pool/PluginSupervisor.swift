@@ -27,9 +27,10 @@ final class PluginSupervisor {
 
     /// Hands an event of a worker's or an exec run's child to the code that serves it.
     /// Answers go to `answered`, the unanswered messages of a child that exited to
-    /// `handBack`.
+    /// `handBack`, each stderr line of a worker's child (after logging) to `said`.
     func handle(
-        _ token: EventToken, answered: (Int, VerdictOutput) -> Void, handBack: (UnansweredWork) -> Void
+        _ token: EventToken, answered: (Int, VerdictOutput) -> Void, handBack: (UnansweredWork) -> Void,
+        said: (Int, Substring) -> Void
     ) {
         switch token.kind {
         case .execStdin, .execStdout, .execStderr, .execExit:
@@ -48,9 +49,9 @@ final class PluginSupervisor {
             switch token.kind {
             case .workerStdout: readResponses(worker, answered: answered)
             case .workerStdin: flushOutput(worker)
-            case .workerStderr: readStderr(worker)
+            case .workerStderr: readStderr(worker, said: said)
             default:
-                if let work = handleExit(worker, answered: answered) { handBack(work) }
+                if let work = handleExit(worker, answered: answered, said: said) { handBack(work) }
             }
         default:
             return
@@ -97,10 +98,12 @@ final class PluginSupervisor {
     /// The child exited: collect its last output, return its unanswered messages for the
     /// other workers (same order, keys still held), and do what its state machine says
     /// follows.
-    private func handleExit(_ worker: Worker, answered: (Int, VerdictOutput) -> Void) -> UnansweredWork? {
+    private func handleExit(
+        _ worker: Worker, answered: (Int, VerdictOutput) -> Void, said: (Int, Substring) -> Void
+    ) -> UnansweredWork? {
         guard var process = worker.process, let termination = process.reap() else { return nil }
         if !worker.life.isKilled { readResponses(worker, exiting: true, answered: answered) }
-        readStderr(worker)
+        readStderr(worker, said: said)
         for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { loop.poller.remove(fd) }
         stopWaitingForWritable(worker)
         process.closeDescriptors()

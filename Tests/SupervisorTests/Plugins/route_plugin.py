@@ -8,6 +8,8 @@ the value arrived in the field its `kind` header names (value, text, base64, non
 mismatch is answered permanent, which the tests would see in the wrong topic.
 
 Misbehaviour for tests, driven by the environment:
+  ANNOUNCE=1 say "plugin ready" on stderr at start, and "reloaded on SIGHUP (pid N)" each
+             time SIGHUP arrives, as a plugin reloading its own config would
   DELAY_MS   sleep this long per message
   TRAP_ALWAYS=1  misbehave on every trapped message, not once
   TRAP_MODE  garbage | unknown-id | crash | close-stdout | hang, or hostile output:
@@ -18,6 +20,7 @@ Misbehaviour for tests, driven by the environment:
 """
 import json
 import os
+import signal
 import sys
 import time
 
@@ -88,6 +91,11 @@ HOSTILE = {
     "other-worker-id": lambda request: sys.stdout.write(json.dumps({"id": str(int(request["id"]) + 1), "verdict": "success"}) + "\n"),
     "names-a-topic": lambda request: sys.stdout.write(json.dumps(dict(answer(request), topic="evil-topic", partition=0)) + "\n"),
 }
+
+
+if os.environ.get("ANNOUNCE") == "1":
+    signal.signal(signal.SIGHUP, lambda *_: print(f"reloaded on SIGHUP (pid {os.getpid()})", file=sys.stderr, flush=True))
+    print("plugin ready", file=sys.stderr, flush=True)
 
 
 for line in sys.stdin:  # iterates on "\n" only
