@@ -261,11 +261,7 @@ extension SluicedTests {
         follower.arguments = ["tail", "-f", "1", "--socket", socket]
         let followed = Pipe()
         follower.standardOutput = followed
-        let received = LogBuffer()
-        followed.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            received.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
+        let received = LogBuffer.capturing(followed)
         try follower.run()
         defer { if follower.isRunning { follower.terminate() } }
         let first = ContinuousClock.now + .seconds(20)

@@ -19,11 +19,7 @@ extension SluicedTests {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        let log = LogBuffer()
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            log.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
+        let log = LogBuffer.capturing(stderr)
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         let deadline = ContinuousClock.now + .seconds(90)

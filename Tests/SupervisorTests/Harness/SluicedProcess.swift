@@ -6,8 +6,8 @@ import Synchronization
 /// A real `sluiced` process started by a test, with its log captured.
 final class SluicedProcess: @unchecked Sendable {
     let process = Process()
-    private let log = LogBuffer()
     private let stderrPipe = Pipe()
+    private let log: LogBuffer
 
     /// The built sluiced binary, next to the test bundle.
     static var executable: String { "\(ProcessEnvironment.executableDirectory)/sluiced" }
@@ -45,11 +45,7 @@ final class SluicedProcess: @unchecked Sendable {
         process.environment = environment
         process.standardError = stderrPipe
         process.standardOutput = FileHandle.nullDevice
-        let log = self.log
-        stderrPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            log.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
+        log = LogBuffer.capturing(stderrPipe)
         try process.run()
     }
 
@@ -166,6 +162,16 @@ final class SluicedProcess: @unchecked Sendable {
 /// Text appended by a reader thread and read by the test.
 final class LogBuffer: Sendable {
     let text = Mutex("")
+
+    /// A buffer that collects everything `pipe` delivers from now on.
+    static func capturing(_ pipe: Pipe) -> LogBuffer {
+        let buffer = LogBuffer()
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            buffer.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        return buffer
+    }
 }
 
 /// Runs `sluicectl` with `arguments` (as another user and group with `asUser` and `group`,
