@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,7 +34,7 @@
 // so TSan builds start children with posix_spawn: the same process group, signals, stdio
 // and closed descriptors, but without PR_SET_PDEATHSIG (posix_spawn cannot set it).
 pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
-                   int stdin_fd, int stdout_fd, int stderr_fd, int *error_out) {
+                   int stdin_fd, int stdout_fd, int stderr_fd, const char *directory, int mask, int *error_out) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_init(&actions);
@@ -41,6 +42,7 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
     posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (directory != NULL) posix_spawn_file_actions_addchdir_np(&actions, directory);
     posix_spawnattr_init(&attributes);
     sigset_t none, all;
     sigemptyset(&none);
@@ -50,7 +52,10 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
     posix_spawnattr_setpgroup(&attributes, 0);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
+    // posix_spawn has no umask attribute: set the process's around it (TSan builds only).
+    mode_t saved_mask = mask >= 0 ? umask((mode_t)mask) : 0;
     int error = posix_spawn(&pid, path, &actions, &attributes, argv, envp);
+    if (mask >= 0) umask(saved_mask);
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (error != 0) {
@@ -72,6 +77,8 @@ struct spawn_request {
     char *const *argv;
     char *const *envp;
     int stdin_fd, stdout_fd, stderr_fd;
+    const char *directory;  // NULL: stay in the parent's
+    int mask;               // -1: keep the parent's umask
     pid_t parent;
     int error;  // set by the child when a step fails; it shares the parent's memory
 };
@@ -94,6 +101,8 @@ static int spawn_child(void *argument) {
     if (getppid() != request->parent) _exit(127);  // the daemon died before prctl took effect
     if (dup2(request->stdin_fd, 0) < 0 || dup2(request->stdout_fd, 1) < 0 || dup2(request->stderr_fd, 2) < 0) goto fail;
     close_from(3);
+    if (request->directory != NULL && chdir(request->directory) != 0) goto fail;
+    if (request->mask >= 0) umask((mode_t)request->mask);
     execve(request->path, request->argv, request->envp);
 fail:
     request->error = errno ? errno : EINVAL;
@@ -105,7 +114,7 @@ fail:
 // and nothing the daemon holds is duplicated, even for a moment. posix_spawn itself
 // cannot set PR_SET_PDEATHSIG.
 pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
-                   int stdin_fd, int stdout_fd, int stderr_fd, int *error_out) {
+                   int stdin_fd, int stdout_fd, int stderr_fd, const char *directory, int mask, int *error_out) {
     const size_t stack_size = 256 * 1024;
     void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) {
@@ -115,7 +124,7 @@ pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
     struct spawn_request request = {
         .path = path, .argv = argv, .envp = envp,
         .stdin_fd = stdin_fd, .stdout_fd = stdout_fd, .stderr_fd = stderr_fd,
-        .parent = getpid(), .error = 0,
+        .directory = directory, .mask = mask, .parent = getpid(), .error = 0,
     };
     sigset_t all, saved;
     sigfillset(&all);

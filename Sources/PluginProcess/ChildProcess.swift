@@ -25,7 +25,10 @@ package struct ChildProcess {
 
     /// Starts `executable` (an absolute path) with `arguments` (argv[0] first) and
     /// `environment`. Fails with the errno text, such as "Permission denied".
-    package static func spawn(executable: String, arguments: [String], environment: [String]) throws(SpawnError) -> ChildProcess {
+    /// Starts `executable` in `directory` (nil: the daemon's) with `umask` (nil: the daemon's).
+    package static func spawn(
+        executable: String, arguments: [String], environment: [String], directory: String? = nil, umask: mode_t? = nil
+    ) throws(SpawnError) -> ChildProcess {
         var stdinPipe: [Int32] = [0, 0]
         var stdoutPipe: [Int32] = [0, 0]
         var stderrPipe: [Int32] = [0, 0]
@@ -44,7 +47,9 @@ package struct ChildProcess {
         var spawnError: Int32 = 0
         let pid = withCStringArray(arguments) { argv in
             withCStringArray(environment) { envp in
-                sluice_spawn(executable, argv, envp, stdinPipe[0], stdoutPipe[1], stderrPipe[1], &spawnError)
+                sluice_spawn(
+                    executable, argv, envp, stdinPipe[0], stdoutPipe[1], stderrPipe[1], directory, umask.map { Int32($0) } ?? -1,
+                    &spawnError)
             }
         }
         closeAll([stdinPipe[0], stdoutPipe[1], stderrPipe[1]])

@@ -52,6 +52,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds a worker has to exit after its stdin closes, and again after SIGTERM (default 5).")
     var stopTimeout: Double?
 
+    @Option(help: "The signal a worker gets when it has not exited stop-timeout seconds after its stdin closed (default TERM); SIGKILL follows.")
+    var stopSignal: String?
+
+    @Option(
+        name: .customLong("plugin-env"),
+        help: ArgumentHelp("A variable set for the plugin, on top of those it inherits (repeatable).", valueName: "NAME=value"))
+    var pluginEnvironment: [String] = []
+
+    @Option(help: ArgumentHelp("The plugin's working directory (default: sluiced's).", valueName: "directory"))
+    var pluginDirectory: String?
+
+    @Option(help: ArgumentHelp("The plugin's umask, in octal (default: sluiced's).", valueName: "mask"))
+    var pluginUmask: String?
+
     @Option(help: "Seconds a worker may leave a request unanswered before it is killed (default 30).")
     var messageTimeout: Double?
 
@@ -116,11 +130,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         for (key, value) in [
             ("plugin.protocol", `protocol`), ("retries.mode", retrier), ("daemon.control_socket", controlSocket),
-            ("daemon.control_group", controlGroup),
-            ("metrics.address", metricsAddress),
+            ("daemon.control_group", controlGroup), ("plugin.stop_signal", stopSignal), ("plugin.directory", pluginDirectory),
+            ("plugin.umask", pluginUmask), ("metrics.address", metricsAddress),
         ] {
             values[key] = value.map { .string($0) }
         }
+        if !pluginEnvironment.isEmpty { values["plugin.environment"] = .strings(pluginEnvironment) }
         if !command.isEmpty { values["plugin.command"] = .strings(command) }
         return values
     }

@@ -17,7 +17,7 @@ extension SluicedTests {
         let drainTimeout = 5
         let first = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--drain-timeout", "\(drainTimeout)"], plugin: plugin,
-            environment: ["DELAY_MS": "10"])
+            pluginEnvironment: ["DELAY_MS": "10"])
         defer { first.killIfRunning() }
         #expect(try await first.waitForDelivered(atLeast: 1))
         try cluster.cluster.setBroker(1, up: false)
@@ -55,7 +55,7 @@ extension SluicedTests {
             // A session long enough that the outage stalls the partitions without losing them.
             cluster: cluster,
             arguments: ["--workers", "2", "--message-timeout", "2", "--control-socket", socket, "-X", "session.timeout.ms=60000"],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "20"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "20"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 1))
         try cluster.cluster.setBroker(1, up: false)

@@ -26,7 +26,7 @@ extension SluicedTests {
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--control-socket", socket],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "5"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "5"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 1))
         for target in [4, 1, 3, 2] {
@@ -57,7 +57,7 @@ extension SluicedTests {
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--control-socket", socket, "--max-buffered", "64"],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "2"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "2"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 1))
         #expect(try sluicectl(["pause", "--socket", socket]).status == 0)
@@ -194,7 +194,7 @@ extension SluicedTests {
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "3", "--control-socket", socket],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "2"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "2"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 1))
         let before = try statusReport(socket)?.workers.compactMap(\.pid) ?? []
@@ -221,7 +221,7 @@ extension SluicedTests {
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--control-socket", socket],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "3"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "3"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 1))
         #expect(try sluicectl(["stop", "2", "--socket", socket]).output == "stopping worker 2\n")
@@ -249,7 +249,7 @@ extension SluicedTests {
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--control-socket", socket],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["ANNOUNCE": "1"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["ANNOUNCE": "1"])
         defer { sluiced.killIfRunning() }
         Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
         #expect(try sluicectl(["tail", "1", "--socket", socket]).output == "plugin ready\n")

@@ -13,7 +13,7 @@ extension SluicedTests {
         try cluster.produce(sent)
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "3", "--max-in-flight", "8"],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "5"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "5"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForLog("partitions assigned"))
         var killed = 0
@@ -42,7 +42,7 @@ extension SluicedTests {
         try cluster.produce(sent)
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
         let first = try SluicedProcess(
-            cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "5"])
+            cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, pluginEnvironment: ["DELAY_MS": "5"])
         defer { first.killIfRunning() }
         #expect(try await first.waitForDelivered(atLeast: 1))
         first.signal(SIGTERM)
@@ -90,7 +90,7 @@ extension SluicedTests {
         // the next id is then another worker's.
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--max-in-flight", "1"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["TRAP_MODE": mode, "TRAP_DIR": trapDirectory])
+            pluginEnvironment: ["TRAP_MODE": mode, "TRAP_DIR": trapDirectory])
         defer { sluiced.killIfRunning() }
         Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
         #expect(sluiced.output.contains(logLine), "log: \(sluiced.output.suffix(2000))")
@@ -158,7 +158,7 @@ extension SluicedTests {
         let sent = simpleMessages(1500, prefix: "crash")
         try cluster.produce(sent)
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
-        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "5"])
+        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, pluginEnvironment: ["DELAY_MS": "5"])
         defer { first.killIfRunning() }
         #expect(try await first.waitForDelivered(atLeast: 1))
         let workers = first.workerPIDs
@@ -229,10 +229,10 @@ extension SluicedTests {
         let sent = simpleMessages(3000, prefix: "share")
         try cluster.produce(sent)
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
-        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "3"])
+        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, pluginEnvironment: ["DELAY_MS": "3"])
         defer { first.killIfRunning() }
         #expect(try await first.waitForDelivered(atLeast: 1))
-        let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["DELAY_MS": "3"])
+        let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, pluginEnvironment: ["DELAY_MS": "3"])
         defer { second.killIfRunning() }
         #expect(try await second.waitForLog("partitions assigned"))
         let accounting = Accounting(try cluster.collectOutputs(covering: sent))
@@ -271,7 +271,7 @@ extension SluicedTests {
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "1", "--max-in-flight", "4", "--max-buffered", "4"],
             plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["TRAP_MODE": "hang", "HANG_MS": "7000", "TRAP_DIR": trapDirectory])
+            pluginEnvironment: ["TRAP_MODE": "hang", "HANG_MS": "7000", "TRAP_DIR": trapDirectory])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForLog("pausing fetching, staying in the group"))
         #expect(try await sluiced.waitForLog("paused=true"))

@@ -76,7 +76,7 @@ extension SluicedTests {
         try cluster.produce(sent)
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "1", "--max-buffered-bytes", "\(1 << 20)"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["DELAY_MS": "50"])
+            pluginEnvironment: ["DELAY_MS": "50"])
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)

@@ -13,7 +13,7 @@ extension SluicedTests {
         try cluster.produce(sent)
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--metrics-address", "127.0.0.1:0"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["DELAY_MS": "1"])
+            pluginEnvironment: ["DELAY_MS": "1"])
         defer { sluiced.killIfRunning() }
         let port = try #require(try await sluiced.metricsPort())
         let during = try httpGet(port: port, path: "/metrics")

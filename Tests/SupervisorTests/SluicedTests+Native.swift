@@ -23,7 +23,7 @@ extension SluicedTests {
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--protocol", "kafka-native", "--workers", "2", "--control-socket", socket],
             plugin: ["python3", "\(SluicedProcess.repositoryRoot)/examples/plugins/native_validator.py"],
-            environment: ["SESSION_TIMEOUT_MS": "6000", "HEARTBEAT_INTERVAL_MS": "500", "TRANSIENT_RATE": "0"])
+            pluginEnvironment: ["SESSION_TIMEOUT_MS": "6000", "HEARTBEAT_INTERVAL_MS": "500", "TRANSIENT_RATE": "0"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForLog("consuming \(cluster.input)"))
         #expect(try sluicectl(["scale", "3", "--socket", socket]).status == 0)

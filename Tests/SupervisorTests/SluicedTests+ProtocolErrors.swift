@@ -63,7 +63,7 @@ extension SluicedTests {
         defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--max-in-flight", "8"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["TRAP_MODE": "crash", "TRAP_DIR": trapDirectory, "DELAY_MS": "5"])
+            pluginEnvironment: ["TRAP_MODE": "crash", "TRAP_DIR": trapDirectory, "DELAY_MS": "5"])
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)

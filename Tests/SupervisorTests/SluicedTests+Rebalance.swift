@@ -56,7 +56,7 @@ extension SluicedTests {
         defer { try? FileManager.default.removeItem(atPath: trapDirectory) }
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["TRAP_MODE": "hang", "HANG_MS": "15000", "TRAP_DIR": trapDirectory])
+            pluginEnvironment: ["TRAP_MODE": "hang", "HANG_MS": "15000", "TRAP_DIR": trapDirectory])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 200), "every B message done while A's first hangs")
         sluiced.signal(SIGSTOP)

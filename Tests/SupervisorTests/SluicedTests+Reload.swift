@@ -19,7 +19,7 @@ extension SluicedTests {
         let socket = "\(directory)/sluice.sock"
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--config", config, "--control-socket", socket],
-            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), environment: ["DELAY_MS": "2"])
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "2"])
         defer { sluiced.killIfRunning() }
         #expect(try await sluiced.waitForDelivered(atLeast: 1))
 

@@ -183,7 +183,7 @@ extension SluicedTests {
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--workers", "2", "--message-timeout", "2"],
             plugin: SluicedProcess.pythonPlugin("route_plugin.py"),
-            environment: ["TRAP_MODE": mode, "TRAP_ALWAYS": "1", "HANG_MS": "600000"])
+            pluginEnvironment: ["TRAP_MODE": mode, "TRAP_ALWAYS": "1", "HANG_MS": "600000"])
         defer { sluiced.killIfRunning() }
         let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
         #expect(accounting.missing(sent).isEmpty, "missing: \(accounting.missing(sent))")

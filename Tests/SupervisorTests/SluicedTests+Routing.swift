@@ -102,7 +102,7 @@ extension SluicedTests {
             ? ["\(ProcessEnvironment.executableDirectory)/\(example[0])"]
             : [example[0], "\(SluicedProcess.repositoryRoot)/\(example[1])"]
         let sluiced = try SluicedProcess(
-            cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, environment: ["TRANSIENT_RATE": "0"])
+            cluster: cluster, arguments: ["--workers", "2"], plugin: plugin, pluginEnvironment: ["TRANSIENT_RATE": "0"])
         defer { sluiced.killIfRunning() }
         let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
         accounting.expectExactlyOnce(sent, cluster: cluster)

@@ -5,7 +5,8 @@
 #include <sys/epoll.h>
 
 /// Starts `path` with `argv` and `envp` in a new process group, with the given descriptors
-/// as its stdin, stdout and stderr. vfork-style: the child shares the parent's memory until
+/// as its stdin, stdout and stderr, in `directory` (NULL: the caller's) and with `mask` as
+/// its umask (-1: the caller's). vfork-style: the child shares the parent's memory until
 /// it execs, so the cost does not grow with the daemon's heap. In the child, before exec:
 /// every signal is reset to its default and unblocked, PR_SET_PDEATHSIG(SIGKILL) ties it to
 /// the calling thread, and every other descriptor is closed (librdkafka opens some without
@@ -14,7 +15,7 @@
 /// errno when the program could not be started). ThreadSanitizer builds use posix_spawn,
 /// which does all of that except PR_SET_PDEATHSIG.
 pid_t sluice_spawn(const char *path, char *const argv[], char *const envp[],
-                   int stdin_fd, int stdout_fd, int stderr_fd, int *error_out);
+                   int stdin_fd, int stdout_fd, int stderr_fd, const char *directory, int mask, int *error_out);
 
 /// PR_SET_CHILD_SUBREAPER: the plugins' orphans (a plugin's children that outlive it)
 /// become this process's children, as they would an init's. 0 on success.

@@ -9,7 +9,7 @@ extension Benchmark {
         [
             "KAFKA_BROKER": cluster.brokers, "INPUT_TOPIC": input, "GROUP_ID": "bench-\(slug)",
             "SUCCESS_TOPIC": "bench-\(slug)-success", "TRANSIENT_FAILURE_TOPIC": "bench-\(slug)-transient",
-            "PERMANENT_FAILURE_TOPIC": "bench-\(slug)-permanent", "TRANSIENT_RATE": "0.05",
+            "PERMANENT_FAILURE_TOPIC": "bench-\(slug)-permanent",
         ]
     }
 

@@ -28,7 +28,7 @@ final class SpawnedProcesses {
         for command in commands {
             var spawnError: Int32 = 0
             let pid = withCStringArray(command) { argv in
-                withCStringArray(variables) { envp in sluice_spawn(command[0], argv, envp, null, log, log, &spawnError) }
+                withCStringArray(variables) { envp in sluice_spawn(command[0], argv, envp, null, log, log, nil, -1, &spawnError) }
             }
             guard pid > 0 else {
                 _ = stop()

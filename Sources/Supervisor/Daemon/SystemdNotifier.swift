@@ -4,9 +4,6 @@ import SluiceControl
 /// sd_notify(3) without libsystemd: state lines sent as datagrams to `$NOTIFY_SOCKET`.
 /// Does nothing when systemd did not start sluiced as `Type=notify`.
 final class SystemdNotifier {
-    /// The variables systemd sets for the daemon alone; children must not inherit them.
-    static let variables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]
-
     private let path: String?
     private let fd: Int32
     /// How often systemd wants WATCHDOG=1 at the latest (`WatchdogSec=`), when it does.

@@ -13,7 +13,7 @@ extension PluginSupervisor {
         let id = pool.execRuns.nextID()
         let process: ChildProcess
         do {
-            process = try pool.spawnPlugin(settings.command, workerID: id)
+            process = try pool.spawnPlugin(settings, workerID: id)
         } catch {
             logger.error("cannot start plugin: \(error); the message fails as transient")
             return VerdictOutput(verdict: .transient, reason: "cannot start the plugin: \(error)")

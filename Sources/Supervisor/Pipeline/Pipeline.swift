@@ -74,8 +74,10 @@ public final class Pipeline: @unchecked Sendable {
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
         let pool = WorkerPool(
             size: settings.workers, keepsWorkers: settings.protocolKind != .exec, maximumFrameBytes: settings.maxFrameBytes,
-            childEnvironment: WorkerPool.pluginEnvironment(environment, settings: settings))
-        plugins = PluginSupervisor(pool: pool, settings: settings, logger: logger, figures: figures, loop: loop)
+            childEnvironment: [])
+        plugins = PluginSupervisor(
+            pool: pool, settings: settings, environment: ChildEnvironment(daemon: environment), logger: logger, figures: figures,
+            loop: loop)
         if settings.retrier == .off {
             retryFeed = nil
         } else {

@@ -2,6 +2,7 @@ import CProcess
 import Glibc
 import Logging
 import PluginProcess
+import SluiceControl
 
 /// Runs the plugin pool's children: starts them, wires their pipes to the loop, reads
 /// their answers and stderr, and stops, kills and restarts them as each worker's state
@@ -10,15 +11,22 @@ import PluginProcess
 final class PluginSupervisor {
     /// The worker slots, the size asked for, the rolling restart and the exec runs.
     let pool: WorkerPool
-    /// Changed by a reload, with the pipeline's.
-    var settings: Settings
+    /// Changed by a reload, with the pipeline's; the children started from then on get its
+    /// environment.
+    var settings: Settings {
+        didSet { pool.childEnvironment = environment.variables(for: settings) }
+    }
+    /// What the children's environment is made of.
+    private let environment: ChildEnvironment
     var logger: Logger
     let figures: PipelineFigures
     /// Where every pipe and child is watched.
     let loop: EventLoop
 
-    init(pool: WorkerPool, settings: Settings, logger: Logger, figures: PipelineFigures, loop: EventLoop) {
+    init(pool: WorkerPool, settings: Settings, environment: ChildEnvironment, logger: Logger, figures: PipelineFigures, loop: EventLoop) {
         self.pool = pool
+        self.environment = environment
+        pool.childEnvironment = environment.variables(for: settings)
         self.settings = settings
         self.logger = logger
         self.figures = figures
@@ -62,7 +70,7 @@ final class PluginSupervisor {
     func start(_ worker: Worker) {
         let process: ChildProcess
         do {
-            process = try pool.spawnPlugin(settings.command, workerID: worker.id)
+            process = try pool.spawnPlugin(settings, workerID: worker.id)
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
             _ = worker.life.startFailed(at: .now, startRetries: settings.startRetries)
@@ -174,19 +182,19 @@ final class PluginSupervisor {
     /// Asks `worker` to finish what it holds and exit, `then` what follows: no new
     /// requests, stdin closed. Without a child, `then` applies at once.
     func drain(_ worker: Worker, then: Worker.StateMachine.AfterStop) {
-        // A kafka-native plugin reads no stdin: SIGTERM is its stop request (the original
-        // demo's contract).
+        // A kafka-native plugin reads no stdin: SIGTERM (or plugin.stop_signal) is its stop
+        // request (the original demo's contract).
         let bySignal = settings.protocolKind == .kafkaNative && worker.process != nil
         worker.life.stop(then: then, hasChild: worker.process != nil, signalled: bySignal, at: .now)
         guard let process = worker.process else { return }
         flushOutput(worker)
         stopWaitingForWritable(worker)
         worker.process?.closeStdin()
-        if bySignal { process.signalGroup(SIGTERM) }
+        if bySignal { process.signalGroup(SignalName.number(settings.stopSignal) ?? SIGTERM) }
     }
 
     /// The stop: every worker is asked to finish and exit (stdin closed), then gets
-    /// SIGTERM, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`).
+    /// `stopSignal`, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`).
     func drainAll() {
         for worker in pool.workers { drain(worker, then: .stayDown) }
     }
@@ -195,10 +203,11 @@ final class PluginSupervisor {
     var allExited: Bool { pool.workers.allSatisfy { $0.process == nil } }
 
     /// A draining child still running `stopTimeout` after it was asked to stop gets
-    /// SIGTERM, and SIGKILL after another `stopTimeout`.
+    /// `stopSignal`, and SIGKILL after another `stopTimeout`.
     func enforceStopTimeout(now: ContinuousClock.Instant) {
         for worker in pool.workers where worker.process != nil {
-            guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout) else { continue }
+            let stopSignal = SignalName.number(settings.stopSignal) ?? SIGTERM
+            guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout, stopSignal: stopSignal) else { continue }
             logger.warning(
                 "worker still running after it was asked to stop; sending \(String(cString: strsignal(signal)))",
                 metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])

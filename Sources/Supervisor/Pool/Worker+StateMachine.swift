@@ -220,13 +220,14 @@ extension Worker {
         }
 
         /// A stopping child still running `stopTimeout` after the request, or after the last
-        /// signal: the signal to send now (SIGTERM, then SIGKILL), if any.
-        mutating func escalate(at now: ContinuousClock.Instant, stopTimeout: Duration) -> Int32? {
+        /// signal: the signal to send now (`stopSignal`, SIGTERM unless set, then SIGKILL), if
+        /// any.
+        mutating func escalate(at now: ContinuousClock.Instant, stopTimeout: Duration, stopSignal: Int32 = SIGTERM) -> Int32? {
             guard case .stopping(let since, let signals, let then, let proved) = state, signals < 2,
                 now - since >= stopTimeout * (signals + 1)
             else { return nil }
             state = .stopping(since: since, signals: signals + 1, then: then, proved: proved)
-            return signals == 0 ? SIGTERM : SIGKILL
+            return signals == 0 ? stopSignal : SIGKILL
         }
 
         /// What the messages the exiting child held get: nil when it was stopped on

@@ -16,8 +16,9 @@ final class WorkerPool {
     /// Protocol `exec`: the processes running now.
     var execRuns = ExecRuns()
     private var lastRequestID: UInt64 = 0
-    /// `NAME=value` pairs every plugin process gets, beside its `SLUICE_WORKER_ID`.
-    private let childEnvironment: [String]
+    /// `NAME=value` pairs every plugin process gets, beside its `SLUICE_WORKER_ID`
+    /// (`ChildEnvironment`); a reload may change them.
+    var childEnvironment: [String]
     /// Whether the plugins' orphans come to this process (`reapOrphans`).
     let reapsOrphans = sluice_reaps_orphans() != 0
 
@@ -30,22 +31,13 @@ final class WorkerPool {
         workers = keepsWorkers ? (1...size).map { Worker(id: $0, maximumFrameBytes: maximumFrameBytes) } : []
     }
 
-    /// What the plugins inherit: sluiced's environment with the original demo's variables
-    /// set to the values in effect, wherever they were set (command line, environment or
-    /// config file), and the protocol; not sluiced's secrets or systemd's variables.
-    static func pluginEnvironment(_ environment: [String: String], settings: Settings) -> [String] {
-        var environment = environment.merging(settings.demoVariables) { $1 }
-        environment["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
-        environment["SLUICE_PROTOCOL_VERSION"] = "1"
-        let withheld = Set(["SLUICE_WORKER_ID"] + SystemdNotifier.variables + settings.secretVariables)
-        return environment.filter { !withheld.contains($0.key) }.map { "\($0.key)=\($0.value)" }
-    }
-
-    /// Starts the plugin command as worker (or exec run) `workerID`.
-    func spawnPlugin(_ command: PluginCommand, workerID: Int) throws(SpawnError) -> ChildProcess {
+    /// Starts the plugin command as worker (or exec run) `workerID`, with the process
+    /// settings of `[plugin]`.
+    func spawnPlugin(_ settings: Settings, workerID: Int) throws(SpawnError) -> ChildProcess {
         try ChildProcess.spawn(
-            executable: command.executable, arguments: command.arguments,
-            environment: childEnvironment + ["SLUICE_WORKER_ID=\(workerID)"])
+            executable: settings.command.executable, arguments: settings.command.arguments,
+            environment: childEnvironment + ["SLUICE_WORKER_ID=\(workerID)"], directory: settings.pluginDirectory,
+            umask: settings.pluginUmask)
     }
 
     /// The id of the next request frame sent to any worker.

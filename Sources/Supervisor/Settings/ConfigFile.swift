@@ -7,8 +7,6 @@ import TOMLKit
 struct ConfigFile {
     let path: String
     private(set) var values: [String: SettingValue] = [:]
-    /// Variables `{ env = "NAME" }` secrets were read from.
-    private(set) var secretVariables: [String] = []
     /// `[kafka]`, then `[kafka.consumer]` and `[kafka.producer]`: (name, value, line).
     private(set) var kafka: [KafkaProperties.Scope: [(name: String, value: String, line: Int?)]] = [:]
     private let lines: [Substring]
@@ -59,7 +57,9 @@ struct ConfigFile {
                 let known = Settings.definitions.map(\.key).filter { $0.hasPrefix("\(name).") }.map { $0.dropFirst(name.count + 1) }
                 throw SettingsError("\(origin.label(key: fullKey)): unknown key (in [\(name)]: \(known.joined(separator: ", ")))")
             }
-            guard let raw = Self.raw(table[key]) else {
+            // plugin.environment is a table of strings, { NAME = "value" }.
+            let given = fullKey == "plugin.environment" ? Self.assignments(table[key]) ?? Self.raw(table[key]) : Self.raw(table[key])
+            guard let raw = given else {
                 throw SettingsError("\(origin.label(key: fullKey)): expected a string, number, boolean or array of strings")
             }
             values[fullKey] = SettingValue(raw, origin: origin)
@@ -84,7 +84,6 @@ struct ConfigFile {
         let text: String
         if let secret = value?.table {
             text = try KafkaProperties.secret(secret, label: label, environment: environment)
-            if let variable = secret["env"]?.string { secretVariables.append(variable) }
         } else if let raw = Self.raw(value), !(raw.isArray) {
             switch raw {
             case .string(let string): text = string
@@ -97,6 +96,17 @@ struct ConfigFile {
         kafka[scope, default: []].append((name, text, line))
         // The parser lists keys sorted; keep the file's order, as written.
         kafka[scope]?.sort { ($0.line ?? .max) < ($1.line ?? .max) }
+    }
+
+    /// A table of strings, `{ NAME = "value" }`, as `NAME=value` items; nil for anything else.
+    static func assignments(_ value: TOMLValueConvertible?) -> SettingValue.Raw? {
+        guard let table = value?.table else { return nil }
+        var items: [String] = []
+        for name in table.keys {
+            guard let text = table[name]?.string else { return nil }
+            items.append("\(name)=\(text)")
+        }
+        return .strings(items)
     }
 
     static func raw(_ value: TOMLValueConvertible?) -> SettingValue.Raw? {

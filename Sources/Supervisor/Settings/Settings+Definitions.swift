@@ -1,5 +1,7 @@
+import Glibc
 import Logging
 import PluginProcess
+import SluiceControl
 
 extension Settings {
     /// Every setting of the daemon, in the order `--check-config` prints them. Tables of the
@@ -33,6 +35,43 @@ extension Settings {
         .integer("plugin.start_retries", option: "--start-retries", live: true, range: 0...1000, \.startRetries),
         .seconds("plugin.start_seconds", option: "--start-seconds", live: true, range: 0...3600, \.startSeconds),
         .seconds("plugin.stop_timeout", option: "--stop-timeout", live: true, range: 0.1...3600, \.stopTimeout),
+        .field(
+            "plugin.stop_signal", option: "--stop-signal", live: true, \.stopSignal,
+            parse: { value throws(SettingsError) in
+                let text = try value.string("plugin.stop_signal")
+                guard let name = SignalName.canonical(text.trimmingWhitespace) else {
+                    throw value.fail("plugin.stop_signal", "\"\(text)\" is not a signal (\(SignalName.known))")
+                }
+                return name
+            }, show: { "\"\($0)\"" }),
+        .field(
+            "plugin.environment", option: "--plugin-env", live: true, \.pluginEnvironment,
+            parse: { value throws(SettingsError) in try PluginEnvironment.assignments(value) },
+            show: { SettingValue.Raw.strings($0).description }),
+        .field(
+            "plugin.directory", option: "--plugin-directory", live: true, \.pluginDirectory,
+            parse: { value throws(SettingsError) in
+                let path = try value.string("plugin.directory")
+                var status = stat()
+                guard path.hasPrefix("/"), stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                    throw value.fail("plugin.directory", "\"\(path)\" is not an absolute path to a directory")
+                }
+                return path
+            }, show: { $0.map { "\"\($0)\"" } ?? "(the daemon's)" }),
+        .field(
+            "plugin.umask", option: "--plugin-umask", live: true, \.pluginUmask,
+            parse: { value throws(SettingsError) in
+                let mask: mode_t? =
+                    switch value.raw {
+                    case .string(let text): mode_t(text.trimmingWhitespace, radix: 8)
+                    case .integer(let number) where number >= 0: mode_t(number)
+                    default: nil
+                    }
+                guard let mask, mask <= 0o777 else {
+                    throw value.fail("plugin.umask", "expected an octal mask such as \"022\" or \"077\", got \(value.raw)")
+                }
+                return mask
+            }, show: { $0.map { "\"0\(String($0, radix: 8))\"" } ?? "(the daemon's)" }),
         .integer("plugin.poison_threshold", option: "--poison-threshold", live: true, range: 1...100, \.poisonThreshold),
         .integer("plugin.max_frame_bytes", option: "--max-frame-bytes", live: false, range: 1024...(1 << 30), \.maxFrameBytes),
         .choice("retries.mode", option: "--retrier", live: false, \.retrier),

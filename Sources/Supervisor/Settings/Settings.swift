@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import PluginProcess
 import SluiceControl
@@ -38,8 +39,17 @@ public struct Settings: Sendable {
     public var maxFrameBytes: Int = 16 * 1024 * 1024
     /// How long shutdown and revocation wait for in-flight messages.
     public var drainTimeout: Duration = .seconds(30)
-    /// How long a worker has to exit after its stdin closes, and again after SIGTERM.
+    /// How long a worker has to exit after its stdin closes, and again after `stopSignal`.
     public var stopTimeout: Duration = .seconds(5)
+    /// The signal a worker gets when it has not exited `stopTimeout` after its stdin closed
+    /// (a `SignalName`); SIGKILL follows after another `stopTimeout`.
+    public var stopSignal = "TERM"
+    /// Variables set for the plugin on top of those it inherits (`NAME=value`, by name).
+    public var pluginEnvironment: [String] = []
+    /// The plugin's working directory; nil: the daemon's.
+    public var pluginDirectory: String?
+    /// The plugin's file mode creation mask; nil: the daemon's.
+    public var pluginUmask: mode_t?
     /// Failed starts in a row (up less than `startSeconds`) before a worker becomes fatal.
     public var startRetries: Int = 5
     /// How long a child must stay up to count as started.
@@ -73,8 +83,6 @@ public struct Settings: Sendable {
     public var logFormat: LogFormat = .auto
     /// Where /metrics, /healthz and /readyz are served; nil: nowhere.
     public var metricsAddress: (host: String, port: Int)? = ("127.0.0.1", 9464)
-    /// Environment variables secrets were read from; plugins do not inherit them.
-    public var secretVariables: [String] = []
     /// The daemon's PATH, where a plugin program named without a slash is looked up.
     public var programSearchPath: String?
     /// Where each setting given (not defaulted) came from, by key, for `--check-config`.

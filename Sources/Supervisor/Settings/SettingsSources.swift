@@ -56,7 +56,6 @@ public struct SettingsSources: Sendable {
         settings.kafkaProperties = fromFile(.common) + cli
         settings.consumerProperties = fromFile(.consumer)
         settings.producerProperties = fromFile(.producer)
-        settings.secretVariables = file?.secretVariables ?? []
         try settings.validate()
         return settings
     }

@@ -27,9 +27,11 @@ final class SluicedProcess: @unchecked Sendable {
     /// Starts sluiced. Without `retrier`, the transient topic is the end of the line (the
     /// retrier is off), so a test of the pipeline sees each message once. With `journal`,
     /// `$JOURNAL_STREAM` names its stderr, as systemd sets it when stderr is the journal.
+    /// `environment` is sluiced's; `pluginEnvironment` goes to its plugins (`--plugin-env`),
+    /// which inherit only a few of sluiced's variables.
     init(
         cluster: TestCluster, arguments: [String] = [], plugin: [String], environment extra: [String: String] = [:],
-        retrier: Bool = false, journal: Bool = false
+        pluginEnvironment: [String: String] = [:], retrier: Bool = false, journal: Bool = false
     ) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // The mock cluster waits for a whole session timeout before it rebalances after a
@@ -38,7 +40,9 @@ final class SluicedProcess: @unchecked Sendable {
         let mode = arguments.contains("--retrier") ? [] : ["--retrier", retrier ? "on" : "off"]
         // Several daemons run at once in some tests: no metrics port unless a test asks.
         let metrics = arguments.contains("--metrics-address") ? [] : ["--metrics-address", "off"]
-        process.arguments = ["--status-interval", "1"] + kafka + mode + metrics + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
+        let variables = pluginEnvironment.sorted { $0.key < $1.key }.flatMap { ["--plugin-env", "\($0.key)=\($0.value)"] }
+        process.arguments =
+            ["--status-interval", "1"] + kafka + mode + metrics + variables + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }
         environment["JOURNAL_STREAM"] = journal ? LogDestination.stream(stderrPipe.fileHandleForWriting.fileDescriptor) : nil

@@ -125,6 +125,15 @@ struct WorkerStateMachineTests {
         #expect(escalateResult7 == SIGKILL)
     }
 
+    /// plugin.stop_signal replaces SIGTERM; SIGKILL still ends it.
+    @Test func aStopEscalatesToTheStopSignalGiven() {
+        var machine = running()
+        machine.stop(then: .stayDown, hasChild: true, at: t0)
+        let first = machine.escalate(at: t0 + .seconds(5), stopTimeout: .seconds(5), stopSignal: SIGINT)
+        let second = machine.escalate(at: t0 + .seconds(10), stopTimeout: .seconds(5), stopSignal: SIGINT)
+        #expect(first == SIGINT && second == SIGKILL)
+    }
+
     @Test func aRetiredSlotIsGoneOnceDrainedUnlessScaleTakesItBack() {
         var machine = running()
         machine.stop(then: .retire, hasChild: true, at: t0)

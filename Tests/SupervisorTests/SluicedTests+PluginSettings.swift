@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import Supervisor
+
+extension SluicedTests {
+    /// `[plugin]` as supervisord's `[program:x]`: the plugin runs in `directory` with `umask`
+    /// and gets `environment` on top of an allow-list of sluiced's variables (a variable
+    /// sluiced has but did not pass on stays out); a plugin that does not exit when its
+    /// stdin closes gets `stop_signal` (here INT, which its trap reports) after
+    /// `stop_timeout`, not SIGTERM.
+    @Test func pluginSettingsShapeTheProcess() async throws {
+        let cluster = try TestCluster()
+        let directory = try makeTemporaryDirectory("sluice-plugin-dir")
+        let config = "\(directory)/sluice.toml"
+        try """
+            [plugin]
+            workers = 1
+            directory = "\(directory)"
+            umask = "027"
+            stop_signal = "SIGINT"
+            stop_timeout = 0.5
+            environment = { GREETING = "hello there", PATH = "/usr/bin:/bin" }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let script = """
+            trap 'echo stopped by INT >&2; exit 0' INT TERM
+            echo "greeting=$GREETING path=$PATH cwd=$(pwd) umask=$(umask) unlisted=${UNLISTED_VARIABLE:-none} home=${HOME:-none} worker=$SLUICE_WORKER_ID" >&2
+            trap 'echo stopped by TERM >&2; exit 0' TERM
+            while :; do sleep 0.1; done
+            """
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--config", config], plugin: ["sh", "-c", script],
+            environment: ["UNLISTED_VARIABLE": "from sluiced", "HOME": "/home/tester"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("greeting="))
+        let expected = "greeting=hello there path=/usr/bin:/bin cwd=\(directory) umask=0027 unlisted=none home=/home/tester worker=1"
+        #expect(sluiced.output.contains(expected), "\(sluiced.output.split(separator: "\n").filter { $0.contains("greeting=") })")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+        #expect(sluiced.output.contains("msg=\"plugin: stopped by INT\""), "\(sluiced.output.suffix(1500))")
+        #expect(sluiced.output.contains("sending Interrupt"), "the log names the signal")
+    }
+}
