@@ -15,6 +15,8 @@ public struct PipelineStatistics: Codable, Sendable, Equatable {
     public var retried = 0
     /// Messages dead-lettered because their attempts ran out.
     public var retriesExhausted = 0
+    /// Dead letters delivered, by what failed them (`sluice.source`: plugin, crash, …).
+    public var deadLettersBySource: [String: Int] = [:]
     /// Worker processes started again after an exit.
     public var workerRestarts = 0
     /// Restarts by why the child ended: exited, crash-free `timeout` or `protocol-error`

@@ -14,8 +14,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the pipeline (the default command).",
         discussion: """
             Settings come from, in order of precedence: these options, the environment
-            (KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC, PERMANENT_FAILURE_TOPIC,
-            TRANSIENT_FAILURE_TOPIC, GROUP_ID), the --config file, the defaults. The plugin
+            (SLUICE_<TABLE>_<KEY>, and KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC,
+            PERMANENT_FAILURE_TOPIC, TRANSIENT_FAILURE_TOPIC, GROUP_ID), the --config file,
+            the defaults. The plugin
             command follows `--`; it speaks the JSON-lines protocol of docs/PROTOCOL.md.
             SIGHUP (or sluicectl reload) reads the config file again.
 

@@ -10,7 +10,8 @@ struct Sluiced: AsyncParsableCommand {
         abstract: "Run Kafka stream-processing plugins, written in any language, as a supervised pool.",
         discussion: """
             Settings come from, in order of precedence: the command line, the environment
-            (KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC, PERMANENT_FAILURE_TOPIC,
+            (SLUICE_<TABLE>_<KEY> for every key of the file, e.g. SLUICE_PLUGIN_WORKERS,
+            and KAFKA_BROKER, INPUT_TOPIC, SUCCESS_TOPIC, PERMANENT_FAILURE_TOPIC,
             TRANSIENT_FAILURE_TOPIC, GROUP_ID), the --config file (TOML, see
             config/sluice.toml), the defaults. --check-config prints the result.
 

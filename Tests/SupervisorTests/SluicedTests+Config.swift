@@ -4,8 +4,9 @@ import Testing
 @testable import Supervisor
 
 extension SluicedTests {
-    /// `--check-config` prints the effective settings with their sources and secrets
-    /// redacted, and exits 0; a broken file exits 78 naming the file, key and line.
+    /// `--check-config` prints the effective settings with their sources (a key given by
+    /// `SLUICE_<TABLE>_<KEY>` names its variable) and secrets redacted, and exits 0; a broken
+    /// file exits 78 naming the file, key and line.
     @Test func checkConfigPrintsEffectiveSettingsWithoutSecrets() throws {
         let directory = try makeTemporaryDirectory("sluice-config")
         let config = "\(directory)/sluice.toml"
@@ -21,7 +22,7 @@ extension SluicedTests {
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in [
             ("KAFKA_BROKER", "localhost:9092"), ("INPUT_TOPIC", "in"), ("SUCCESS_TOPIC", "ok"), ("TRANSIENT_FAILURE_TOPIC", "retry"),
-            ("PERMANENT_FAILURE_TOPIC", "dead"), ("SLUICE_TEST_SECRET", "hunter2"),
+            ("PERMANENT_FAILURE_TOPIC", "dead"), ("SLUICE_TEST_SECRET", "hunter2"), ("SLUICE_PLUGIN_START_RETRIES", "9"),
         ] {
             environment[name] = value
         }
@@ -31,6 +32,7 @@ extension SluicedTests {
         for line in [
             "brokers = \"localhost:9092\"  # environment KAFKA_BROKER", "group = \"from-file\"  # \(config):2",
             "workers = 3  # \(config):5", "max_in_flight = 8  # command line --max-in-flight", "max_attempts = 5  # default",
+            "start_retries = 9  # environment SLUICE_PLUGIN_START_RETRIES",
             "\"sasl.password\" = \"(redacted)\"",
         ] {
             #expect(checked.output.contains(line), "missing \(line) in \(checked.output)")

@@ -1,12 +1,14 @@
 import Foundation
+import SluiceControl
 import Testing
 
 @testable import Supervisor
 
 extension SluicedTests {
     /// /metrics scraped while messages flow: the counters end at the counted messages, the
-    /// latency histogram counts every verdict, workers and lag per partition are there;
-    /// /healthz and /readyz answer.
+    /// latency histograms count every verdict and every answer, dead letters by source,
+    /// workers and lag per partition are there, with the process's own figures and the
+    /// build; every family has its `# HELP`; /healthz and /readyz answer.
     @Test func metricsMatchTheCountedMessages() async throws {
         let cluster = try TestCluster()
         let sent = simpleMessages(600, prefix: "metrics")
@@ -34,6 +36,19 @@ extension SluicedTests {
         #expect(prometheusValue(exposition, #"sluice_verdicts_total{verdict="permanent"}"#) == perRoute)
         #expect(prometheusValue(exposition, "sluice_retries_scheduled_total") == perRoute)
         #expect(prometheusValue(exposition, "sluice_processing_seconds_count") == 600)
+        #expect(prometheusValue(exposition, "sluice_plugin_seconds_count") == 600, "one answer per message")
+        #expect(prometheusValue(exposition, #"sluice_dead_letters_total{source="plugin"}"#) == perRoute)
+        #expect(prometheusValue(exposition, #"sluice_dead_letters_total{source="crash"}"#) == 0)
+        #expect(prometheusValue(exposition, "sluice_retries_waiting") == 0, "the retrier is off: nothing held")
+        #expect(prometheusValue(exposition, #"sluice_build_info{version="\#(SluiceVersion.current)"}"#) == 1)
+        #expect((prometheusValue(exposition, "process_cpu_seconds_total") ?? 0) > 0)
+        #expect((prometheusValue(exposition, "process_resident_memory_bytes") ?? 0) > 1_000_000)
+        #expect((prometheusValue(exposition, "process_open_fds") ?? 0) > 3)
+        let lines = exposition.split(separator: "\n")
+        for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+            let family = line.dropFirst(7).prefix { $0 != " " }
+            #expect(index > 0 && lines[index - 1].hasPrefix("# HELP \(family) "), "\(family) has # HELP")
+        }
         #expect(prometheusValue(exposition, #"sluice_workers{state="running"}"#) == 2)
         #expect(prometheusValue(exposition, "sluice_in_flight_messages") == 0)
         for partition in 0..<4 {

@@ -8,11 +8,13 @@ final class MetricsRequestHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     let registry: PrometheusCollectorRegistry
+    let process: ProcessMetrics
     let health: @Sendable () -> PipelineHealth
     private var request: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, health: @escaping @Sendable () -> PipelineHealth) {
+    init(registry: PrometheusCollectorRegistry, process: ProcessMetrics, health: @escaping @Sendable () -> PipelineHealth) {
         self.registry = registry
+        self.process = process
         self.health = health
     }
 
@@ -40,7 +42,8 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         let path = request.uri.split(separator: "?").first.map(String.init) ?? request.uri
         switch path {
         case "/metrics":
-            return (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
+            process.collect()
+            return (.ok, "text/plain; version=0.0.4; charset=utf-8", MetricFamilies.withHelp(registry.emitToBuffer()))
         case "/healthz":
             let stalled = ContinuousClock.now - health().lastTick
             guard stalled < PipelineHealth.stallLimit else {

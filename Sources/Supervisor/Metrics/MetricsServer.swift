@@ -20,6 +20,7 @@ public final class MetricsServer: Service, Sendable {
     ) throws(SettingsError) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.logger = logger
+        let process = ProcessMetrics()
         do {
             channel = try ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 64)
@@ -27,7 +28,7 @@ public final class MetricsServer: Service, Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry, health: health))
+                        try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry, process: process, health: health))
                     }
                 }
                 .bind(host: host, port: port).wait()

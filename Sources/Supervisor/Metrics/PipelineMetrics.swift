@@ -20,6 +20,10 @@ final class PipelineMetrics {
     private var restarts: [String: Counter] = [:]
     /// Consumed to verdict delivered.
     let processing = Timer(label: "sluice_processing_seconds")
+    /// Request written to answer read.
+    let plugin = Timer(label: "sluice_plugin_seconds")
+    private var deadLetters: [String: Counter] = [:]
+    private let retriesWaiting = Gauge(label: "sluice_retries_waiting")
     private let inFlight = Gauge(label: "sluice_in_flight_messages")
     private let fetchPaused = Gauge(label: "sluice_fetch_paused")
     private var workers: [String: Gauge] = [:]
@@ -34,10 +38,18 @@ final class PipelineMetrics {
         for state in Self.workerStates {
             workers[state] = Gauge(label: "sluice_workers", dimensions: [("state", state)])
         }
+        for source in Self.deadLetterSources {
+            deadLetters[source] = Counter(label: "sluice_dead_letters_total", dimensions: [("source", source)])
+        }
     }
 
+    /// Every `sluice.source` a dead letter can carry, so each series exists from the start.
+    static let deadLetterSources = [
+        FailureSource.plugin, .timeout, .crash, .protocolError, .retriesExhausted, .tooLarge, .unproducible, .unsupportedValue,
+    ].map(\.rawValue)
+
     /// Brings the instruments up to date with the counters and the current state.
-    func update(_ counters: PipelineStatistics, workerStates: [String], partitions: [PartitionReport]) {
+    func update(_ counters: PipelineStatistics, workerStates: [String], partitions: [PartitionReport], retriesWaiting waiting: Int) {
         consumed.increment(by: Int64(counters.consumed - published.consumed))
         verdicts[.success]?.increment(by: Int64(counters.success - published.success))
         verdicts[.transient]?.increment(by: Int64(counters.transient - published.transient))
@@ -52,7 +64,11 @@ final class PipelineMetrics {
             restarts[reason] = counter
             counter.increment(by: Int64(count - (published.restartsByReason[reason] ?? 0)))
         }
+        for (source, count) in counters.deadLettersBySource where count != published.deadLettersBySource[source] {
+            deadLetters[source]?.increment(by: Int64(count - (published.deadLettersBySource[source] ?? 0)))
+        }
         published = counters
+        retriesWaiting.record(waiting)
         inFlight.record(counters.inFlight)
         fetchPaused.record(counters.paused ? 1 : 0)
         for state in Self.workerStates {

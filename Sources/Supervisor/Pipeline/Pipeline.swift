@@ -264,7 +264,9 @@ public final class Pipeline: @unchecked Sendable {
         plugins.advanceRollingRestart()
         pauseWhileNoWorkerCanRun()
         publishStatistics()
-        figures.tick(at: now, workerStates: plugins.pool.workers.map(\.life.name), partitions: partitionReports())
+        figures.tick(
+            at: now, workerStates: plugins.pool.workers.map(\.life.name), partitions: partitionReports(),
+            retriesWaiting: flow.heldRetries.count)
         let becameReady = systemd.tick(
             tick, pluginsJoinTheGroup: settings.protocolKind == .kafkaNative,
             workersRunning: settings.retrier == .only || plugins.pool.isUp, status: { systemdStatus })

@@ -98,6 +98,15 @@ struct ConfigFile {
         kafka[scope]?.sort { ($0.line ?? .max) < ($1.line ?? .max) }
     }
 
+    /// A TOML array of strings given as text (`["python3", "x.py"]`), as from the
+    /// environment; nil when it is not one.
+    static func array(_ text: String) -> [String]? {
+        guard Self.assertionTrigger(in: "value = \(text)") == nil, let table = try? TOMLTable(string: "value = \(text)"),
+            case .strings(let items)? = raw(table["value"])
+        else { return nil }
+        return items
+    }
+
     /// A table of strings, `{ NAME = "value" }`, as `NAME=value` items; nil for anything else.
     static func assignments(_ value: TOMLValueConvertible?) -> SettingValue.Raw? {
         guard let table = value?.table else { return nil }

@@ -11,6 +11,12 @@ struct SettingDefinition: Sendable {
     /// Applied by `sluicectl reload` (and SIGHUP) without a restart.
     let live: Bool
     let apply: @Sendable (inout Settings, SettingValue) throws(SettingsError) -> Void
+
+    /// The variable every key can also be given by: `plugin.workers` is
+    /// `SLUICE_PLUGIN_WORKERS`.
+    var environmentVariable: String {
+        "SLUICE_" + key.uppercased().replacingAll(".", with: "_")
+    }
     let show: @Sendable (Settings) -> String
     let copy: @Sendable (inout Settings, Settings) -> Void
 

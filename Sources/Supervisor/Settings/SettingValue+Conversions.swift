@@ -48,6 +48,15 @@ extension SettingValue {
     }
 
     func strings(_ key: String) throws(SettingsError) -> [String] {
+        // From the environment, a list is a TOML array (["python3", "/opt/p.py"]) or words
+        // apart by spaces (python3 /opt/p.py).
+        if case .string(let text) = raw, case .environment = origin {
+            guard text.hasPrefix("[") else { return text.split(whereSeparator: \.isWhitespace).map(String.init) }
+            guard let items = ConfigFile.array(text) else {
+                throw fail(key, "expected an array of strings such as [\"python3\", \"/opt/plugins/filter.py\"], got \(text)")
+            }
+            return items
+        }
         guard case .strings(let items) = raw else {
             throw fail(key, "expected an array of strings, e.g. [\"python3\", \"/opt/plugins/filter.py\"], got \(raw)")
         }

@@ -1,5 +1,6 @@
 /// Where settings come from, in order of precedence: the command line, the environment
-/// (the original demo's variables), the config file, the defaults. The daemon keeps its
+/// (the original demo's variables, and `SLUICE_<TABLE>_<KEY>` for every key), the config
+/// file, the defaults. The daemon keeps its
 /// sources so that `reload` reads the file again and applies what changed.
 public struct SettingsSources: Sendable {
     /// `--config FILE`, if given.
@@ -30,7 +31,9 @@ public struct SettingsSources: Sendable {
         let file = try configFile.map { (path) throws(SettingsError) in try ConfigFile(path: path, environment: environment) }
         var given = file?.values ?? [:]
         for definition in Settings.definitions {
-            if let variable = definition.variable, let value = environment[variable]?.trimmingWhitespace, !value.isEmpty {
+            // The demo's variable, then SLUICE_<TABLE>_<KEY>, the more specific, over it.
+            for variable in [definition.variable, definition.environmentVariable].compactMap({ $0 }) {
+                guard let value = environment[variable]?.trimmingWhitespace, !value.isEmpty else { continue }
                 given[definition.key] = SettingValue(.string(value), origin: .environment(variable))
             }
             if let raw = commandLine[definition.key] {

@@ -34,6 +34,7 @@ final class PipelineFigures {
     /// A plugin answered, `latency` after its request was written.
     func answered(after latency: Duration) {
         pluginLatency.record(latency)
+        metrics.plugin.recordNanoseconds(latency.inNanoseconds)
     }
 
     /// A verdict's output was delivered, `processing` after its message was consumed.
@@ -43,6 +44,7 @@ final class PipelineFigures {
         case .transient: counters.transient += 1
         case .permanent:
             counters.permanent += 1
+            counters.deadLettersBySource[source.rawValue, default: 0] += 1
             if source == .retriesExhausted { counters.retriesExhausted += 1 }
         }
         processingLatency.record(processing)
@@ -80,9 +82,9 @@ final class PipelineFigures {
 
     /// Once a second: a throughput sample, the instruments brought up to date, and every
     /// ten seconds a new slice of the latencies' last minute.
-    func tick(at now: ContinuousClock.Instant, workerStates: [String], partitions: [PartitionReport]) {
+    func tick(at now: ContinuousClock.Instant, workerStates: [String], partitions: [PartitionReport], retriesWaiting: Int) {
         throughput.sample(counters, at: now)
-        metrics.update(counters, workerStates: workerStates, partitions: partitions)
+        metrics.update(counters, workerStates: workerStates, partitions: partitions, retriesWaiting: retriesWaiting)
         ticks += 1
         if ticks % 10 == 0 {
             pluginLatency.rotate()

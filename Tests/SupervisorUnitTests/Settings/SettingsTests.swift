@@ -199,6 +199,31 @@ import Testing
         #expect(throws: KafkaError.self) { try settings.checkKafkaProperties() }
     }
 
+    /// Every key from `SLUICE_<TABLE>_<KEY>`: over the file, under the command line, over the
+    /// demo's variable for the same key; a list as a TOML array or as words; the source is
+    /// the variable, for --check-config; a bad value names the variable.
+    @Test func everyKeyFromTheEnvironment() throws {
+        var environment = complete
+        environment["SLUICE_PLUGIN_WORKERS"] = "4"
+        environment["SLUICE_PLUGIN_STOP_TIMEOUT"] = "2.5"
+        environment["SLUICE_PIPELINE_GROUP"] = "from-sluice-variable"
+        environment["SLUICE_PLUGIN_ENVIRONMENT"] = "A=1 B=two"
+        environment["SLUICE_LOG_FORMAT"] = "json"
+        let settings = try resolve(environment, file: "[plugin]\nworkers = 3\nmax_in_flight = 8\n")
+        #expect(settings.workers == 4 && settings.origins["plugin.workers"] == .environment("SLUICE_PLUGIN_WORKERS"))
+        #expect(settings.maxInFlight == 8, "the file still gives what the environment does not")
+        #expect(settings.stopTimeout == .milliseconds(2500) && settings.logFormat == .json)
+        #expect(settings.groupID == "from-sluice-variable", "over GROUP_ID")
+        #expect(settings.pluginEnvironment == ["A=1", "B=two"])
+        #expect(try resolve(environment, commandLine: ["plugin.command": .strings(["cat"]), "plugin.workers": .integer(6)]).workers == 6)
+        environment["SLUICE_PLUGIN_COMMAND"] = #"["sh", "-c", "exec cat"]"#
+        let command = try resolve(environment, commandLine: [:]).command
+        #expect(command.arguments == ["sh", "-c", "exec cat"], "\(command)")
+        environment["SLUICE_PLUGIN_WORKERS"] = "many"
+        #expect(error(environment) == "SLUICE_PLUGIN_WORKERS: expected a whole number, got \"many\"")
+        #expect(Settings.definitions.allSatisfy { $0.environmentVariable.hasPrefix("SLUICE_") && !$0.environmentVariable.contains(".") })
+    }
+
     /// `{ credential = "NAME" }` reads `$CREDENTIALS_DIRECTORY/NAME`, where systemd puts what
     /// `LoadCredential=NAME:PATH` names, without its final newline.
     @Test func aSecretFromASystemdCredential() throws {
