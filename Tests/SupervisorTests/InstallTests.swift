@@ -10,8 +10,8 @@ import Testing
     }
 
     /// Runs `executable` to its end: its exit status and its stdout and stderr together.
-    func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let result = try runProgram(executable, arguments)
+    func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let result = try runProgram(executable, arguments, environment: environment)
         return (result.status, result.output + result.error)
     }
 
@@ -115,8 +115,14 @@ import Testing
         #expect(try install.run("/usr/bin/dpkg-deb", ["--info", package, "conffiles"]).output == "/etc/sluice/sluice.toml\n")
 
         let root = try throwawayRoot(in: directory)
+        // dpkg wants ldconfig and start-stop-daemon on PATH, which a user's PATH (and CI's)
+        // may leave out.
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/usr/local/sbin:/usr/sbin:/sbin:" + (environment["PATH"] ?? "/usr/bin:/bin")
         let dpkg = { (arguments: [String]) throws -> (status: Int32, output: String) in
-            try install.run("/usr/bin/dpkg", ["--root=\(root)", "--force-script-chrootless", "--force-depends", "--force-not-root"] + arguments)
+            try install.run(
+                "/usr/bin/dpkg", ["--root=\(root)", "--force-script-chrootless", "--force-depends", "--force-not-root"] + arguments,
+                environment: environment)
         }
         let installed = try dpkg(["--install", package])
         #expect(installed.status == 0, "\(installed.output)")
