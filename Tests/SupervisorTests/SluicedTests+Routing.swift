@@ -139,3 +139,34 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// A sluice_plugin.py handler returning what JSON cannot carry (a datetime, a Decimal,
+    /// a set, NaN, infinity, a cycle) dead-letters that message alone, saying why; the
+    /// plugin is never restarted and every other message succeeds.
+    @Test func pythonHelperDeadLettersAResultJSONCannotCarry() async throws {
+        let cluster = try TestCluster()
+        let results = ["", "datetime", "decimal", "set", "nan", "infinity", "cycle"]
+        let sent = (0..<70).map { index in
+            let result = results[index % results.count]
+            return TestMessage(
+                id: "unencodable-\(index)", key: Array("k\(index % 5)".utf8), value: Array(#"{"n":\#(index)}"#.utf8),
+                headers: [("result", Array(result.utf8)), ("route", Array((result.isEmpty ? "success" : "permanent").utf8))])
+        }
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("unencodable_plugin.py"))
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+        let failures = accounting.byID.values.compactMap(\.first).filter { $0.topic == cluster.permanent }
+        #expect(failures.count == 60)
+        #expect(
+            failures.allSatisfy { ($0.header("sluice.reason") ?? "").hasPrefix("the handler's result cannot be written as JSON: ") },
+            "\(failures.prefix(2).map { $0.header("sluice.reason") ?? "-" })")
+        #expect(failures.allSatisfy { $0.header("sluice.source") == "plugin" }, "the plugin's own verdict, not a crash")
+        #expect(!sluiced.output.contains("worker exited"), "never restarted")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

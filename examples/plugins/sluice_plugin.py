@@ -21,7 +21,9 @@ The function gets a `Message`; what it returns decides the verdict:
 Raise Transient(reason, retry_after_ms=None) or Permanent(reason) to fail a message.
 Any other exception is a permanent failure whose reason names it, and its traceback goes
 to stderr (sluiced's log), so a bug dead-letters the message instead of stopping the
-pipeline; replay the dead letters after the fix (sluicectl dlq replay).
+pipeline; replay the dead letters after the fix (sluicectl dlq replay). So does a result
+JSON cannot carry (a datetime, a Decimal, a set, NaN or infinity): that one message is
+dead-lettered with the reason, and the plugin runs on.
 
 The protocol underneath is docs/PROTOCOL.md: one JSON request per line on stdin, one JSON
 response per line on stdout. Never print to stdout yourself: use stderr for logs.
@@ -107,9 +109,22 @@ def plugin(handle):
     pending = b""
     while chunk := os.read(0, 1 << 16):
         *lines, pending = (pending + chunk).split(b"\n")  # "\n" only, as the protocol requires
-        sys.stdout.write("".join(json.dumps(_answer(handle, json.loads(line))) + "\n" for line in lines))
+        sys.stdout.write("".join(_answer_line(handle, json.loads(line)) for line in lines))
         sys.stdout.flush()
     return handle
+
+
+def _answer_line(handle, request):
+    """The response line for one request. A result JSON cannot carry fails that message
+    alone (NaN and infinity too: they are not JSON, and sluiced would take the whole line
+    for a protocol error)."""
+    response = _answer(handle, request)
+    try:
+        return json.dumps(response, allow_nan=False) + "\n"
+    except (TypeError, ValueError, RecursionError) as error:
+        traceback.print_exc(file=sys.stderr)
+        reason = f"the handler's result cannot be written as JSON: {type(error).__name__}: {error}"
+        return json.dumps({"id": request["id"], "verdict": "permanent", "reason": reason}) + "\n"
 
 
 def _answer(handle, request):
