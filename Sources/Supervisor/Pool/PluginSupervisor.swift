@@ -2,7 +2,6 @@ import CProcess
 import Glibc
 import Logging
 import PluginProcess
-import SluiceControl
 
 /// Runs the plugin pool's children: starts them, wires their pipes to the loop, reads
 /// their answers and stderr, and stops, kills and restarts them as each worker's state
@@ -190,7 +189,7 @@ final class PluginSupervisor {
         flushOutput(worker)
         stopWaitingForWritable(worker)
         worker.process?.closeStdin()
-        if bySignal { process.signalGroup(SignalName.number(settings.stopSignal) ?? SIGTERM) }
+        if bySignal { process.signalGroup(settings.stopSignalNumber) }
     }
 
     /// The stop: every worker is asked to finish and exit (stdin closed), then gets
@@ -205,8 +204,8 @@ final class PluginSupervisor {
     /// A draining child still running `stopTimeout` after it was asked to stop gets
     /// `stopSignal`, and SIGKILL after another `stopTimeout`.
     func enforceStopTimeout(now: ContinuousClock.Instant) {
+        let stopSignal = settings.stopSignalNumber
         for worker in pool.workers where worker.process != nil {
-            let stopSignal = SignalName.number(settings.stopSignal) ?? SIGTERM
             guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout, stopSignal: stopSignal) else { continue }
             logger.warning(
                 "worker still running after it was asked to stop; sending \(String(cString: strsignal(signal)))",

@@ -44,6 +44,8 @@ public struct Settings: Sendable {
     /// The signal a worker gets when it has not exited `stopTimeout` after its stdin closed
     /// (a `SignalName`); SIGKILL follows after another `stopTimeout`.
     public var stopSignal = "TERM"
+    /// `stopSignal`'s number (the setting accepts only names `SignalName` knows).
+    var stopSignalNumber: Int32 { SignalName.number(stopSignal) ?? SIGTERM }
     /// Variables set for the plugin on top of those it inherits (`NAME=value`, by name).
     public var pluginEnvironment: [String] = []
     /// The plugin's working directory; nil: the daemon's.
