@@ -9,6 +9,8 @@ public struct PipelineStatistics: Codable, Sendable, Equatable {
     public var transient = 0
     /// Verdicts delivered to the permanent-failure topic.
     public var permanent = 0
+    /// Messages a plugin dropped: finished with no output.
+    public var dropped = 0
     /// Messages held by the daemon (queued, at a worker, or being produced).
     public var inFlight = 0
     /// Transient failures published back to the input topic by the retrier.
@@ -36,14 +38,15 @@ public struct PipelineStatistics: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// Verdicts delivered, all kinds.
-    public var delivered: Int { success + transient + permanent }
+    /// Messages finished by a verdict: delivered to a topic, or dropped.
+    public var delivered: Int { success + transient + permanent + dropped }
 
     /// The status line's fields, with the rate against an earlier snapshot.
     public func summary(since earlier: PipelineStatistics, seconds: Double) -> [(key: String, value: String)] {
         let rate = seconds > 0 ? Double(delivered - earlier.delivered) / seconds : 0
         return [
             ("consumed", "\(consumed)"), ("success", "\(success)"), ("transient", "\(transient)"), ("permanent", "\(permanent)"),
+            ("dropped", "\(dropped)"),
             ("retried", "\(retried)"), ("in_flight", "\(inFlight)"), ("rate", "\(Int(rate.rounded()))"),
             ("workers", "\(runningWorkers)"), ("restarts", "\(workerRestarts)"), ("partitions", "\(assignedPartitions)"),
             ("paused", "\(paused)"),

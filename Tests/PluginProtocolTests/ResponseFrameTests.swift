@@ -78,4 +78,10 @@ func decodeResponse(_ line: String) throws -> ResponseFrame {
         let decoded = try line.dropLast().withUnsafeBytes { try ResponseFrame(decoding: $0) }
         #expect(decoded == original)
     }
+
+    /// Protocol 1.1's `drop` carries no payload: a value with it is a protocol error.
+    @Test func dropCarriesNoPayload() throws {
+        #expect(try decodeResponse(#"{"id":"1","verdict":"drop","reason":"filtered"}"#).verdict == .drop)
+        #expect(throws: FrameError.self) { try decodeResponse(#"{"id":"1","verdict":"drop","value":{}}"#) }
+    }
 }

@@ -170,3 +170,33 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// Verdict `drop` (protocol 1.1): a dropped message is finished with no output and its
+    /// offset committed like any other's: collecting waits until the whole input is
+    /// committed, and a second sluiced in the group afterwards redoes nothing.
+    @Test func droppedMessagesWriteNothingAndAreCommitted() async throws {
+        let cluster = try TestCluster()
+        let sent = simpleMessages(90, prefix: "drop", routes: ["success", "drop", "permanent"])
+        try cluster.produce(sent)
+        let kept = sent.filter { $0.route != "drop" }
+        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { first.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: kept.count))
+        accounting.expectExactlyOnce(kept, cluster: cluster)
+        let dropped = sent.filter { $0.route == "drop" }.map(\.id)
+        #expect(dropped.allSatisfy { accounting.byID[$0] == nil }, "a dropped message is written nowhere")
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+        #expect(first.output.contains(" dropped=30 "), "\(first.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? "")")
+
+        let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "1"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { second.killIfRunning() }
+        #expect(try await second.waitForLog("partitions assigned"))
+        try await Task.sleep(for: .seconds(3))
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
+        let stopped = second.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? ""
+        #expect(stopped.contains(" consumed=0 "), "nothing redone after the restart: \(stopped)")
+    }
+}

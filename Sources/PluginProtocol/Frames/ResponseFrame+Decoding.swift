@@ -54,6 +54,7 @@ extension ResponseFrame {
         }
         guard let id else { throw FrameError("missing field \"id\"") }
         guard let verdict else { throw FrameError("missing field \"verdict\"") }
+        if verdict == .drop, payload != nil { throw FrameError("verdict drop carries no value, text or base64") }
         self.init(
             id: id, verdict: verdict, payload: payload, reason: reason, headers: headers,
             retryAfterMilliseconds: retryAfter)

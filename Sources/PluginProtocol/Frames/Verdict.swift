@@ -7,4 +7,7 @@ public enum Verdict: String, Sendable, CaseIterable {
     case transient
     /// Can never succeed (invalid data): the message goes to the permanent-failure topic.
     case permanent
+    /// Processed, with nothing to write (a filter that discards it): the message is
+    /// finished without an output, and its offset is committed like any other's.
+    case drop
 }

@@ -15,6 +15,9 @@ extension MessageFlow {
         switch output.verdict {
         case .success:
             topic = settings.successTopic
+        case .drop:
+            finish(slot)  // nothing to write: done now (conclude does not get here with one)
+            return
         case .transient, .permanent:
             topic = output.verdict == .transient ? settings.transientTopic : settings.permanentTopic
             addFailureHeaders(headers, for: output, record: record)
@@ -109,6 +112,12 @@ extension MessageFlow {
             // broker that acknowledges what it never stored can be found out.
             logger.warning("the broker acknowledged an output as a duplicate of an earlier write (no offset)", metadata: inputMetadata(slot))
         }
+        finish(slot)
+    }
+
+    /// The message in `slot` is done (its output delivered, or none to write): counted,
+    /// removed, and its partition's commit position may move.
+    func finish(_ slot: Int) {
         switch table[slot].stage {
         case .producing(let output):
             figures.delivered(output.verdict, source: output.source, processing: now - table[slot].consumedAt)

@@ -8,10 +8,13 @@ extension MessageFlow {
         conclude(slot, output)
     }
 
-    /// Settles a verdict (`settleFailure`) and produces its output.
+    /// Settles a verdict (`settleFailure`) and produces its output; a dropped message has
+    /// none and is finished at once, its key free for the next.
     func conclude(_ slot: Int, _ output: VerdictOutput) {
         table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
-        produceVerdict(slot: slot)
+        guard output.verdict == .drop else { return produceVerdict(slot: slot) }
+        releaseKey(of: slot)
+        finish(slot)
     }
 
     /// Gives back the messages an exited worker held, in order and with their keys still

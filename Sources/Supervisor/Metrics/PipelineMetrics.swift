@@ -11,6 +11,7 @@ final class PipelineMetrics {
         Verdict.success: Counter(label: "sluice_verdicts_total", dimensions: [("verdict", "success")]),
         .transient: Counter(label: "sluice_verdicts_total", dimensions: [("verdict", "transient")]),
         .permanent: Counter(label: "sluice_verdicts_total", dimensions: [("verdict", "permanent")]),
+        .drop: Counter(label: "sluice_verdicts_total", dimensions: [("verdict", "drop")]),
     ]
     private let produceErrors = Counter(label: "sluice_produce_errors_total")
     private let protocolErrors = Counter(label: "sluice_protocol_errors_total")
@@ -54,6 +55,7 @@ final class PipelineMetrics {
         verdicts[.success]?.increment(by: Int64(counters.success - published.success))
         verdicts[.transient]?.increment(by: Int64(counters.transient - published.transient))
         verdicts[.permanent]?.increment(by: Int64(counters.permanent - published.permanent))
+        verdicts[.drop]?.increment(by: Int64(counters.dropped - published.dropped))
         produceErrors.increment(by: Int64(counters.produceErrors - published.produceErrors))
         protocolErrors.increment(by: Int64(counters.protocolErrors - published.protocolErrors))
         retriesScheduled.increment(by: Int64(counters.transient - published.transient))

@@ -41,6 +41,7 @@ final class PipelineFigures {
     func delivered(_ verdict: Verdict, source: FailureSource, processing: Duration) {
         switch verdict {
         case .success: counters.success += 1
+        case .drop: counters.dropped += 1
         case .transient: counters.transient += 1
         case .permanent:
             counters.permanent += 1
