@@ -23,7 +23,7 @@ public struct PluginChecker {
         self.protocolKind = protocolKind
         var variables = environment
         variables["SLUICE_PROTOCOL"] = protocolKind.rawValue
-        variables["SLUICE_PROTOCOL_VERSION"] = "1"
+        variables["SLUICE_PROTOCOL_VERSION"] = ProtocolVersion.current
         variables["SLUICE_WORKER_ID"] = "1"
         self.environment = variables.map { "\($0.key)=\($0.value)" }
         self.timeout = timeout

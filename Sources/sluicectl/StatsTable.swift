@@ -10,7 +10,7 @@ enum StatsTable {
             "throughput (msg/s): "
                 + stats.rates.map { "\($0.windowSeconds)s \(rate($0.consumedPerSecond)) in / \(rate($0.deliveredPerSecond)) out" }
                 .joined(separator: "   "),
-            "verdicts: success \(counts.success)  transient \(counts.transient)  permanent \(counts.permanent)"
+            "verdicts: success \(counts.success)  transient \(counts.transient)  permanent \(counts.permanent)  dropped \(counts.dropped)"
                 + "   (consumed \(counts.consumed), in flight \(counts.inFlight), protocol errors \(counts.protocolErrors))",
             "retries: scheduled \(retries.scheduled)  retried \(retries.retried)  exhausted \(retries.exhausted)  waiting \(retries.waiting)",
             "",

@@ -17,7 +17,7 @@ enum StatusTable {
             "fetching: \(status.paused ? "paused" : "running")   protocol: \(status.protocolKind)   "
                 + (status.execRunning.map { "processes: \($0) running (at most \(status.targetWorkers) at once)" }
                     ?? "workers: \(status.workers.count) (target \(status.targetWorkers))"),
-            "consumed \(counts.consumed)  success \(counts.success)  transient \(counts.transient)  permanent \(counts.permanent)  retried \(counts.retried)  in flight \(counts.inFlight)",
+            "consumed \(counts.consumed)  success \(counts.success)  transient \(counts.transient)  permanent \(counts.permanent)  dropped \(counts.dropped)  retried \(counts.retried)  in flight \(counts.inFlight)",
         ] + stalled
     }
 

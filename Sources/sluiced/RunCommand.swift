@@ -41,6 +41,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The longest frame line in bytes; larger messages are dead-lettered as too large (default 16 MiB).")
     var maxFrameBytes: Int?
 
+    @Option(help: "The most outputs one answer may fan out to; an answer with more dead-letters its input (default 1000).")
+    var maxOutputs: Int?
+
     @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke (default 30).")
     var drainTimeout: Double?
 
@@ -117,7 +120,7 @@ struct RunCommand: AsyncParsableCommand {
         for (key, value) in [
             ("plugin.workers", workers), ("plugin.max_in_flight", maxInFlight), ("daemon.max_buffered", maxBuffered),
             ("daemon.max_buffered_bytes", maxBufferedBytes),
-            ("plugin.max_frame_bytes", maxFrameBytes), ("plugin.start_retries", startRetries),
+            ("plugin.max_frame_bytes", maxFrameBytes), ("plugin.max_outputs", maxOutputs), ("plugin.start_retries", startRetries),
             ("plugin.poison_threshold", poisonThreshold), ("retries.max_attempts", maxAttempts),
         ] {
             values[key] = value.map { .integer($0) }

@@ -40,4 +40,12 @@ import Testing
         let result = lines(from: [long, long, Array("\nnext\n".utf8)], limit: 1000)
         #expect(result == ["OVERLONG:xxxxx", "next"])
     }
+
+    /// The limit holds for a line that arrives whole in one read, too (it was delivered
+    /// whole before: an answer over --max-frame-bytes got through when the pipe had it all).
+    @Test func aLongLineArrivingWholeIsOverlongToo() {
+        let long = [UInt8](repeating: UInt8(ascii: "y"), count: 1500)
+        #expect(lines(from: [Array("a\n".utf8) + long + Array("\nb\n".utf8)], limit: 1000) == ["a", "OVERLONG:yyyyy", "b"])
+        #expect(lines(from: [Array(long.prefix(1000)) + Array("\n".utf8)], limit: 1000) == [String(repeating: "y", count: 1000)])
+    }
 }

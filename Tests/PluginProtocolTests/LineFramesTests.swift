@@ -25,6 +25,8 @@ func decodeAnswer(_ line: [UInt8]) throws -> ResponseFrame {
         #expect(try decodeAnswer(Array("!!bang".utf8)).payload == .text(Array("!bang".utf8)))
         #expect(try decodeAnswer(Array("!transient db down".utf8)) == ResponseFrame(id: [], verdict: .transient, reason: "db down"))
         #expect(try decodeAnswer(Array("!permanent".utf8)) == ResponseFrame(id: [], verdict: .permanent))
+        #expect(try decodeAnswer(Array("!drop".utf8)) == ResponseFrame(id: [], verdict: .drop))
+        #expect(try decodeAnswer(Array("!drop below threshold".utf8)) == ResponseFrame(id: [], verdict: .drop, reason: "below threshold"))
     }
 
     @Test func malformedAnswersAreErrors() {

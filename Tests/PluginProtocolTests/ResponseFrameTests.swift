@@ -85,3 +85,82 @@ func decodeResponse(_ line: String) throws -> ResponseFrame {
         #expect(throws: FrameError.self) { try decodeResponse(#"{"id":"1","verdict":"drop","value":{}}"#) }
     }
 }
+
+/// Protocol 1.1: keys, headers set and removed, fan-out outputs.
+@Suite struct ResponseFrameOutputTests {
+    @Test func singleOutputKeysAndHeaders() throws {
+        let rekeyed = try decodeResponse(#"{"id":"1","verdict":"success","key":"k2","headers":{"a":"1","gone":null}}"#)
+        #expect(rekeyed.key == .bytes(Array("k2".utf8)))
+        #expect(rekeyed.headers == [.init(name: "a", value: Array("1".utf8)), .init(name: "gone", value: nil)])
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success","key":null}"#).key == .null)
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success","key_base64":"/wA="}"#).key == .bytes([0xFF, 0]))
+        #expect(try decodeResponse(#"{"id":"1","verdict":"success"}"#).key == .input)
+    }
+
+    @Test func outputsInOrder() throws {
+        let response = try decodeResponse(
+            #"{"id":"1","verdict":"success","outputs":[{"value":{"n":1},"key":"a"},{"text":"two","headers":{"h":null}},{},{"base64":"AAE=","key":null,"extra":[1]}]}"#)
+        #expect(
+            response.outputs == [
+                .init(payload: .json(Array(#"{"n":1}"#.utf8)), key: .bytes(Array("a".utf8))),
+                .init(payload: .text(Array("two".utf8)), headers: [.init(name: "h", value: nil)]),
+                .init(payload: nil),
+                .init(payload: .binary([0, 1]), key: .null),
+            ])
+        #expect(response.verdict == .success && response.payload == nil)
+    }
+
+    @Test func anEmptyListIsADrop() throws {
+        let response = try decodeResponse(#"{"id":"1","verdict":"success","outputs":[]}"#)
+        #expect(response.verdict == .drop && response.outputs == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"id":"1","verdict":"permanent","outputs":[{}]}"#, "field \"outputs\": only with verdict success"),
+        (#"{"id":"1","verdict":"drop","outputs":[]}"#, "field \"outputs\": only with verdict success"),
+        (
+            #"{"id":"1","verdict":"success","value":1,"outputs":[{}]}"#,
+            "field \"outputs\": each output carries its own value, key and headers, so the answer has none of them"
+        ),
+        (#"{"id":"1","verdict":"success","outputs":{}}"#, "field \"outputs\": expected an array"),
+        (#"{"id":"1","verdict":"success","outputs":[{},1]}"#, "outputs[1]: not a JSON object"),
+        (#"{"id":"1","verdict":"success","outputs":[{"text":1}]}"#, "outputs[0]: field \"text\": expected a string"),
+        (#"{"id":"1","verdict":"success","outputs":[{}"#, "field \"outputs\": expected ',' or ']' in the array"),
+        (#"{"id":"1","verdict":"success","key":"a","key_base64":"AA=="}"#, "more than one of key, key_base64"),
+        (#"{"id":"1","verdict":"success","key":1}"#, "field \"key\": expected a string"),
+        (#"{"id":"1","verdict":"drop","key":"a"}"#, "verdict drop carries no value, text, base64, key or headers"),
+        (#"{"id":"1","verdict":"success","headers":{"a":1}}"#, "field \"headers\": expected a string"),
+    ])
+    func malformedAnswersAreRejectedWithAReason(line: String, reason: String) {
+        #expect(throws: FrameError(reason)) { try decodeResponse(line) }
+    }
+
+    @Test func encodeThenDecodeIsIdentity() throws {
+        for original in [
+            ResponseFrame(id: Array("a".utf8), verdict: .success, key: .null, headers: [.init(name: "x", value: nil)]),
+            ResponseFrame(id: Array("b".utf8), verdict: .success, payload: .text(Array("t".utf8)), key: .bytes([0xFF, 1])),
+            ResponseFrame(
+                id: Array("c".utf8), verdict: .success,
+                outputs: [
+                    .init(payload: nil), .init(payload: .json(Array("[1]".utf8)), key: .bytes(Array("k".utf8))),
+                    .init(payload: .binary([0xFF]), key: .null, headers: [.init(name: "h", value: Array("v".utf8))]),
+                ]),
+        ] {
+            var line: [UInt8] = []
+            original.encode(to: &line)
+            #expect(try line.dropLast().withUnsafeBytes { try ResponseFrame(decoding: $0) } == original)
+        }
+    }
+
+    /// An answer cut at the frame limit still names its request when `id` comes first.
+    @Test func leadingIDOfACutLine() {
+        func id(_ text: String) -> String? {
+            Array(text.utf8).withUnsafeBytes { ResponseFrame.leadingID(of: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(id(#"{"id":"42","verdict":"success","outputs":[{"text":"aaaa"#) == "42")
+        #expect(id(#" { "id" : "7" "#) == "7")
+        #expect(id(#"{"verdict":"success","id":"42""#) == nil)
+        #expect(id(#"{"id":"4"#) == nil)
+        #expect(id("garbage") == nil)
+    }
+}

@@ -19,6 +19,8 @@ extension SluicedTests {
         ["--", "node", "examples/plugins/validator.js"], ["--", "bash", "examples/plugins/validator.sh"],
         ["--protocol", "lines", "--", "awk", "-W", "interactive", "-f", "examples/plugins/uppercase.awk"],
         ["--protocol", "lines", "--", "sed", "-u", "s/a/b/"],
+        ["--", "python3", "examples/plugins/splitter.py"], ["--", "node", "examples/plugins/rekey.js"],
+        ["--protocol", "lines", "--", "jq", "-R", "-r", "--unbuffered", "-f", "examples/plugins/only_temperatures.jq"],
     ])
     func checkPluginPassesTheExamples(arguments: [String]) throws {
         let absolute = arguments.map { $0.hasPrefix("examples/") ? "\(SluicedProcess.repositoryRoot)/\($0)" : $0 }

@@ -17,7 +17,12 @@ The function gets a `Message`; what it returns decides the verdict:
   dict/list/int/float/bool  success, this JSON value replaces the value
   str                       success, this text replaces the value (not JSON)
   bytes                     success, these bytes replace the value (binary)
-  Success(...)              success with a value (or none) and extra output headers
+  Success(...)              success with a value (or none), a new key, headers to set
+                            (a header set to None is removed)
+  DROP                      nothing is written; the message is done
+  an iterator (a generator: the function yields)
+                            one output per item, in order, each item read as above
+                            (None: a null value); yielding nothing drops the message
 Raise Transient(reason, retry_after_ms=None) or Permanent(reason) to fail a message.
 Any other exception is a permanent failure whose reason names it, and its traceback goes
 to stderr (sluiced's log), so a bug dead-letters the message instead of stopping the
@@ -33,8 +38,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 
-__all__ = ["plugin", "Message", "Success", "Transient", "Permanent"]
+__all__ = ["plugin", "Message", "Success", "DROP", "Transient", "Permanent"]
 
 
 class Transient(Exception):
@@ -55,12 +61,22 @@ class Permanent(Exception):
 
 
 class Success:
-    """Success with extra output headers; `value`, `text` or `data` replaces the value."""
+    """Success with headers to set on the output (None removes one); `value`, `text` or
+    `data` replaces the value; `key` (str, bytes, or None for no key) replaces the key."""
 
     _unset = object()
 
-    def __init__(self, value=_unset, text=None, data=None, headers=None):
-        self.value, self.text, self.data, self.headers = value, text, data, headers or {}
+    def __init__(self, value=_unset, text=None, data=None, headers=None, key=_unset):
+        self.value, self.text, self.data, self.headers, self.key = value, text, data, headers or {}, key
+
+
+class _Drop:
+    def __repr__(self):
+        return "DROP"
+
+
+DROP = _Drop()
+"""Returned by a handler: the message is done and nothing is written for it."""
 
 
 class Message:
@@ -84,23 +100,43 @@ class Message:
 
 
 def _response(message_id, outcome):
-    response = {"id": message_id, "verdict": "success"}
+    if outcome is DROP:
+        return {"id": message_id, "verdict": "drop"}
+    if isinstance(outcome, Iterator):  # a generator: one output per item (none: a drop)
+        return {"id": message_id, "verdict": "success", "outputs": [_output({}, item) for item in outcome]}
+    return _output({"id": message_id, "verdict": "success"}, outcome)
+
+
+def _output(fields, outcome):
+    """Adds to `fields` what `outcome` says of one output. Without a value field, the
+    single output keeps the original value, and an item of a fan-out has a null one."""
     if isinstance(outcome, Success):
         if outcome.value is not Success._unset:
-            response["value"] = outcome.value
+            fields["value"] = outcome.value
         elif outcome.text is not None:
-            response["text"] = outcome.text
+            fields["text"] = outcome.text
         elif outcome.data is not None:
-            response["base64"] = base64.b64encode(outcome.data).decode("ascii")
+            fields["base64"] = base64.b64encode(outcome.data).decode("ascii")
+        if outcome.key is None:
+            fields["key"] = None
+        elif isinstance(outcome.key, (bytes, bytearray)):
+            fields["key_base64"] = base64.b64encode(outcome.key).decode("ascii")
+        elif outcome.key is not Success._unset:
+            fields["key"] = str(outcome.key)
         if outcome.headers:
-            response["headers"] = outcome.headers
-    elif isinstance(outcome, (bytes, bytearray)):
-        response["base64"] = base64.b64encode(outcome).decode("ascii")
-    elif isinstance(outcome, str):
-        response["text"] = outcome
+            fields["headers"] = outcome.headers
     elif outcome is not None:
-        response["value"] = outcome
-    return response
+        _set_value(fields, outcome)
+    return fields
+
+
+def _set_value(fields, value):
+    if isinstance(value, (bytes, bytearray)):
+        fields["base64"] = base64.b64encode(value).decode("ascii")
+    elif isinstance(value, str):
+        fields["text"] = value
+    elif value is not None:
+        fields["value"] = value
 
 
 def plugin(handle):

@@ -12,8 +12,8 @@ public final class LineBuffer {
     public enum Event {
         /// A complete line, borrowed until the callback returns.
         case line(UnsafeRawBufferPointer)
-        /// A line longer than the limit: its first bytes. The rest, up to the next `\n`, is
-        /// dropped.
+        /// A line longer than the limit: its first `maximumLineLength` bytes. The rest, up
+        /// to the next `\n`, is dropped.
         case overlong(prefix: UnsafeRawBufferPointer)
     }
 
@@ -86,11 +86,17 @@ public final class LineBuffer {
                     discardingUntilNewline = false
                     continue
                 }
+                // A line too long is too long however it arrived: whole in one read, too.
+                if lineEnd - lineStart > maximumLineLength {
+                    let prefix = UnsafeRawBufferPointer(rebasing: storage[lineStart..<(lineStart + maximumLineLength)])
+                    if !body(.overlong(prefix: prefix)) { return }
+                    continue
+                }
                 if !body(.line(UnsafeRawBufferPointer(rebasing: storage[lineStart..<lineEnd]))) { return }
             } else {
                 scanned = end
                 if end - start > maximumLineLength {
-                    let prefixEnd = start + min(end - start, 200)
+                    let prefixEnd = start + maximumLineLength
                     let wasDiscarding = discardingUntilNewline
                     discardingUntilNewline = true
                     let prefix = UnsafeRawBufferPointer(rebasing: storage[start..<prefixEnd])

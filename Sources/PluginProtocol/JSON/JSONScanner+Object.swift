@@ -78,3 +78,19 @@ extension JSONScanner {
         }
     }
 }
+
+extension JSONScanner {
+    /// Walks the elements of the array at the cursor (for member `field`); `body` must
+    /// consume each element.
+    public mutating func forEachElement(
+        field: String, _ body: (_ scanner: inout JSONScanner) throws(FrameError) -> Void
+    ) throws(FrameError) {
+        guard consume(UInt8(ascii: "[")) else { throw FrameError("field \"\(field)\": expected an array") }
+        if consume(UInt8(ascii: "]")) { return }
+        repeat {
+            skipWhitespace()
+            try body(&self)
+        } while consume(UInt8(ascii: ","))
+        guard consume(UInt8(ascii: "]")) else { throw FrameError("field \"\(field)\": expected ',' or ']' in the array") }
+    }
+}

@@ -1,8 +1,8 @@
 /// Protocol `lines`, for plain filters (`sed -u`, `awk`, `jq -c --unbuffered`): a request
 /// is the message value on one line, an answer is one line per request, in order.
 ///
-/// An answer line is the new value (success), or `!transient REASON` / `!permanent REASON`
-/// (the reason is optional). A value whose line starts with `!` is sent with the `!`
+/// An answer line is the new value (success), `!drop` (finished with nothing to write), or
+/// `!transient REASON` / `!permanent REASON` (the reason is optional). A value whose line starts with `!` is sent with the `!`
 /// doubled, and an answer starting with `!!` is a value starting with `!`, so a filter that
 /// passes lines through unchanged round-trips every value.
 public enum LineFrames {
@@ -42,8 +42,9 @@ public enum LineFrames {
         switch word {
         case "transient": verdict = .transient
         case "permanent": verdict = .permanent
+        case "drop": verdict = .drop
         default:
-            throw FrameError("answer starts with ! but is not !transient, !permanent or !! (a value starting with !)")
+            throw FrameError("answer starts with ! but is not !drop, !transient, !permanent or !! (a value starting with !)")
         }
         return ResponseFrame(id: [], verdict: verdict, reason: reason.isEmpty ? nil : String(reason))
     }

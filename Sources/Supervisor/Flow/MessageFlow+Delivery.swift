@@ -3,56 +3,95 @@ import PluginProtocol
 import SluiceSupport
 
 extension MessageFlow {
-    /// Enqueues the output of a message's verdict: the success topic gets the replacement
-    /// (or the original) value, the failure topics get the original bytes with headers that
-    /// say why. Key and headers always stay. A refused enqueue is retried, never dropped.
+    /// Enqueues the outputs of a message's verdict, in order, from the first not yet
+    /// enqueued: the success topic gets the replacement (or the original) value, or the
+    /// outputs of a fan-out; the failure topics get the original bytes with headers that
+    /// say why. A refused enqueue is retried, never dropped. Once all are enqueued, the
+    /// next message with the key may go.
     func produceVerdict(slot: Int) {
-        let record = table[slot]
-        guard case .producing(let output) = record.stage else { return }
-        let headers = record.message.copyOfHeaders(capacity: output.headers.count + 16)
-        for header in output.headers { headers.add(header.name, header.value) }
-        let topic: String
-        switch output.verdict {
-        case .success:
-            topic = settings.successTopic
-        case .drop:
-            finish(slot)  // nothing to write: done now (conclude does not get here with one)
-            return
-        case .transient, .permanent:
-            topic = output.verdict == .transient ? settings.transientTopic : settings.permanentTopic
-            addFailureHeaders(headers, for: output, record: record)
-        }
-        if let failure = output.deliveryFailure { headers.set(OutputHeaders.deliveryFailed, failure) }
-        let error: KafkaError?
-        if output.withoutValue {
-            headers.set(OutputHeaders.valueRemoved, String(record.value?.count ?? 0))
-            error = outputs.producer.produce(topic: topic, key: record.key, value: nil, headers: headers, token: UInt(slot + 1))
-        } else if let payload = output.payload {
-            error = payload.withUnsafeBytes { value in
-                outputs.producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: UInt(slot + 1))
-            }
-        } else {
-            error = outputs.producer.produce(topic: topic, key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
-        }
-        if let error {
-            enqueueFailed(slot, error: error, topic: topic)
-        } else {
+        guard case .producing(var output) = table[slot].stage else { return }
+        if output.verdict == .drop {
             releaseKey(of: slot)
+            return finish(slot)  // nothing to write: done now
+        }
+        while output.refusal == nil && output.enqueued < output.outputCount {
+            let id = OutputID(slot: slot, index: output.enqueued)
+            if let error = enqueue(id, of: output) {
+                table[slot].stage = .producing(output)
+                return enqueueFailed(id, error: error, topic: topic(of: output))
+            }
+            output.enqueued += 1
+        }
+        table[slot].stage = .producing(output)
+        releaseKey(of: slot)
+    }
+
+    /// The topic a verdict's outputs go to.
+    private func topic(of output: VerdictOutput) -> String {
+        switch output.verdict {
+        case .success, .drop: settings.successTopic
+        case .transient: settings.transientTopic
+        case .permanent: settings.permanentTopic
+        }
+    }
+
+    /// Enqueues output `id.index` of `output` (the verdict of the message in `id.slot`):
+    /// the error when librdkafka refused it.
+    private func enqueue(_ id: OutputID, of output: VerdictOutput) -> KafkaError? {
+        let record = table[id.slot]
+        let headers = record.message.copyOfHeaders(capacity: output.headers.count + 16)
+        let topic = topic(of: output)
+        var key = output.key
+        if let outputs = output.outputs {
+            key = outputs[id.index].key
+            merge(outputs[id.index].headers, into: headers)
+        } else {
+            merge(output.headers, into: headers)
+        }
+        if output.verdict != .success { addFailureHeaders(headers, for: output, record: record) }
+        if let failure = output.deliveryFailure { headers.set(OutputHeaders.deliveryFailed, failure) }
+        if output.withoutValue { headers.set(OutputHeaders.valueRemoved, String(record.value?.count ?? 0)) }
+        func produce(value: UnsafeRawBufferPointer?) -> KafkaError? {
+            switch key {
+            case .input:
+                outputs.producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: id.token)
+            case .null:
+                outputs.producer.produce(topic: topic, key: nil, value: value, headers: headers, token: id.token)
+            case .bytes(let bytes):
+                bytes.withUnsafeBytes {
+                    outputs.producer.produce(topic: topic, key: $0, value: value, headers: headers, token: id.token)
+                }
+            }
+        }
+        if let outputs = output.outputs {
+            guard let payload = outputs[id.index].payload else { return produce(value: nil) }  // a null value
+            return payload.bytes.withUnsafeBytes { produce(value: $0) }
+        }
+        if output.withoutValue { return produce(value: nil) }
+        if let payload = output.payload { return payload.withUnsafeBytes { produce(value: $0) } }
+        return produce(value: record.value)
+    }
+
+    /// Sets the plugin's headers on an output over the input's: a name it gives replaces
+    /// the input's, a nil value removes it.
+    private func merge(_ changes: [ResponseFrame.Header], into headers: KafkaHeaders) {
+        for header in changes {
+            if let value = header.value { headers.set(header.name, value) } else { headers.remove(header.name) }
         }
     }
 
     /// An output librdkafka would not enqueue: refused for good, it is dead-lettered; with
     /// the queue full, it is enqueued again as soon as delivery reports make room, before
     /// anything newer; on any other error, again in a second.
-    func enqueueFailed(_ slot: Int, error: KafkaError, topic: String) {
+    func enqueueFailed(_ id: OutputID, error: KafkaError, topic: String) {
         if error.refusesMessageForGood {
-            outputRefused(slot, error: error, topic: topic)
+            outputRefused(id, error: error, topic: topic)
         } else if error.isQueueFull {
-            outputs.pending.waitForRoom(slot)
+            outputs.pending.waitForRoom(id)
         } else {
             figures.produceFailed()
-            logProduceFailure(slot, topic: topic, "\(error); retrying every second")
-            outputs.pending.retry(slot, at: .now + .seconds(1))
+            logProduceFailure(id.slot, topic: topic, "\(error); retrying every second")
+            outputs.pending.retry(id, at: .now + .seconds(1))
         }
     }
 
@@ -62,8 +101,8 @@ extension MessageFlow {
         outputs.producer.serveDeliveryReports()
         guard outputs.pending.isWaitingForRoom else { return }  // the usual case: nothing waits
         var waiting = outputs.pending.takeWaitingForRoom()
-        while let slot = waiting.popFirst() {
-            if table.contains(slot) { produceAgain(slot: slot) }
+        while let id = waiting.popFirst() {
+            if table.contains(id.slot) { produceAgain(id) }
             if outputs.pending.isWaitingForRoom {
                 outputs.pending.putBack(waiting)  // full again: the rest keep their turn
                 return
@@ -73,28 +112,37 @@ extension MessageFlow {
 
     /// Produces again the outputs whose retry time has come.
     func produceDueOutputs(at now: ContinuousClock.Instant) {
-        for slot in outputs.pending.takeDueRetries(at: now) where table.contains(slot) { produceAgain(slot: slot) }
+        for id in outputs.pending.takeDueRetries(at: now) where table.contains(id.slot) { produceAgain(id) }
     }
 
-    /// Produces a message's output again after a refused enqueue or a failed delivery.
-    private func produceAgain(slot: Int) {
+    /// Produces an output again after a refused enqueue (the rest of a verdict's outputs
+    /// follow it) or a failed delivery (it alone goes again).
+    private func produceAgain(_ id: OutputID) {
+        let slot = id.slot
         switch table[slot].stage {
-        case .producing: produceVerdict(slot: slot)
+        case .producing(let output):
+            if id.index < output.enqueued {
+                if let error = enqueue(id, of: output) { enqueueFailed(id, error: error, topic: topic(of: output)) }
+            } else if id.index == output.enqueued {
+                produceVerdict(slot: slot)
+            }
         case .republishing: republish(slot: slot)
         case .handingBack: handBack(slot: slot)
         case .queued, .dispatched, .waitingForRetry: break
         }
     }
 
-    /// A delivery report: on success the message is done and its partition's commit
-    /// position may move; on failure the output is produced again.
+    /// A delivery report: on success the output is settled, and once all of its verdict's
+    /// are the message is done and its partition's commit position may move; on failure
+    /// the output is produced again.
     func delivered(_ report: DeliveryReport) {
-        let slot = Int(report.token) - 1
+        let id = OutputID(token: report.token)
+        let slot = id.slot
         guard table.contains(slot) else { return }
         if let error = report.error {
             figures.produceFailed()
             if error.refusesMessageForGood {
-                outputRefused(slot, error: error, topic: report.topic)
+                outputRefused(id, error: error, topic: report.topic)
                 return
             }
             logProduceFailure(slot, topic: report.topic, "\(error); producing again every second")
@@ -102,7 +150,7 @@ extension MessageFlow {
                 output.deliveryFailure = error.reason
                 table[slot].stage = .producing(output)
             }
-            outputs.pending.retry(slot, at: .now + .seconds(1))
+            outputs.pending.retry(id, at: .now + .seconds(1))
             return
         }
         if !outputs.failureLog.isEmpty { outputsWentThrough(topic: report.topic) }
@@ -112,7 +160,11 @@ extension MessageFlow {
             // broker that acknowledges what it never stored can be found out.
             logger.warning("the broker acknowledged an output as a duplicate of an earlier write (no offset)", metadata: inputMetadata(slot))
         }
-        finish(slot)
+        guard case .producing(var output) = table[slot].stage, output.outputs != nil else { return finish(slot) }  // its one output
+        output.settled += 1
+        table[slot].stage = .producing(output)
+        guard output.isSettled else { return }
+        if output.refusal == nil { finish(slot) } else { deadLetterRefused(slot) }
     }
 
     /// The message in `slot` is done (its output delivered, or none to write): counted,

@@ -8,13 +8,10 @@ extension MessageFlow {
         conclude(slot, output)
     }
 
-    /// Settles a verdict (`settleFailure`) and produces its output; a dropped message has
-    /// none and is finished at once, its key free for the next.
+    /// Settles a verdict (`settleFailure`) and produces its outputs.
     func conclude(_ slot: Int, _ output: VerdictOutput) {
         table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
-        guard output.verdict == .drop else { return produceVerdict(slot: slot) }
-        releaseKey(of: slot)
-        finish(slot)
+        produceVerdict(slot: slot)
     }
 
     /// Gives back the messages an exited worker held, in order and with their keys still
@@ -65,37 +62,56 @@ extension MessageFlow {
     }
 
     /// An output the broker refused for good: the original goes to the permanent topic
-    /// with the broker's reason. A dead letter refused as too large goes without its value
-    /// (key and headers kept), rather than wedge its partition. If the permanent topic
-    /// refuses it still, nothing is dropped: it is retried, the partition's commit
-    /// position waits, and the log says so loudly.
-    func outputRefused(_ slot: Int, error: KafkaError, topic: String) {
+    /// with the broker's reason, once the verdict's other outputs in flight are settled
+    /// (those after the refused one are not written). A dead letter refused as too large
+    /// goes without its value (key and headers kept), rather than wedge its partition. If
+    /// the permanent topic refuses it still, nothing is dropped: it is retried, the
+    /// partition's commit position waits, and the log says so loudly.
+    func outputRefused(_ id: OutputID, error: KafkaError, topic: String) {
+        let slot = id.slot
         let text = error.reason
-        if case .producing(var output) = table[slot].stage, output.source == .unproducible {
+        guard case .producing(var output) = table[slot].stage else {
+            // A retry's republish or hand-back: its one output.
+            logger.error("the broker refused an output to \(topic) (\(text)); dead-lettering the original", metadata: inputMetadata(slot))
+            table[slot].stage = .producing(
+                VerdictOutput(verdict: .permanent, reason: "the broker refused the output to \(topic): \(text)", source: .unproducible))
+            return produceVerdict(slot: slot)
+        }
+        if output.source == .unproducible {
             if error.isMessageTooLarge && !output.withoutValue {
                 logger.error(
                     "the broker refused the dead letter too (\(text)); dead-lettering it without its value of \(table[slot].value?.count ?? 0) bytes",
                     metadata: inputMetadata(slot))
-                output.withoutValue = true
-                output.reason = "\(output.reason ?? ""); the value of \(table[slot].value?.count ?? 0) bytes is left out (\(text))"
-                table[slot].stage = .producing(output)
-                produceVerdict(slot: slot)
-                return
+                table[slot].stage = .producing(
+                    VerdictOutput(
+                        verdict: .permanent,
+                        reason: "\(output.reason ?? ""); the value of \(table[slot].value?.count ?? 0) bytes is left out (\(text))",
+                        source: .unproducible, worker: output.worker, withoutValue: true))
+                return produceVerdict(slot: slot)
             }
             logProduceFailure(
                 slot, topic: topic,
                 "cannot dead-letter a message either (\(text)): its partition stops committing until this succeeds; retrying every 5 s",
                 level: .critical)
-            outputs.pending.retry(slot, at: .now + .seconds(5))
+            outputs.pending.retry(id, at: .now + .seconds(5))
             return
         }
-        var worker: Int?
-        if case .producing(let output) = table[slot].stage { worker = output.worker }
-        logger.error("the broker refused an output to \(topic) (\(text)); dead-lettering the original", metadata: inputMetadata(slot))
+        if id.index < output.enqueued { output.settled += 1 }  // it was in flight
+        if output.refusal == nil {
+            let which = output.outputs.map { "output \(id.index + 1) of \($0.count)" } ?? "the output"
+            logger.error("the broker refused \(which) to \(topic) (\(text)); dead-lettering the original", metadata: inputMetadata(slot))
+            output.refusal = "the broker refused \(which) to \(topic): \(text)"
+        }
+        table[slot].stage = .producing(output)
+        if output.isSettled { deadLetterRefused(slot) }
+    }
+
+    /// Dead-letters the original of a message one of whose outputs the broker refused for
+    /// good, now that none of its outputs is in flight.
+    func deadLetterRefused(_ slot: Int) {
+        guard case .producing(let output) = table[slot].stage else { return }
         table[slot].stage = .producing(
-            VerdictOutput(
-                verdict: .permanent, reason: "the broker refused the output to \(topic): \(text)", source: .unproducible,
-                worker: worker))
+            VerdictOutput(verdict: .permanent, reason: output.refusal, source: .unproducible, worker: output.worker))
         produceVerdict(slot: slot)
     }
 

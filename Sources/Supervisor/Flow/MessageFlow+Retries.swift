@@ -25,8 +25,8 @@ extension MessageFlow {
         headers.set(OutputHeaders.attempt, String(record.attempt + 1))
         let error = outputs.producer.produce(
             topic: settings.inputTopic, preferring: OutputHeaders.originalPartition(of: record.message, in: settings.inputTopic),
-            key: record.key, value: record.value, headers: headers, token: UInt(slot + 1))
-        if let error { enqueueFailed(slot, error: error, topic: settings.inputTopic) }
+            key: record.key, value: record.value, headers: headers, token: OutputID(slot: slot).token)
+        if let error { enqueueFailed(OutputID(slot: slot), error: error, topic: settings.inputTopic) }
     }
 
     /// Frees the held (not yet due) failures of partitions for which `predicate` holds:
@@ -54,7 +54,7 @@ extension MessageFlow {
         let headers = record.message.copyOfHeaders(capacity: 0)
         let error = outputs.producer.produce(
             topic: settings.transientTopic, preferring: record.progress.partition, key: record.key, value: record.value,
-            headers: headers, token: UInt(slot + 1))
-        if let error { enqueueFailed(slot, error: error, topic: settings.transientTopic) }
+            headers: headers, token: OutputID(slot: slot).token)
+        if let error { enqueueFailed(OutputID(slot: slot), error: error, topic: settings.transientTopic) }
     }
 }

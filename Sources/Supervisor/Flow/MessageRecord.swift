@@ -47,8 +47,13 @@ struct VerdictOutput {
     var verdict: Verdict
     /// A replacement value (success only); nil sends the original bytes.
     var payload: [UInt8]? = nil
+    /// The single output's key (success only).
+    var key: ResponseFrame.Key = .input
     var reason: String?
+    /// Merged over the input's headers (a nil value removes one).
     var headers: [ResponseFrame.Header] = []
+    /// A fan-out's outputs (success only), in place of the single output.
+    var outputs: [ResponseFrame.Output]? = nil
     /// Who decided a failure.
     var source: FailureSource = .plugin
     /// The worker that handled the message, for failure headers.
@@ -68,4 +73,18 @@ struct VerdictOutput {
     /// produced again with header `sluice.delivery.failed`, and may come after newer
     /// outputs of its key.
     var deliveryFailure: String? = nil
+    /// How many of the outputs were enqueued: they are enqueued in order, and one the
+    /// queue had no room for resumes the rest.
+    var enqueued = 0
+    /// How many enqueued outputs are settled: delivered, or refused for good.
+    var settled = 0
+    /// Why the broker refused one of the outputs for good: none after it is enqueued, and
+    /// once those in flight are settled the input is dead-lettered instead.
+    var refusal: String? = nil
+
+    /// How many outputs the verdict writes.
+    var outputCount: Int { verdict == .drop ? 0 : outputs?.count ?? 1 }
+
+    /// Whether every output that will be enqueued was, and is settled.
+    var isSettled: Bool { settled == enqueued && (refusal != nil || enqueued == outputCount) }
 }

@@ -37,6 +37,12 @@ package final class KafkaHeaders {
         add(name, value)
     }
 
+    /// Replaces every value of `name` with `value`.
+    package func set(_ name: String, _ value: [UInt8]) {
+        remove(name)
+        add(name, value)
+    }
+
     /// Adds `name` unless it is there already.
     package func addIfAbsent(_ name: String, _ value: @autoclosure () -> String) {
         var existing: UnsafeRawPointer?

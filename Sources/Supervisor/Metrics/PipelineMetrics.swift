@@ -45,9 +45,7 @@ final class PipelineMetrics {
     }
 
     /// Every `sluice.source` a dead letter can carry, so each series exists from the start.
-    static let deadLetterSources = [
-        FailureSource.plugin, .timeout, .crash, .protocolError, .retriesExhausted, .tooLarge, .unproducible, .unsupportedValue,
-    ].map(\.rawValue)
+    static let deadLetterSources = FailureSource.allCases.map(\.rawValue)
 
     /// Brings the instruments up to date with the counters and the current state.
     func update(_ counters: PipelineStatistics, workerStates: [String], partitions: [PartitionReport], retriesWaiting waiting: Int) {

@@ -1,3 +1,5 @@
+import PluginProtocol
+
 /// What a plugin process's environment holds, and nothing else: the few variables of
 /// sluiced's own a program expects (below), the original demo's variables with the values
 /// in effect (wherever they were set: command line, environment or config file),
@@ -24,7 +26,7 @@ struct ChildEnvironment {
     func variables(for settings: Settings) -> [String] {
         var variables = inherited.merging(settings.demoVariables) { $1 }
         variables["SLUICE_PROTOCOL"] = settings.protocolKind.rawValue
-        variables["SLUICE_PROTOCOL_VERSION"] = "1"
+        variables["SLUICE_PROTOCOL_VERSION"] = ProtocolVersion.current
         for assignment in settings.pluginEnvironment {
             guard let equals = assignment.firstIndex(of: "=") else { continue }
             variables[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])

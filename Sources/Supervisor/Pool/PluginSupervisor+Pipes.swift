@@ -17,8 +17,7 @@ extension PluginSupervisor {
             case .line(let line):
                 return handleResponse(line, from: worker, answered: answered)
             case .overlong(let prefix):
-                protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
-                return false
+                return handleOverlongResponse(prefix, from: worker, answered: answered)
             }
         }
         if reachedEnd && !exiting && worker.stdoutClosedAt == nil {
@@ -57,12 +56,40 @@ extension PluginSupervisor {
         }
         worker.isIsolating = false
         worker.handled += 1
+        if let outputs = response.outputs, outputs.count > settings.maxOutputs {
+            let reason = "the plugin answered with \(outputs.count) outputs, more than --max-outputs (\(settings.maxOutputs))"
+            logger.error("\(reason); dead-lettering the input", metadata: ["worker": "\(worker.id)"])
+            answered(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooManyOutputs, worker: worker.id))
+            return true
+        }
+        let success = response.verdict == .success
         answered(
             slot,
             VerdictOutput(
-                verdict: response.verdict, payload: response.verdict == .success ? response.payload?.bytes : nil,
-                reason: response.reason, headers: response.headers, worker: worker.id,
+                verdict: response.verdict, payload: success ? response.payload?.bytes : nil, key: success ? response.key : .input,
+                reason: response.reason, headers: response.headers, outputs: response.outputs, worker: worker.id,
                 retryAfterMilliseconds: response.retryAfterMilliseconds))
+        return true
+    }
+
+    /// An answer longer than the frame limit (its rest is skipped): when the request it
+    /// answers is known (protocol `lines`, or `json` with `id` first), that input is
+    /// dead-lettered as too large and the worker goes on; otherwise it is a protocol error.
+    private func handleOverlongResponse(_ prefix: UnsafeRawBufferPointer, from worker: Worker, answered: (Int, VerdictOutput) -> Void) -> Bool {
+        let requestID: UInt64? =
+            switch settings.protocolKind {
+            case .json: ResponseFrame.leadingID(of: prefix).flatMap { UInt64(decimalBytes: $0) }
+            case .lines: worker.answerOrder.popFirst()
+            case .exec, .kafkaNative: nil
+            }
+        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else {
+            protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
+            return false
+        }
+        let reason = "the plugin's answer is longer than the frame limit of \(settings.maxFrameBytes) bytes (--max-frame-bytes)"
+        logger.error("\(reason); dead-lettering the input", metadata: ["worker": "\(worker.id)"])
+        worker.handled += 1
+        answered(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooLarge, worker: worker.id))
         return true
     }
 

@@ -74,6 +74,7 @@ extension Settings {
             }, show: { $0.map { "\"0\(String($0, radix: 8))\"" } ?? "(the daemon's)" }),
         .integer("plugin.poison_threshold", option: "--poison-threshold", live: true, range: 1...100, \.poisonThreshold),
         .integer("plugin.max_frame_bytes", option: "--max-frame-bytes", live: false, range: 1024...(1 << 30), \.maxFrameBytes),
+        .integer("plugin.max_outputs", option: "--max-outputs", live: true, range: 1...1_000_000, \.maxOutputs),
         .choice("retries.mode", option: "--retrier", live: false, \.retrier),
         .integer("retries.max_attempts", option: "--max-attempts", live: true, range: 1...1000, \.retry.maxAttempts),
         .seconds("retries.delay", option: "--retry-delay", live: true, range: 0.001...86_400, \.retry.base),

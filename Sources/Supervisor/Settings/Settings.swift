@@ -37,6 +37,9 @@ public struct Settings: Sendable {
     /// The longest frame line, either way: a message whose request would be longer is
     /// dead-lettered as too large; a longer response line is a protocol error.
     public var maxFrameBytes: Int = 16 * 1024 * 1024
+    /// The most outputs one answer may fan out to; an answer with more dead-letters its
+    /// input, as `too-many-outputs`.
+    public var maxOutputs: Int = 1000
     /// How long shutdown and revocation wait for in-flight messages.
     public var drainTimeout: Duration = .seconds(30)
     /// How long a worker has to exit after its stdin closes, and again after `stopSignal`.
