@@ -29,7 +29,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = Logger(label: "sluiced")
         try await reportingFailures(logger: logger) {
             let replayer = try Replayer(settings: settings, filter: filter, dryRun: dryRun, logger: logger)
-            logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopic): \(filter)")
+            logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopics): \(filter)")
             let result = try await replayer.runOffThread { progress in logger.info("replay \(progress)") }
             print("replay \(dryRun ? "dry run " : "")done: \(result)")
         }

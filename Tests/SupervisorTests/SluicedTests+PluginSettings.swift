@@ -32,7 +32,9 @@ extension SluicedTests {
             cluster: cluster, arguments: ["--config", config], plugin: ["sh", "-c", script],
             environment: ["UNLISTED_VARIABLE": "from sluiced", "HOME": "/home/tester"])
         defer { sluiced.killIfRunning() }
-        #expect(try await sluiced.waitForLog("greeting="))
+        // "plugin: greeting=", the plugin's line: the command in "sluiced started" holds
+        // "greeting=" too, and waiting for that raced the plugin's start.
+        #expect(try await sluiced.waitForLog("plugin: greeting="))
         let expected = "greeting=hello there path=/usr/bin:/bin cwd=\(directory) umask=0027 unlisted=none home=/home/tester worker=1"
         #expect(sluiced.output.contains(expected), "\(sluiced.output.split(separator: "\n").filter { $0.contains("greeting=") })")
         sluiced.signal(SIGTERM)

@@ -37,7 +37,7 @@ extension ControlServer {
             return ControlResponse(ok: false, error: "dlq replay: \(error)")
         }
         waitForReplay(client: client)
-        logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopic) for sluicectl: \(filter)")
+        logger.info("replay \(dryRun ? "(dry run) " : "")of \(settings.permanentTopic) to \(settings.inputTopics) for sluicectl: \(filter)")
         let mailbox = replayMailbox
         let thread = Thread {
             let outcome: Result<ReplayProgress, KafkaError>

@@ -48,9 +48,11 @@ extension MessageFlow {
     }
 
     private func accept(_ message: KafkaMessage, at now: ContinuousClock.Instant) {
-        // The input consumer is subscribed to the input topic alone. A late message of a
-        // revoked partition is dropped.
-        guard let progress = partitions[topic: settings.inputTopic, partition: message.partition], !progress.isRevoked else { return }
+        // The input consumer is subscribed to the input topics alone (with one, its messages
+        // need no look-up of their topic's name). A late message of a revoked partition is
+        // dropped.
+        let topic = settings.inputTopics.single ?? message.topic
+        guard let progress = partitions[topic: topic, partition: message.partition], !progress.isRevoked else { return }
         var keyHash: Int?
         if let key = message.key {
             var hasher = Hasher()

@@ -16,17 +16,26 @@ extension MessageFlow {
         heldRetries.timeUntilNext(at: WallClock.milliseconds)
     }
 
-    /// Produces a held failure to the input topic as its next attempt: the failure's own
-    /// headers go, the first failure's context stays.
+    /// Produces a held failure to its input topic (`InputTopics.home`) as its next
+    /// attempt: the failure's own headers go, the first failure's context stays. One no
+    /// input topic takes any more (the input changed to patterns that do not match it) is
+    /// dead-lettered.
     func republish(slot: Int) {
         let record = table[slot]
+        let original = record.message.header(OutputHeaders.originalTopic)
+        guard let topic = settings.inputTopics.home(of: original) else {
+            let reason = "no input topic to retry it in: \(settings.inputTopics) does not take \(original ?? "its topic (no sluice.original.topic)")"
+            logger.error("\(reason); dead-lettering it", metadata: inputMetadata(slot))
+            table[slot].stage = .producing(VerdictOutput(verdict: .permanent, reason: reason, source: .unproducible))
+            return produceVerdict(slot: slot)
+        }
         let headers = record.message.copyOfHeaders(capacity: 1)
         for name in OutputHeaders.perFailure { headers.remove(name) }
         headers.set(OutputHeaders.attempt, String(record.attempt + 1))
         let error = outputs.producer.produce(
-            topic: settings.inputTopic, preferring: OutputHeaders.originalPartition(of: record.message, in: settings.inputTopic),
+            topic: topic, preferring: OutputHeaders.originalPartition(of: record.message, in: topic),
             key: record.key, value: record.value, headers: headers, token: OutputID(slot: slot).token)
-        if let error { enqueueFailed(OutputID(slot: slot), error: error, topic: settings.inputTopic) }
+        if let error { enqueueFailed(OutputID(slot: slot), error: error, topic: topic) }
     }
 
     /// Frees the held (not yet due) failures of partitions for which `predicate` holds:

@@ -10,7 +10,7 @@ extension Pipeline {
         let now = ContinuousClock.now
         return StatusReport(
             version: SluiceVersion.current, pid: getpid(), uptimeSeconds: figures.uptimeSeconds(at: now),
-            group: settings.groupID, inputTopic: settings.inputTopic,
+            group: settings.groupID, inputTopic: settings.inputTopics.description,
             partitions: flow.partitions.all.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
             lag: PartitionReport.totalLag(of: partitionReports()),
             stalledPartitions: flow.partitions.all.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in

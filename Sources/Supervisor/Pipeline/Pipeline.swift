@@ -194,13 +194,13 @@ public final class Pipeline: @unchecked Sendable {
             input.isTaking = false  // the instances consume the input themselves
             for worker in plugins.pool.workers { plugins.start(worker) }
         } else {
-            try input.consumer.subscribe(topics: [settings.inputTopic])
+            try input.consumer.subscribe(topics: settings.inputTopics.entries)
             for worker in plugins.pool.workers { plugins.start(worker) }
         }
         logger.info(
             "sluiced started",
             metadata: [
-                "group": "\(settings.groupID)", "input": "\(settings.inputTopic)", "workers": "\(settings.workers)",
+                "group": "\(settings.groupID)", "input": "\(settings.inputTopics)", "workers": "\(settings.workers)",
                 "plugin": "\(settings.command)", "retrier": "\(settings.retrier.rawValue)",
             ])
         runLoop(until: { self.stopRequested || self.fatalError != nil })

@@ -120,12 +120,17 @@ public final class Replayer: @unchecked Sendable {
         let headers = message.copyOfHeaders(capacity: 1)
         for name in OutputHeaders.perFailure + [OutputHeaders.attempt] { headers.remove(name) }
         headers.add(OutputHeaders.replayedTime, String(WallClock.milliseconds))
-        let partition = OutputHeaders.originalPartition(of: message, in: settings.inputTopic)
-        let error = producer.waitingForQueueSpace {
-            producer.produce(
-                topic: settings.inputTopic, preferring: partition, key: message.key, value: message.value, headers: headers, token: 1)
+        let original = message.header(OutputHeaders.originalTopic)
+        guard let topic = settings.inputTopics.home(of: original) else {
+            throw KafkaError(
+                .produce,
+                "replay: \(settings.permanentTopic)[\(message.partition)]@\(message.offset) came from \(original ?? "no topic it names"), which the input \(settings.inputTopics) does not take")
         }
-        if let error { throw error.withContext("replay: cannot publish to \(settings.inputTopic)") }
+        let partition = OutputHeaders.originalPartition(of: message, in: topic)
+        let error = producer.waitingForQueueSpace {
+            producer.produce(topic: topic, preferring: partition, key: message.key, value: message.value, headers: headers, token: 1)
+        }
+        if let error { throw error.withContext("replay: cannot publish to \(topic)") }
     }
 
     /// Waits for every publish so far, then commits the positions read (at least once). A

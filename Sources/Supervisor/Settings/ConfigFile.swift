@@ -14,6 +14,9 @@ struct ConfigFile {
     private let environment: [String: String]
 
     static let tables = ["pipeline", "plugin", "retries", "daemon", "log", "metrics", "kafka"]
+    /// Keys read under their current names: a config file written for an older sluiced
+    /// keeps working.
+    static let renamed = ["pipeline.input_topic": "pipeline.input_topics"]
 
     init(path: String, environment: [String: String]) throws(SettingsError) {
         self.path = path
@@ -51,7 +54,7 @@ struct ConfigFile {
 
     private mutating func readSettings(_ table: TOMLTable, name: String) throws(SettingsError) {
         for key in table.keys {
-            let fullKey = "\(name).\(key)"
+            let fullKey = Self.renamed["\(name).\(key)"] ?? "\(name).\(key)"
             let origin = SettingValue.Origin.file(path: path, line: line(table: name, key: key))
             guard Settings.definition(fullKey) != nil else {
                 let known = Settings.definitions.map(\.key).filter { $0.hasPrefix("\(name).") }.map { $0.dropFirst(name.count + 1) }
@@ -61,6 +64,10 @@ struct ConfigFile {
             let given = fullKey == "plugin.environment" ? Self.assignments(table[key]) ?? Self.raw(table[key]) : Self.raw(table[key])
             guard let raw = given else {
                 throw SettingsError("\(origin.label(key: fullKey)): expected a string, number, boolean or array of strings")
+            }
+            guard values[fullKey] == nil else {
+                let old = Self.renamed.first { $0.value == fullKey }?.key ?? fullKey
+                throw SettingsError("\(origin.label(key: fullKey)): given twice (\(old) is its old name)")
             }
             values[fullKey] = SettingValue(raw, origin: origin)
         }

@@ -12,7 +12,17 @@ extension Settings {
         .text("pipeline.group", variable: "GROUP_ID", live: false, \.groupID) { group throws(SettingsError) in
             guard !group.isEmpty, group.utf8.count <= 255 else { throw SettingsError("must be 1 to 255 bytes") }
         },
-        .text("pipeline.input_topic", variable: "INPUT_TOPIC", live: false, \.inputTopic, check: validateTopic),
+        .field(
+            "pipeline.input_topics", variable: "INPUT_TOPIC", live: false, \.inputTopics,
+            parse: { value throws(SettingsError) in
+                // A comma-separated string anywhere; in a config file, an array of them too.
+                let list = if case .strings(let items) = value.raw { items } else { [try value.string("pipeline.input_topics")] }
+                do throws(SettingsError) {
+                    return try InputTopics(parsing: list, checkName: validateTopic)
+                } catch {
+                    throw value.fail("pipeline.input_topics", error.message)
+                }
+            }, show: { "\"\($0)\"" }),
         .text("pipeline.success_topic", variable: "SUCCESS_TOPIC", live: false, \.successTopic, check: validateTopic),
         .text("pipeline.transient_topic", variable: "TRANSIENT_FAILURE_TOPIC", live: false, \.transientTopic, check: validateTopic),
         .text("pipeline.permanent_topic", variable: "PERMANENT_FAILURE_TOPIC", live: false, \.permanentTopic, check: validateTopic),

@@ -7,7 +7,7 @@ extension Settings {
     /// The original demo's variables with these settings' values.
     var demoVariables: [String: String] {
         [
-            "KAFKA_BROKER": brokers, "GROUP_ID": groupID, "INPUT_TOPIC": inputTopic, "SUCCESS_TOPIC": successTopic,
+            "KAFKA_BROKER": brokers, "GROUP_ID": groupID, "INPUT_TOPIC": inputTopics.description, "SUCCESS_TOPIC": successTopic,
             "TRANSIENT_FAILURE_TOPIC": transientTopic, "PERMANENT_FAILURE_TOPIC": permanentTopic,
         ]
     }
@@ -15,8 +15,10 @@ extension Settings {
     /// Checks what involves several settings (each one alone was checked as it was read);
     /// the error names the first setting at fault where it was given.
     public func validate() throws(SettingsError) {
-        if [successTopic, transientTopic, permanentTopic].contains(inputTopic) {
-            throw SettingsError("\(name("pipeline.input_topic")): \(inputTopic) is also an output topic, which would loop messages forever")
+        for output in [successTopic, transientTopic, permanentTopic] {
+            guard let entry = inputTopics.entry(including: output) else { continue }
+            let what = entry == output ? "\(output) is also an output topic" : "\(entry) takes the output topic \(output) too"
+            throw SettingsError("\(name("pipeline.input_topics")): \(what), which would loop messages forever")
         }
         guard maxBufferedMessages >= workers * maxInFlight else {
             throw SettingsError(

@@ -9,8 +9,8 @@ import SluiceControl
 public struct Settings: Sendable {
     /// `bootstrap.servers` (KAFKA_BROKER).
     public var brokers: String
-    /// The topic to consume (INPUT_TOPIC).
-    public var inputTopic: String
+    /// The topics to consume (INPUT_TOPIC): names and `^regex` patterns.
+    public var inputTopics: InputTopics
     /// Where success verdicts go (SUCCESS_TOPIC).
     public var successTopic: String
     /// Where transient failures go (TRANSIENT_FAILURE_TOPIC).
@@ -99,7 +99,7 @@ public struct Settings: Sendable {
         permanentTopic: String, groupID: String, command: PluginCommand
     ) {
         self.brokers = brokers
-        self.inputTopic = inputTopic
+        self.inputTopics = InputTopics(inputTopic)
         self.successTopic = successTopic
         self.transientTopic = transientTopic
         self.permanentTopic = permanentTopic

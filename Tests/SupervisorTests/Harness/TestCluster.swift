@@ -42,8 +42,9 @@ final class TestCluster: @unchecked Sendable {
         ]
     }
 
-    /// Produces `messages` to the input topic and waits until every one is acknowledged.
-    func produce(_ messages: [TestMessage]) throws {
+    /// Produces `messages` to the input topic (or `topic`) and waits until every one is
+    /// acknowledged.
+    func produce(_ messages: [TestMessage], to topic: String? = nil) throws {
         let context = KafkaClientContext(logger: logger, onFatalError: { _ in })
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("enable.idempotence", "true"), ("message.max.bytes", "4000000")]),
@@ -58,7 +59,7 @@ final class TestCluster: @unchecked Sendable {
             let error = producer.waitingForQueueSpace {
                 withOptionalBytes(message.key) { key in
                     withOptionalBytes(message.value) { value in
-                        producer.produce(topic: input, partition: message.partition, key: key, value: value, headers: headers, token: 1)
+                        producer.produce(topic: topic ?? input, partition: message.partition, key: key, value: value, headers: headers, token: 1)
                     }
                 }
             }

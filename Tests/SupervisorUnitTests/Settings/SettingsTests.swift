@@ -34,7 +34,7 @@ import Testing
 
     @Test func readsTheDemoVariables() throws {
         let settings = try resolve(complete)
-        #expect(settings.brokers == "localhost:9092" && settings.inputTopic == "in" && settings.groupID == "g")
+        #expect(settings.brokers == "localhost:9092" && settings.inputTopics.description == "in" && settings.groupID == "g")
         #expect(settings.successTopic == "ok" && settings.transientTopic == "retry" && settings.permanentTopic == "dead")
         #expect(settings.command.executable.hasSuffix("/cat") && settings.workers == 2)
     }
@@ -247,13 +247,13 @@ import Testing
         let fresh = try resolve(environment, file: "[plugin]\nworkers = 5\nmessage_timeout = 9\n[kafka]\n\"linger.ms\" = 1\n")
         let reload = before.reloaded(from: fresh)
         #expect(reload.settings.workers == 5 && reload.settings.messageTimeout == .seconds(9))
-        #expect(reload.settings.inputTopic == "in", "the input topic needs a restart")
+        #expect(reload.settings.inputTopics.description == "in", "the input topic needs a restart")
         #expect(reload.applied == ["plugin.workers 2 -> 5", "plugin.message_timeout 30.0 -> 9.0"])
-        #expect(reload.needsRestart == ["pipeline.input_topic", "kafka"])
+        #expect(reload.needsRestart == ["pipeline.input_topics", "kafka"])
         #expect(reload.settings.kafkaProperties.isEmpty)
         #expect(
             reload.summary(of: "/etc/sluice.toml", commandChanged: false)
                 == "reloaded /etc/sluice.toml: applied plugin.workers 2 -> 5, plugin.message_timeout 30.0 -> 9.0; "
-                + "changed but kept until sluiced restarts: pipeline.input_topic, kafka")
+                + "changed but kept until sluiced restarts: pipeline.input_topics, kafka")
     }
 }
