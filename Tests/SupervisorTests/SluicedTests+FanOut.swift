@@ -58,8 +58,8 @@ extension SluicedTests {
         }
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
-        let stopped = sluiced.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? ""
-        #expect(stopped.contains(" dropped=2 ") && stopped.contains(" success=7 "), "\(stopped)")
+        #expect(sluiced.figures("dropped", inLinesContaining: "msg=stopped ") == [2])
+        #expect(sluiced.figures("success", inLinesContaining: "msg=stopped ") == [7])
     }
 
     /// A single answer re-keys its output (or drops the key) and sets, replaces and removes
@@ -124,6 +124,28 @@ extension SluicedTests {
             }
         }
         #expect(!sluiced.output.contains("protocol error"), "the worker was not restarted")
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+
+    /// A message a worker crashed on runs again alone on the restarted worker; when that
+    /// answer is too long, the input is dead-lettered and the worker takes the rest. Before,
+    /// the worker stayed isolating after such an answer and was never given work again.
+    @Test func aSuspectAnsweredTooLongFreesItsWorker() async throws {
+        let cluster = try TestCluster(inputPartitions: 1)
+        let suspect = fanOutMessage("suspect", fanout: 2, key: "k", headers: [("crash-once", "1"), ("pad", "5000")])
+        let rest = (0..<20).map { fanOutMessage("after\($0)", fanout: 1, key: "k\($0 % 3)") }
+        try cluster.produce([suspect] + rest)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "1", "--max-frame-bytes", "4096"],
+            plugin: SluicedProcess.pythonPlugin("fanout_plugin.py"), pluginEnvironment: ["TRAP_DIR": try makeTemporaryDirectory("suspect")])
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(expected: 1 + rest.count))
+        let dead = accounting.byID[suspect.id]
+        #expect(dead?.count == 1 && dead?.first?.topic == cluster.permanent && dead?.first?.header("sluice.source") == "too-large")
+        let missing = rest.flatMap { outputIDs(of: $0, count: 1) }.filter { accounting.byID[$0] == nil }
+        #expect(missing.isEmpty, "the worker took nothing after the suspect: missing \(missing.prefix(5))")
+        #expect(accounting.duplicated.isEmpty)
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
     }
@@ -212,9 +234,8 @@ extension SluicedTests {
         }
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
-        let stopped = sluiced.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? ""
         let empty = sent.indices.filter { $0 % 6 == 0 && $0 % 10 != 9 }.count
-        #expect(stopped.contains(" dropped=\(empty) "), "the empty arrays are drops: \(stopped)")
+        #expect(sluiced.figures("dropped", inLinesContaining: "msg=stopped ") == [empty], "the empty arrays are drops")
     }
 
     /// examples/plugins/only_temperatures.jq under protocol lines: temperatures pass
@@ -238,8 +259,7 @@ extension SluicedTests {
         #expect(accounting.byID.count == kept.count, "the rest is written nowhere")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
-        let stopped = sluiced.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? ""
-        #expect(stopped.contains(" dropped=\(sent.count - kept.count) "), "\(stopped)")
+        #expect(sluiced.figures("dropped", inLinesContaining: "msg=stopped ") == [sent.count - kept.count])
     }
 
     /// examples/plugins/rekey.js: each measurement re-keyed by its site, value unchanged,

@@ -188,7 +188,7 @@ extension SluicedTests {
         #expect(dropped.allSatisfy { accounting.byID[$0] == nil }, "a dropped message is written nowhere")
         first.signal(SIGTERM)
         #expect(try await first.waitForExit() == 0)
-        #expect(first.output.contains(" dropped=30 "), "\(first.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? "")")
+        #expect(first.figures("dropped", inLinesContaining: "msg=stopped ") == [30])
 
         let second = try SluicedProcess(cluster: cluster, arguments: ["--workers", "1"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
         defer { second.killIfRunning() }
@@ -196,7 +196,6 @@ extension SluicedTests {
         try await Task.sleep(for: .seconds(3))
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)
-        let stopped = second.output.split(separator: "\n").last { $0.contains("msg=stopped") } ?? ""
-        #expect(stopped.contains(" consumed=0 "), "nothing redone after the restart: \(stopped)")
+        #expect(second.figures("consumed", inLinesContaining: "msg=stopped ") == [0], "nothing redone after the restart")
     }
 }

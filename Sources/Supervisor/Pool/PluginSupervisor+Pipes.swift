@@ -50,16 +50,13 @@ extension PluginSupervisor {
             protocolError(worker, "invalid response: \(error)", line: line)
             return false
         }
-        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else {
+        guard let slot = takeAnswer(requestID, from: worker) else {
             protocolError(worker, "response to an unknown or already answered id", line: line)
             return false
         }
-        worker.isIsolating = false
-        worker.handled += 1
         if let outputs = response.outputs, outputs.count > settings.maxOutputs {
             let reason = "the plugin answered with \(outputs.count) outputs, more than --max-outputs (\(settings.maxOutputs))"
-            logger.error("\(reason); dead-lettering the input", metadata: ["worker": "\(worker.id)"])
-            answered(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooManyOutputs, worker: worker.id))
+            deadLetterAnswer(slot, from: worker, reason: reason, source: .tooManyOutputs, answered: answered)
             return true
         }
         let success = response.verdict == .success
@@ -82,15 +79,33 @@ extension PluginSupervisor {
             case .lines: worker.answerOrder.popFirst()
             case .exec, .kafkaNative: nil
             }
-        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else {
+        guard let slot = takeAnswer(requestID, from: worker) else {
             protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
             return false
         }
         let reason = "the plugin's answer is longer than the frame limit of \(settings.maxFrameBytes) bytes (--max-frame-bytes)"
-        logger.error("\(reason); dead-lettering the input", metadata: ["worker": "\(worker.id)"])
-        worker.handled += 1
-        answered(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooLarge, worker: worker.id))
+        deadLetterAnswer(slot, from: worker, reason: reason, source: .tooLarge, answered: answered)
         return true
+    }
+
+    /// The slot of the request `requestID` the worker answered, no longer in flight there,
+    /// the answer counted and the worker's isolation over; nil when it has no such request.
+    /// Every answer goes through here, whatever becomes of it: a worker left isolating
+    /// after an answer would never be given work again.
+    private func takeAnswer(_ requestID: UInt64?, from worker: Worker) -> Int? {
+        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else { return nil }
+        worker.isIsolating = false
+        worker.handled += 1
+        return slot
+    }
+
+    /// An answer sluiced will not write (too many outputs, too long): its input is
+    /// dead-lettered with `reason`, and the worker goes on.
+    private func deadLetterAnswer(
+        _ slot: Int, from worker: Worker, reason: String, source: FailureSource, answered: (Int, VerdictOutput) -> Void
+    ) {
+        logger.error("\(reason); dead-lettering the input", metadata: ["worker": "\(worker.id)"])
+        answered(slot, VerdictOutput(verdict: .permanent, reason: reason, source: source, worker: worker.id))
     }
 
     /// Logs a plugin's protocol violation and kills the worker; its unanswered messages go

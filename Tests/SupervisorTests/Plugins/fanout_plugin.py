@@ -9,6 +9,8 @@ Answers each message by its headers:
   rekey: K    one output keyed K ("null": no key), with headers "added": "yes" set,
               "replaced" set over the input's, "removed" removed
   otherwise   success, unchanged
+  crash-once  exits 3 the first time it sees the message (a marker file in TRAP_DIR
+              remembers it), then answers as above
 DELAY_MS in the environment sleeps this long per message.
 """
 import json
@@ -22,6 +24,12 @@ DELAY = int(os.environ.get("DELAY_MS", "0")) / 1000.0
 def answer(request):
     headers = request.get("headers", {})
     message_id = headers.get("id", "?")
+    if "crash-once" in headers:
+        try:
+            os.close(os.open(os.path.join(os.environ["TRAP_DIR"], "crashed-" + message_id), os.O_CREAT | os.O_EXCL))
+            os._exit(3)
+        except FileExistsError:
+            pass
     if "fanout" in headers:
         outputs = []
         for i in range(int(headers["fanout"])):
