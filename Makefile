@@ -57,9 +57,12 @@ release: deps
 	$(SWIFT) build -c release
 
 # Measures sluiced against a raw relay and the original demo's design on the embedded mock
-# cluster (release build), prints the table and writes it into docs/BENCHMARKS.md.
-# BENCH_ARGS passes options, e.g. BENCH_ARGS="--messages 200000 --only raw".
+# cluster (release build), prints the tables and writes them into docs/BENCHMARKS.md, with
+# the sweeps' plots beside it (drawn by gnuplot, installed here when missing).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick" or BENCH_ARGS="--only sweep".
 bench: deps python-deps release
+	@command -v gnuplot >/dev/null || { echo "installing gnuplot-nox (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gnuplot-nox; }
 	$$($(SWIFT) build -c release --show-bin-path)/sluice-bench --document docs/BENCHMARKS.md $(BENCH_ARGS)
 
 # Injects faults while messages flow on the embedded mock cluster (broker outages, request

@@ -33,6 +33,12 @@ struct RunBench: ParsableCommand {
     @Option(help: "Seconds the latency rows measure, after a warm-up.")
     var latencySeconds = 10
 
+    @Option(help: "The most messages a sweep's point moves.")
+    var sweepMessages = 100_000
+
+    @Flag(help: "Smaller backlogs and shorter latency rows, for development (rougher figures).")
+    var quick = false
+
     @Option(help: "The examples/plugins directory (validator.py, native_validator.py).")
     var examples = "examples/plugins"
 
@@ -42,12 +48,13 @@ struct RunBench: ParsableCommand {
     @Option(help: "Where each row's processes write their logs.")
     var logs = "/tmp/sluice-bench"
 
-    @Option(help: "Run only the rows whose name starts with this (repeatable; latency rows start with \"latency\").")
+    @Option(help: "Run only the rows whose name starts with this (repeatable; latency rows start with \"latency\", sweeps with \"sweep\" and their plot's name, e.g. \"sweep workers\").")
     var only: [String] = []
 
     func validate() throws {
-        guard messages >= 1000, partitions >= 1, keys >= 1, latencyRate >= 1, latencySeconds >= 1 else {
-            throw ValidationError("--messages must be at least 1000; --partitions, --keys, --latency-rate and --latency-seconds at least 1")
+        guard messages >= 1000, sweepMessages >= 1000, partitions >= 1, keys >= 1, latencyRate >= 1, latencySeconds >= 1 else {
+            throw ValidationError(
+                "--messages and --sweep-messages must be at least 1000; --partitions, --keys, --latency-rate and --latency-seconds at least 1")
         }
     }
 
@@ -55,11 +62,13 @@ struct RunBench: ParsableCommand {
         QuietLogging.bootstrap()
         let bin = ProcessEnvironment.executableDirectory
         var options = Benchmark.Options(binDirectory: bin, examplesDirectory: URL(fileURLWithPath: examples).path)
-        options.messages = messages
+        options.messages = quick ? min(messages, 200_000) : messages
+        options.sweepMessages = quick ? min(sweepMessages, 20_000) : sweepMessages
+        options.quick = quick
         options.partitions = partitions
         options.keys = keys
         options.latencyRate = latencyRate
-        options.latencyDuration = .seconds(latencySeconds)
+        options.latencyDuration = .seconds(quick ? min(latencySeconds, 3) : latencySeconds)
         options.logDirectory = logs
         options.only = only
         let benchmark = try Benchmark(options: options, logger: Logger(label: "sluice.bench"))
@@ -72,7 +81,7 @@ struct RunBench: ParsableCommand {
         print("")
         print(report.render(markdown: false), terminator: "")
         if let document {
-            try report.write(toDocument: document)
+            for problem in try report.write(toDocument: document) { print(problem) }
             print("written to \(document)")
         }
         if !report.isComplete { throw ExitCode(1) }

@@ -17,7 +17,7 @@ extension SluicedTests {
                 "--messages", "3000", "--partitions", "4", "--latency-rate", "200", "--latency-seconds", "1", "--logs", logs,
                 "--examples", "\(SluicedProcess.repositoryRoot)/examples/plugins", "--document", document,
                 "--only", "raw relay (", "--only", "sluiced + echo, 2", "--only", "sluiced + validator.py", "--only", "demo design",
-                "--only", "latency",
+                "--only", "latency", "--only", "sweep partitions", "--sweep-messages", "2000",
             ],
             environment: ProcessInfo.processInfo.environment)
         #expect(result.status == 0, "\(result.output)\n\(result.error)")
@@ -43,8 +43,60 @@ extension SluicedTests {
             let cells = row.split(separator: " ", omittingEmptySubsequences: true)
             #expect(cells[cells.count - 2] == "0", "every message offered while measuring arrived: \(row)")
         }
+        // The partitions sweep: the relay and sluiced at 1, 8 and 64 partitions, each row
+        // every id once.
+        let sweepRows = lines.filter { line in
+            ["1 ", "8 ", "64 "].contains { line.hasPrefix($0) } && (line.contains("raw relay") || line.contains("sluiced + echo"))
+        }
+        #expect(sweepRows.count == 6, "\(result.output)")
+        for row in sweepRows {
+            let cells = row.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(cells.suffix(2) == ["0", "0"], "missing and repeated: \(row)")
+        }
         let written = try String(contentsOfFile: document, encoding: .utf8)
         #expect(written.hasPrefix("# Benchmarks\n\nWritten by hand.\n"), "the hand-written part stays")
         #expect(written.contains("| raw relay (ceiling) |") && written.contains(BenchReport.section.beginMarker))
+        #expect(written.contains("| Partitions (1,000 keys) |"), "the sweep's table")
+    }
+}
+
+/// A sweep's plot: the measured points of each series go to gnuplot, which draws the SVG.
+@Suite struct SweepPlotTests {
+    func measurement(_ x: Double, _ series: String, _ rate: Double?) -> SweepResult.Measurement {
+        SweepResult.Measurement(
+            point: String(Int(x)), x: x, series: series, valueBytes: nil, row: BenchRow(name: series, messagesPerSecond: rate))
+    }
+
+    var sweep: SweepResult {
+        var sweep = SweepResult(BenchSweep(title: "Workers, echo", slug: "workers-echo", axis: "workers", points: []))
+        sweep.measurements = [
+            measurement(1, "sluiced", 1000), measurement(8, "sluiced", 2000), measurement(64, "sluiced", nil),
+            measurement(1, "unmeasured", nil),
+        ]
+        return sweep
+    }
+
+    @Test func scriptHoldsTheMeasuredPoints() {
+        let script = SweepPlot(sweep).script
+        #expect(script.contains("$series0 << EOD\n1.0 1000.0\n8.0 2000.0\nEOD\n"), "\(script)")
+        #expect(!script.contains("$series1") && !script.contains("unmeasured"), "a series without rates is left out")
+        #expect(script.contains("set logscale x 2") && script.contains("title 'sluiced'"))
+    }
+
+    @Test func gnuplotDrawsIt() throws {
+        guard (try? runProgram("/bin/sh", ["-c", "command -v gnuplot"]).status) == 0 else {
+            withKnownIssue("gnuplot is not installed here (make bench installs it)") { Issue.record("no gnuplot") }
+            return
+        }
+        let path = "\(try makeTemporaryDirectory("plot"))/workers-echo.svg"
+        #expect(SweepPlot(sweep).draw(to: path) == nil)
+        let svg = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(svg.contains("<svg") && svg.contains("Workers, echo"))
+    }
+
+    @Test func nothingMeasuredDrawsNothing() {
+        var empty = sweep
+        empty.measurements = [measurement(1, "sluiced", nil)]
+        #expect(SweepPlot(empty).draw(to: "/nonexistent/plot.svg") != nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Supervisor
 /// One row of `make bench`: what runs, as the processes to start (each reads the demo's
 /// variables for its brokers, topics and group).
@@ -22,4 +23,15 @@ public struct BenchRow: Sendable {
     public var latency: (p50: Double, p99: Double, p999: Double, max: Double, missing: Int)?
     /// Why the row has no figures, when it failed.
     public var failure: String?
+}
+
+extension BenchRow {
+    /// One line about a finished row, for progress output.
+    var brief: String {
+        if let failure { return "FAILED: \(failure)" }
+        let rate = messagesPerSecond.map { "\(Int($0).formatted) msg/s" } ?? "rate not measured"
+        let cpu = cpuPer100k.map { String(format: "CPU s/100k %.2f + %.2f", $0.own, $0.plugins) } ?? ""
+        let tally = outputs.map { "missing \($0.missing), dups \($0.duplicates)" } ?? ""
+        return [rate, cpu, tally].filter { !$0.isEmpty }.joined(separator: ", ")
+    }
 }

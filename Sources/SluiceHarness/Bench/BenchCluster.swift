@@ -25,6 +25,7 @@ final class BenchCluster {
             configuration: KafkaConfiguration([
                 ("bootstrap.servers", mock.bootstrapServers), ("linger.ms", "20"), ("batch.num.messages", "1000"),
                 ("queue.buffering.max.messages", "1000000"), ("queue.buffering.max.kbytes", "1048576"),
+                ("message.max.bytes", String(4 << 20)),
             ]),
             context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
         reader = try KafkaConsumer(
@@ -39,16 +40,27 @@ final class BenchCluster {
         for name in names { try mock.createTopic(name, partitions: partitions) }
     }
 
-    /// Writes `count` demo measurements from `sensors` sensors (the keys) with ids
-    /// 0..<count to `topic` and waits until all are delivered.
-    func preload(topic: String, partitions: Int32, count: Int, sensors: Int) throws(KafkaError) {
-        var generator = MeasurementGenerator(sensors: sensors)
+    /// Writes the backlog's messages with ids 0..<count to its topic and waits until all
+    /// are delivered: the demo's measurements from `keys` sensors, or values of exactly
+    /// `valueBytes` bytes (a measurement padded to that size) keyed the same way and spread
+    /// evenly over the partitions (a few large messages placed by key could fill one
+    /// partition past the mock's retention).
+    func preload(_ backlog: BenchBacklog) throws(KafkaError) {
+        let topic = backlog.topic, count = backlog.messages, partitions = backlog.partitions
+        var generator = MeasurementGenerator(sensors: backlog.keys)
+        let padding = backlog.valueBytes.map { [UInt8](repeating: UInt8(ascii: "x"), count: $0) }
         for id in 0..<count {
-            let (key, value) = generator.next(sequence: id)
+            var (key, value) = generator.next(sequence: id)
+            if let padding {
+                value = Array(#"{"seq":\#(id),"pad":""#.utf8)
+                value += padding.prefix(max(0, padding.count - value.count - 2)) + Array(#""}"#.utf8)
+            }
             let headers = KafkaHeaders(capacity: 1)
             headers.add(Self.idHeader, String(id))
             let error = producer.waitingForQueueSpace {
-                producer.produce(topic: topic, key: key, value: value, headers: headers, token: 1)
+                producer.produce(
+                    topic: topic, partition: padding == nil ? nil : Int32(id % Int(partitions)), key: key, value: value,
+                    headers: headers, token: 1)
             }
             if let error { throw error.withContext("cannot preload \(topic)") }
         }

@@ -3,8 +3,9 @@ import SluiceSupport
 import Supervisor
 
 extension BenchReport {
-    /// The tables as text for the terminal, or as Markdown for docs/BENCHMARKS.md.
-    public func render(markdown: Bool) -> String {
+    /// The tables as text for the terminal, or as Markdown for docs/BENCHMARKS.md (with
+    /// the sweeps' plots, `plotFiles` by sweep slug, linked below their tables).
+    public func render(markdown: Bool, plotFiles: [String: String] = [:]) -> String {
         var sections: [String] = []
         sections.append(
             ReportTable.render(
@@ -19,6 +20,9 @@ extension BenchReport {
             ReportTable.render(
                 ["Target", "measured", "met"],
                 targets.map { [$0.goal, $0.measured, $0.met.map { $0 ? "yes" : "NO" } ?? "-"] }, markdown: markdown))
+        for sweep in sweeps {
+            sections.append(render(sweep, markdown: markdown, plotFile: plotFiles[sweep.slug]))
+        }
         var notes = [
             "Noise: the raw relay ran first and last; its two rates differ by "
                 + (relayDrift.map { String(format: "%.1f%%", $0 * 100) } ?? "(not measured)") + " of their mean.",

@@ -6,11 +6,10 @@ extension Benchmark {
     public func run(progress: (String) -> Void) throws -> BenchReport {
         let started = ContinuousClock.now
         var report = BenchReport(options: options, machine: MachineDescription.current())
-        progress("preloading \(options.messages) messages into \(options.partitions) partitions")
-        try preload()
         for (index, benchCase) in throughputCases.enumerated() where isSelected(benchCase.name) {
+            try preload(mainBacklog, progress: progress)
             progress("running: \(benchCase.name)")
-            let row = measureThroughput(benchCase, slug: "throughput-\(index)")
+            let row = measureThroughput(benchCase, slug: "throughput-\(index)", backlog: mainBacklog)
             progress("  \(report.summary(row))")
             report.throughput.append(row)
         }
@@ -19,6 +18,9 @@ extension Benchmark {
             let row = measureLatency(benchCase, slug: "latency-\(index)")
             progress("  \(report.summary(row))")
             report.latency.append(row)
+        }
+        for sweep in sweeps where isSelected("sweep \(sweep.slug)") {
+            report.sweeps.append(try measure(sweep, progress: progress))
         }
         report.duration = ContinuousClock.now - started
         return report

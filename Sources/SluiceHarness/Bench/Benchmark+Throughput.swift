@@ -15,15 +15,15 @@ extension Benchmark {
 
     /// Runs one subject through the whole backlog: its steady throughput, CPU and memory,
     /// then every output read back and counted by id.
-    func measureThroughput(_ benchCase: BenchCase, slug: String) -> BenchRow {
+    func measureThroughput(_ benchCase: BenchCase, slug: String, backlog: BenchBacklog) -> BenchRow {
         var row = BenchRow(name: benchCase.name)
-        let variables = environment(for: slug, input: inputTopic).merging(benchCase.environment) { $1 }
+        let variables = environment(for: slug, input: backlog.topic).merging(benchCase.environment) { $1 }
         let outputs = ["SUCCESS_TOPIC", "TRANSIENT_FAILURE_TOPIC", "PERMANENT_FAILURE_TOPIC"].map { variables[$0]! }
-        let total = options.messages
+        let total = backlog.messages
         do {
             // Twice the input's partitions: the mock broker keeps at most 5 MiB a partition,
             // and outputs can be larger than their inputs (the validator rewrites values).
-            let outputPartitions = options.partitions * 2
+            let outputPartitions = backlog.partitions * 2
             try cluster.createTopics(outputs, partitions: outputPartitions)
             let subject = try SpawnedProcesses(
                 commands: benchCase.commands, environment: variables, logPath: "\(options.logDirectory)/\(slug).log")
@@ -36,8 +36,13 @@ extension Benchmark {
             // wait too; the row then counts them as missing.
             var settled = false
             var nextTally = ContinuousClock.now
+            // Small backlogs (the sweeps') pass in a fraction of a second: polled more often
+            // so that more of them can be timed. (The outputs' own time
+            // stamps would say when each was handed to the producer, not when it was
+            // written: a relay takes a small backlog into its producer's queue at once.)
+            let pollInterval: Duration = total <= 200_000 ? .milliseconds(5) : .milliseconds(20)
             while !settled {
-                usleep(20_000)
+                usleep(useconds_t(pollInterval.inMilliseconds * 1000))
                 let count = try cluster.messageCount(topics: outputs, partitions: outputPartitions)
                 let now = ContinuousClock.now
                 if count > lastCount { lastProgress = now }
@@ -58,9 +63,9 @@ extension Benchmark {
                 row.failure = "stalled at \(lastCount) of \(total) outputs\(repeats); see \(subject.logPath)"
                 return row
             }
-            // The counts are polled every 20 ms: a shorter window is too coarse to time.
-            let window = (marks[1] - marks[0]).inSeconds
-            row.messagesPerSecond = window >= 0.2 ? Double(total - 2 * (total / 20)) / window : nil
+            // A window shorter than ten polls is too coarse to time.
+            let window = marks[1] - marks[0]
+            row.messagesPerSecond = window >= pollInterval * 10 ? Double(total - 2 * (total / 20)) / window.inSeconds : nil
             row.cpuPer100k = (usage.cpuSeconds * 100_000 / Double(total), usage.descendantCPUSeconds * 100_000 / Double(total))
             row.peakResidentBytes = usage.peakResidentBytes
             let tally = try cluster.tally(topics: outputs, partitions: outputPartitions, expected: total)

@@ -13,6 +13,11 @@ public final class Benchmark {
         /// Distinct keys (sensors): enough to spread over the partitions; messages with one
         /// key are processed one at a time.
         public var keys = 1_000
+        /// The most messages a sweep's point moves (fewer where the mock's retention or
+        /// a slow plugin asks for it).
+        public var sweepMessages = 100_000
+        /// Smaller backlogs everywhere, for development: the figures are rougher.
+        public var quick = false
         public var latencyRate = 5_000
         public var latencyWarmup = Duration.seconds(3)
         public var latencyDuration = Duration.seconds(10)
@@ -33,7 +38,8 @@ public final class Benchmark {
     let options: Options
     let logger: Logger
     let cluster: BenchCluster
-    let inputTopic = "bench-input"
+    /// The backlogs written so far: each is written once, before its first row.
+    private var preloaded: Set<BenchBacklog> = []
 
     public init(options: Options, logger: Logger) throws {
         self.options = options
@@ -42,10 +48,18 @@ public final class Benchmark {
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
     }
 
-    /// Writes the backlog every throughput row reads.
-    public func preload() throws {
-        try cluster.createTopics([inputTopic], partitions: options.partitions)
-        try cluster.preload(topic: inputTopic, partitions: options.partitions, count: options.messages, sensors: options.keys)
+    /// The backlog the main throughput rows read (the sweeps have their own).
+    var mainBacklog: BenchBacklog {
+        BenchBacklog(messages: options.messages, partitions: options.partitions, keys: options.keys)
+    }
+
+    /// Writes `backlog` unless an earlier row had it written.
+    func preload(_ backlog: BenchBacklog, progress: (String) -> Void) throws {
+        guard preloaded.insert(backlog).inserted else { return }
+        let size = backlog.valueBytes.map { " of \($0.formatted) bytes" } ?? ""
+        progress("preloading \(backlog.messages.formatted) messages\(size) into \(backlog.partitions) partitions, \(backlog.keys.formatted) keys")
+        try cluster.createTopics([backlog.topic], partitions: backlog.partitions)
+        try cluster.preload(backlog)
     }
 
     /// The throughput rows, in the order they run; the relay runs first and last so its
@@ -59,9 +73,7 @@ public final class Benchmark {
         let python = ["/usr/bin/env", "python3"]
         return [
             BenchCase(name: "raw relay (ceiling)", commands: [relay]),
-            BenchCase(name: "sluiced + echo, 1 worker", commands: [daemon(1, echo)]),
             BenchCase(name: "sluiced + echo, 2 workers", commands: [daemon(2, echo)]),
-            BenchCase(name: "sluiced + echo, 4 workers", commands: [daemon(4, echo)]),
             BenchCase(
                 name: "sluiced + measurement-validator (Swift), 2 workers",
                 commands: [daemon(2, ["\(options.binDirectory)/measurement-validator"])]),
@@ -99,10 +111,10 @@ public final class Benchmark {
 
     /// sluiced as an operator would run it (metrics on, a control socket), with the retrier
     /// off so each row moves exactly the preloaded messages.
-    func daemonCommand(workers: Int, plugin: [String], config: String? = nil) -> [String] {
+    func daemonCommand(workers: Int, plugin: [String], config: String? = nil, settings: [String] = []) -> [String] {
         let socket = "\(options.logDirectory)/sluiced-\(workers)-\(URL(fileURLWithPath: plugin.last!).lastPathComponent).sock"
         return ["\(options.binDirectory)/sluiced"] + (config.map { ["--config", $0] } ?? [])
-            + ["--workers", String(workers), "--retrier", "off", "--metrics-address", "127.0.0.1:0", "--control-socket", socket, "--"]
-            + plugin
+            + ["--workers", String(workers), "--retrier", "off", "--metrics-address", "127.0.0.1:0", "--control-socket", socket]
+            + settings + ["--"] + plugin
     }
 }

@@ -3,47 +3,63 @@ import PluginProtocol
 extension MessageFlow {
     /// Sends ready messages to the plugins: with protocol exec, a process each up to the
     /// pool's size; otherwise request frames to the least busy workers, up to
-    /// `maxInFlight` each. Frames are only appended here; the supervisor's
-    /// `flushWorkerOutput` writes each worker's batch with one call.
-    func dispatch(to plugins: PluginSupervisor) {
-        if settings.protocolKind == .exec { return dispatchExec(to: plugins) }
+    /// `maxInFlight` each. Frames are only appended here; returns the workers given
+    /// frames, whose batches `PluginSupervisor.flushOutput(of:)` writes with one call each.
+    func dispatch(to plugins: PluginSupervisor) -> [Worker] {
+        if settings.protocolKind == .exec {
+            dispatchExec(to: plugins)
+            return []
+        }
         let pool = plugins.pool
         let now = ContinuousClock.now  // one clock read for the whole batch
+        var given: [Worker] = []
+        func send(_ slot: Int, to worker: Worker) -> Bool {
+            let hadPending = worker.stdin.hasPending
+            let sent = self.send(slot, to: worker, requestID: pool.nextRequestID(), at: now)
+            if !hadPending && worker.stdin.hasPending { given.append(worker) }
+            return sent
+        }
         // Suspects (messages in flight when a worker failed) run alone on an idle worker.
         // A suspect goes only to a worker that has proved it can run at all.
         while !suspects.isEmpty, let worker = pool.leastBusyWorker(where: { $0.life.hasProved && $0.inFlight.isEmpty }) {
-            send(suspects.removeFirst(), to: worker, requestID: pool.nextRequestID(), at: now)
+            _ = send(suspects.removeFirst(), to: worker)
             worker.isIsolating = true
         }
+        guard !scheduler.ready.isEmpty else { return given }
         // A suspect still waiting gets the proved worker that will be idle first: it takes
         // nothing new until it is, or a backlog would keep every worker busy, and the
         // suspect (and its partition's commit) waiting, until the lag was gone.
         var reserved = suspects.isEmpty ? nil : pool.leastBusyWorker(where: \.life.hasProved)
-        while !scheduler.ready.isEmpty,
-            let worker = pool.leastBusyWorker(where: { $0 !== reserved && $0.inFlight.count < settings.maxInFlight })
-        {
+        var candidates = pool.leastBusyWorkers(limit: settings.maxInFlight, excluding: reserved)
+        while !scheduler.ready.isEmpty, let index = candidates.leastBusy {
             let slot = scheduler.next()!
             if table[slot].failures.isSuspect {
                 suspects.append(slot)
-                reserved = reserved ?? pool.leastBusyWorker(where: \.life.hasProved)
+                if reserved == nil {
+                    reserved = pool.leastBusyWorker(where: \.life.hasProved)
+                    candidates = pool.leastBusyWorkers(limit: settings.maxInFlight, excluding: reserved)
+                }
                 continue
             }
-            send(slot, to: worker, requestID: pool.nextRequestID(), at: now)
+            if send(slot, to: pool.workers[index]) { candidates.addRequestToLeastBusy() }
         }
+        return given
     }
 
-    private func send(_ slot: Int, to worker: Worker, requestID: UInt64, at now: ContinuousClock.Instant) {
+    /// Appends the message's request frame to the worker's stdin; false when the message
+    /// was dead-lettered instead (a value the protocol cannot carry, a frame over the limit).
+    private func send(_ slot: Int, to worker: Worker, requestID: UInt64, at now: ContinuousClock.Instant) -> Bool {
         markDispatched(slot, at: now)
         let start = worker.stdin.bytes.count
         switch settings.protocolKind {
         case .json:
             appendRequest(for: table[slot], id: requestID, to: &worker.stdin.bytes)
         case .exec, .kafkaNative:
-            return  // dispatchExec; kafka-native plugins get no requests
+            return false  // dispatchExec; kafka-native plugins get no requests
         case .lines:
             if let reason = LineFrames.unsupportedReason(table[slot].value) {
                 deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .unsupportedValue))
-                return
+                return false
             }
             LineFrames.appendRequest(table[slot].value!, to: &worker.stdin.bytes)
             worker.answerOrder.append(requestID)
@@ -55,9 +71,10 @@ extension MessageFlow {
             let reason = "value of \(table[slot].value?.count ?? 0) bytes makes a request frame of \(frameBytes) bytes, "
                 + "over the frame limit of \(settings.maxFrameBytes) bytes"
             deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooLarge))
-            return
+            return false
         }
         worker.inFlight[requestID] = slot
+        return true
     }
 
     /// The message has gone to a plugin (or past it): its partition's queued messages below

@@ -81,9 +81,11 @@ package final class KafkaProducer {
     }
 
     /// `produce` for a key and value held in arrays.
-    package func produce(topic: String, key: [UInt8], value: [UInt8], headers: KafkaHeaders?, token: UInt) -> KafkaError? {
+    package func produce(
+        topic: String, partition: Int32? = nil, key: [UInt8], value: [UInt8], headers: KafkaHeaders?, token: UInt
+    ) -> KafkaError? {
         key.withUnsafeBytes { keyBytes in
-            value.withUnsafeBytes { produce(topic: topic, key: keyBytes, value: $0, headers: headers, token: token) }
+            value.withUnsafeBytes { produce(topic: topic, partition: partition, key: keyBytes, value: $0, headers: headers, token: token) }
         }
     }
 

@@ -241,8 +241,7 @@ public final class Pipeline: @unchecked Sendable {
             let pollingRetrier = retryFeed.map { $0.isTaking && $0.hasEvents } ?? false
             if pollingRetrier, let retryFeed { flow.pollRetries(retryFeed) }
             if let retryFeed { flow.republishDue(releasing: retryFeed) }
-            flow.dispatch(to: plugins)
-            plugins.flushWorkerOutput()
+            plugins.flushOutput(of: flow.dispatch(to: plugins))
             storeOffsets()
             let busy = (polling && input.hasEvents) || (pollingRetrier && retryFeed?.hasEvents == true)
             let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)

@@ -145,9 +145,10 @@ extension PluginSupervisor {
         }
     }
 
-    /// Writes every worker's pending frames.
-    func flushWorkerOutput() {
-        for worker in pool.workers where worker.stdin.hasPending && !worker.stdin.isWaitingForWritable {
+    /// Writes the pending frames of `workers` (those a dispatch pass gave frames): a worker
+    /// whose pipe was full writes on when it is writable again (`.workerStdin`).
+    func flushOutput(of workers: [Worker]) {
+        for worker in workers where worker.stdin.hasPending && !worker.stdin.isWaitingForWritable {
             flushOutput(worker)
         }
     }

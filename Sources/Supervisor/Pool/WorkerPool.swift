@@ -106,6 +106,18 @@ final class WorkerPool {
         return next.flatMap { self[$0] }
     }
 
+    /// The workers taking requests, not busy with a suspect, other than `excluded`, least
+    /// busy first and up to `limit` in flight each: what a dispatch pass hands messages to
+    /// (by their index in `workers`).
+    func leastBusyWorkers(limit: Int, excluding excluded: Worker?) -> LeastBusyWorkers {
+        let entries = workers.indices.compactMap { index -> LeastBusyWorkers.Entry? in
+            let worker = workers[index]
+            guard worker.isAcceptingRequests && !worker.isIsolating && worker !== excluded else { return nil }
+            return LeastBusyWorkers.Entry(inFlight: worker.inFlight.count, index: index)
+        }
+        return LeastBusyWorkers(entries, limit: limit)
+    }
+
     /// The worker with the fewest requests in flight among those taking requests, not busy
     /// with a suspect, for which `condition` holds.
     func leastBusyWorker(where condition: (Worker) -> Bool) -> Worker? {
