@@ -7,8 +7,9 @@ extension BenchReport {
     func render(_ sweep: SweepResult, markdown: Bool, plotFile: String?) -> String {
         let rows = sweep.measurements.map { measurement -> [String] in
             let row = measurement.row
-            let megabytes = zip(row.messagesPerSecond, measurement.valueBytes).map { rate, bytes in
-                String(format: "%.1f", rate * Double(bytes) / 1_000_000)
+            var megabytes: String?
+            if let rate = row.messagesPerSecond, let bytes = measurement.valueBytes {
+                megabytes = String(format: "%.1f", rate * Double(bytes) / 1_000_000)
             }
             return [
                 measurement.point, measurement.series,
@@ -45,9 +46,4 @@ extension BenchReport {
         }
         return (files, problems)
     }
-}
-
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

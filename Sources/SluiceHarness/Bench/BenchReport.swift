@@ -18,9 +18,15 @@ public struct BenchReport: Sendable {
     }
 
     /// The ceiling: the mean of the relay's runs at the start and the end.
-    var relayRate: Double? {
-        let rates = throughput.filter { $0.name.hasPrefix("raw relay") }.compactMap(\.messagesPerSecond)
-        return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+    var relayRate: Double? { meanOverRelayRuns(\.messagesPerSecond) }
+
+    /// The relay's own CPU seconds per 100,000 messages, the mean of its runs.
+    var relayCPU: Double? { meanOverRelayRuns { $0.cpuPer100k?.own } }
+
+    /// The mean of one figure over the relay's runs that have it.
+    private func meanOverRelayRuns(_ figure: (BenchRow) -> Double?) -> Double? {
+        let figures = throughput.filter { $0.name.hasPrefix("raw relay") }.compactMap(figure)
+        return figures.isEmpty ? nil : figures.reduce(0, +) / Double(figures.count)
     }
 
     /// How far the relay's two runs differ, relative to their mean: the run's own noise.
@@ -32,12 +38,6 @@ public struct BenchReport: Sendable {
 
     func rate(_ name: String) -> Double? {
         throughput.first { $0.name.hasPrefix(name) }?.messagesPerSecond
-    }
-
-    /// The relay's own CPU seconds per 100,000 messages, the mean of its runs.
-    var relayCPU: Double? {
-        let figures = throughput.filter { $0.name.hasPrefix("raw relay") }.compactMap(\.cpuPer100k?.own)
-        return figures.isEmpty ? nil : figures.reduce(0, +) / Double(figures.count)
     }
 
     public var targets: [Target] {
