@@ -9,20 +9,18 @@ extension MessageFlow {
     /// say why. A refused enqueue is retried, never dropped. Once all are enqueued, the
     /// next message with the key may go.
     func produceVerdict(slot: Int) {
-        guard case .producing(var output) = table[slot].stage else { return }
-        if output.verdict == .drop {
+        guard table[slot].stage == .producing else { return }
+        if table[slot].output!.verdict == .drop {
             releaseKey(of: slot)
             return finish(slot)  // nothing to write: done now
         }
-        while output.refusal == nil && output.enqueued < output.outputCount {
-            let id = OutputID(slot: slot, index: output.enqueued)
-            if let error = enqueue(id, of: output) {
-                table[slot].stage = .producing(output)
-                return enqueueFailed(id, error: error, topic: topic(of: output))
+        while let index = table[slot].output!.nextToEnqueue {
+            let id = OutputID(slot: slot, index: index)
+            if let error = enqueue(id, of: table[slot].output!) {
+                return enqueueFailed(id, error: error, topic: topic(of: table[slot].output!))
             }
-            output.enqueued += 1
+            table[slot].output!.enqueued += 1
         }
-        table[slot].stage = .producing(output)
         releaseKey(of: slot)
     }
 
@@ -37,9 +35,9 @@ extension MessageFlow {
 
     /// Enqueues output `id.index` of `output` (the verdict of the message in `id.slot`):
     /// the error when librdkafka refused it.
-    private func enqueue(_ id: OutputID, of output: VerdictOutput) -> KafkaError? {
-        let record = table[id.slot]
-        let headers = record.message.copyOfHeaders(capacity: output.headers.count + 16)
+    private func enqueue(_ id: OutputID, of output: borrowing VerdictOutput) -> KafkaError? {
+        let message = table[id.slot].message
+        let headers = message.copyOfHeaders(capacity: output.headers.count + 16)
         let topic = topic(of: output)
         var key = output.key
         if let outputs = output.outputs {
@@ -48,13 +46,13 @@ extension MessageFlow {
         } else {
             merge(output.headers, into: headers)
         }
-        if output.verdict != .success { addFailureHeaders(headers, for: output, record: record) }
+        if output.verdict != .success { addFailureHeaders(headers, for: output, record: table[id.slot]) }
         if let failure = output.deliveryFailure { headers.set(OutputHeaders.deliveryFailed, failure) }
-        if output.withoutValue { headers.set(OutputHeaders.valueRemoved, String(record.value?.count ?? 0)) }
+        if output.withoutValue { headers.set(OutputHeaders.valueRemoved, String(message.value?.count ?? 0)) }
         func produce(value: UnsafeRawBufferPointer?) -> KafkaError? {
             switch key {
             case .input:
-                outputs.producer.produce(topic: topic, key: record.key, value: value, headers: headers, token: id.token)
+                outputs.producer.produce(topic: topic, key: message.key, value: value, headers: headers, token: id.token)
             case .null:
                 outputs.producer.produce(topic: topic, key: nil, value: value, headers: headers, token: id.token)
             case .bytes(let bytes):
@@ -69,7 +67,7 @@ extension MessageFlow {
         }
         if output.withoutValue { return produce(value: nil) }
         if let payload = output.payload { return payload.withUnsafeBytes { produce(value: $0) } }
-        return produce(value: record.value)
+        return produce(value: message.value)
     }
 
     /// Sets the plugin's headers on an output over the input's: a name it gives replaces
@@ -120,10 +118,12 @@ extension MessageFlow {
     private func produceAgain(_ id: OutputID) {
         let slot = id.slot
         switch table[slot].stage {
-        case .producing(let output):
-            if id.index < output.enqueued {
-                if let error = enqueue(id, of: output) { enqueueFailed(id, error: error, topic: topic(of: output)) }
-            } else if id.index == output.enqueued {
+        case .producing:
+            if id.index < table[slot].output!.enqueued {
+                if let error = enqueue(id, of: table[slot].output!) {
+                    enqueueFailed(id, error: error, topic: topic(of: table[slot].output!))
+                }
+            } else if id.index == table[slot].output!.enqueued {
                 produceVerdict(slot: slot)
             }
         case .republishing: republish(slot: slot)
@@ -146,9 +146,8 @@ extension MessageFlow {
                 return
             }
             logProduceFailure(slot, topic: report.topic, "\(error); producing again every second")
-            if case .producing(var output) = table[slot].stage, output.deliveryFailure == nil {
-                output.deliveryFailure = error.reason
-                table[slot].stage = .producing(output)
+            if table[slot].stage == .producing && table[slot].output!.deliveryFailure == nil {
+                table[slot].output!.deliveryFailure = error.reason
             }
             outputs.pending.retry(id, at: .now + .seconds(1))
             return
@@ -160,19 +159,18 @@ extension MessageFlow {
             // broker that acknowledges what it never stored can be found out.
             logger.warning("the broker acknowledged an output as a duplicate of an earlier write (no offset)", metadata: inputMetadata(slot))
         }
-        guard case .producing(var output) = table[slot].stage, output.outputs != nil else { return finish(slot) }  // its one output
-        output.settled += 1
-        table[slot].stage = .producing(output)
-        guard output.isSettled else { return }
-        if output.refusal == nil { finish(slot) } else { deadLetterRefused(slot) }
+        guard table[slot].stage == .producing && table[slot].output!.outputs != nil else { return finish(slot) }  // its one output
+        table[slot].output!.settled += 1
+        guard table[slot].output!.isSettled else { return }
+        if table[slot].output!.refusal == nil { finish(slot) } else { deadLetterRefused(slot) }
     }
 
     /// The message in `slot` is done (its output delivered, or none to write): counted,
     /// removed, and its partition's commit position may move.
     func finish(_ slot: Int) {
         switch table[slot].stage {
-        case .producing(let output):
-            figures.delivered(output.verdict, source: output.source, processing: now - table[slot].consumedAt)
+        case .producing:
+            figures.delivered(table[slot].output!.verdict, source: table[slot].output!.source, processing: now - table[slot].consumedAt.instant)
         case .republishing:
             figures.retried()
         case .handingBack:

@@ -53,22 +53,22 @@ extension MessageFlow {
         let start = worker.stdin.bytes.count
         switch settings.protocolKind {
         case .json:
-            appendRequest(for: table[slot], id: requestID, to: &worker.stdin.bytes)
+            appendRequest(for: slot, id: requestID, to: &worker.stdin.bytes)
         case .exec, .kafkaNative:
             return false  // dispatchExec; kafka-native plugins get no requests
         case .lines:
-            if let reason = LineFrames.unsupportedReason(table[slot].value) {
+            if let reason = LineFrames.unsupportedReason(table[slot].message.value) {
                 deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .unsupportedValue))
                 return false
             }
-            LineFrames.appendRequest(table[slot].value!, to: &worker.stdin.bytes)
+            LineFrames.appendRequest(table[slot].message.value!, to: &worker.stdin.bytes)
             worker.answerOrder.append(requestID)
         }
         let frameBytes = worker.stdin.bytes.count - start
         guard frameBytes <= settings.maxFrameBytes else {
             worker.stdin.bytes.removeLast(frameBytes)
             if settings.protocolKind == .lines { worker.answerOrder.removeLast() }
-            let reason = "value of \(table[slot].value?.count ?? 0) bytes makes a request frame of \(frameBytes) bytes, "
+            let reason = "value of \(table[slot].message.value?.count ?? 0) bytes makes a request frame of \(frameBytes) bytes, "
                 + "over the frame limit of \(settings.maxFrameBytes) bytes"
             deadLetter(slot, VerdictOutput(verdict: .permanent, reason: reason, source: .tooLarge))
             return false
@@ -82,23 +82,27 @@ extension MessageFlow {
     private func markDispatched(_ slot: Int, at now: ContinuousClock.Instant) {
         let progress = table[slot].progress
         progress.highestDispatched = max(progress.highestDispatched, table[slot].offset)
-        table[slot].stage = .dispatched(at: now)
+        table[slot].stage = .dispatched(at: FixedInstant(now))
     }
 
-    private func appendRequest(for record: MessageRecord, id: UInt64, to output: inout [UInt8]) {
+    /// Reads the record field by field: passed whole, it was copied (every reference in it
+    /// retained and released) on each request.
+    private func appendRequest(for slot: Int, id: UInt64, to output: inout [UInt8]) {
+        let message = table[slot].message
+        let progress = table[slot].progress
         RequestFrameWriter.begin(
-            id: id, topic: record.progress.topic, partition: record.progress.partition, offset: record.offset,
-            timestamp: record.message.timestamp, attempt: record.attempt, to: &output)
-        if let key = record.key { RequestFrameWriter.appendKey(key, to: &output) }
-        RequestFrameWriter.appendHeaders(record.message.forEachHeader, to: &output)
-        RequestFrameWriter.end(value: record.value, to: &output)
+            id: id, topic: progress.topic, partition: progress.partition, offset: table[slot].offset,
+            timestamp: message.timestamp, attempt: table[slot].attempt, to: &output)
+        if let key = message.key { RequestFrameWriter.appendKey(key, to: &output) }
+        RequestFrameWriter.appendHeaders(message.forEachHeader, to: &output)
+        RequestFrameWriter.end(value: message.value, to: &output)
     }
 
     /// Protocol `exec`: one process per message, at most the pool's target size at once.
     private func dispatchExec(to plugins: PluginSupervisor) {
         while plugins.pool.execRuns.count < plugins.pool.targetSize, !scheduler.ready.isEmpty, let slot = scheduler.next() {
             markDispatched(slot, at: .now)
-            if let failure = plugins.startExec(slot: slot, input: table[slot].value) {
+            if let failure = plugins.startExec(slot: slot, input: table[slot].message.value) {
                 conclude(slot, failure)
             }
         }

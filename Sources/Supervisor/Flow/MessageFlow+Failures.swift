@@ -10,7 +10,7 @@ extension MessageFlow {
 
     /// Settles a verdict (`settleFailure`) and produces its outputs.
     func conclude(_ slot: Int, _ output: VerdictOutput) {
-        table[slot].stage = .producing(settleFailure(output, attempt: table[slot].attempt))
+        table[slot].produce(settleFailure(output, attempt: table[slot].attempt))
         produceVerdict(slot: slot)
     }
 
@@ -57,7 +57,7 @@ extension MessageFlow {
     /// Sends a message the daemon itself gave up on to the permanent topic; the next
     /// message with its key goes once it is enqueued.
     func deadLetter(_ slot: Int, _ output: VerdictOutput) {
-        table[slot].stage = .producing(output)
+        table[slot].produce(output)
         produceVerdict(slot: slot)
     }
 
@@ -70,22 +70,22 @@ extension MessageFlow {
     func outputRefused(_ id: OutputID, error: KafkaError, topic: String) {
         let slot = id.slot
         let text = error.reason
-        guard case .producing(var output) = table[slot].stage else {
+        guard table[slot].stage == .producing, var output = table[slot].output else {
             // A retry's republish or hand-back: its one output.
             logger.error("the broker refused an output to \(topic) (\(text)); dead-lettering the original", metadata: inputMetadata(slot))
-            table[slot].stage = .producing(
+            table[slot].produce(
                 VerdictOutput(verdict: .permanent, reason: "the broker refused the output to \(topic): \(text)", source: .unproducible))
             return produceVerdict(slot: slot)
         }
         if output.source == .unproducible {
             if error.isMessageTooLarge && !output.withoutValue {
                 logger.error(
-                    "the broker refused the dead letter too (\(text)); dead-lettering it without its value of \(table[slot].value?.count ?? 0) bytes",
+                    "the broker refused the dead letter too (\(text)); dead-lettering it without its value of \(table[slot].message.value?.count ?? 0) bytes",
                     metadata: inputMetadata(slot))
-                table[slot].stage = .producing(
+                table[slot].produce(
                     VerdictOutput(
                         verdict: .permanent,
-                        reason: "\(output.reason ?? ""); the value of \(table[slot].value?.count ?? 0) bytes is left out (\(text))",
+                        reason: "\(output.reason ?? ""); the value of \(table[slot].message.value?.count ?? 0) bytes is left out (\(text))",
                         source: .unproducible, worker: output.worker, withoutValue: true))
                 return produceVerdict(slot: slot)
             }
@@ -102,16 +102,15 @@ extension MessageFlow {
             logger.error("the broker refused \(which) to \(topic) (\(text)); dead-lettering the original", metadata: inputMetadata(slot))
             output.refusal = "the broker refused \(which) to \(topic): \(text)"
         }
-        table[slot].stage = .producing(output)
+        table[slot].output = output
         if output.isSettled { deadLetterRefused(slot) }
     }
 
     /// Dead-letters the original of a message one of whose outputs the broker refused for
     /// good, now that none of its outputs is in flight.
     func deadLetterRefused(_ slot: Int) {
-        guard case .producing(let output) = table[slot].stage else { return }
-        table[slot].stage = .producing(
-            VerdictOutput(verdict: .permanent, reason: output.refusal, source: .unproducible, worker: output.worker))
+        guard table[slot].stage == .producing, let output = table[slot].output else { return }
+        table[slot].produce(VerdictOutput(verdict: .permanent, reason: output.refusal, source: .unproducible, worker: output.worker))
         produceVerdict(slot: slot)
     }
 

@@ -64,7 +64,7 @@ extension MessageFlow {
         let slot = table.insert(
             MessageRecord(
                 message: message, progress: progress, offset: offset, keyHash: keyHash,
-                attempt: OutputHeaders.attempt(of: message), consumedAt: now))
+                attempt: OutputHeaders.attempt(of: message), consumedAt: FixedInstant(now)))
         scheduler.enqueue(slot, keyHash: keyHash)
         table[slot].holdsKey = keyHash != nil
         figures.consumed()
@@ -98,7 +98,7 @@ extension MessageFlow {
         let slot = table.insert(
             MessageRecord(
                 message: message, progress: progress, offset: message.offset, keyHash: nil,
-                attempt: OutputHeaders.attempt(of: message), consumedAt: .now, stage: .waitingForRetry))
+                attempt: OutputHeaders.attempt(of: message), consumedAt: FixedInstant(.now), stage: .waitingForRetry))
         // Without a due time (a kafka-native plugin's transient output), the first delay.
         let due = OutputHeaders.integer(OutputHeaders.retryDue, of: message) ?? WallClock.milliseconds + settings.retry.base.inMilliseconds
         heldRetries.hold(slot, due: due)

@@ -21,20 +21,20 @@ extension MessageFlow {
     /// input topic takes any more (the input changed to patterns that do not match it) is
     /// dead-lettered.
     func republish(slot: Int) {
-        let record = table[slot]
-        let original = record.message.header(OutputHeaders.originalTopic)
+        let message = table[slot].message
+        let original = message.header(OutputHeaders.originalTopic)
         guard let topic = settings.inputTopics.home(of: original) else {
             let reason = "no input topic to retry it in: \(settings.inputTopics) does not take \(original ?? "its topic (no sluice.original.topic)")"
             logger.error("\(reason); dead-lettering it", metadata: inputMetadata(slot))
-            table[slot].stage = .producing(VerdictOutput(verdict: .permanent, reason: reason, source: .unproducible))
+            table[slot].produce(VerdictOutput(verdict: .permanent, reason: reason, source: .unproducible))
             return produceVerdict(slot: slot)
         }
-        let headers = record.message.copyOfHeaders(capacity: 1)
+        let headers = message.copyOfHeaders(capacity: 1)
         for name in OutputHeaders.perFailure { headers.remove(name) }
-        headers.set(OutputHeaders.attempt, String(record.attempt + 1))
+        headers.set(OutputHeaders.attempt, String(table[slot].attempt + 1))
         let error = outputs.producer.produce(
-            topic: topic, preferring: OutputHeaders.originalPartition(of: record.message, in: topic),
-            key: record.key, value: record.value, headers: headers, token: OutputID(slot: slot).token)
+            topic: topic, preferring: OutputHeaders.originalPartition(of: message, in: topic),
+            key: message.key, value: message.value, headers: headers, token: OutputID(slot: slot).token)
         if let error { enqueueFailed(OutputID(slot: slot), error: error, topic: topic) }
     }
 
@@ -59,11 +59,10 @@ extension MessageFlow {
 
     /// Produces a held failure again to its own transient-failure partition.
     func handBack(slot: Int) {
-        let record = table[slot]
-        let headers = record.message.copyOfHeaders(capacity: 0)
+        let message = table[slot].message
         let error = outputs.producer.produce(
-            topic: settings.transientTopic, preferring: record.progress.partition, key: record.key, value: record.value,
-            headers: headers, token: OutputID(slot: slot).token)
+            topic: settings.transientTopic, preferring: table[slot].progress.partition, key: message.key, value: message.value,
+            headers: message.copyOfHeaders(capacity: 0), token: OutputID(slot: slot).token)
         if let error { enqueueFailed(OutputID(slot: slot), error: error, topic: settings.transientTopic) }
     }
 }

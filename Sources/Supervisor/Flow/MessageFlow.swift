@@ -13,7 +13,7 @@ final class MessageFlow {
     var settings: Settings
     var logger: Logger
     /// Every message held, by slot, until its outcome is delivered.
-    var table = MessageTable()
+    let table = MessageTable()
     /// The order queued messages go to the workers in, one at a time per key.
     var scheduler = KeyScheduler()
     /// Messages that were in flight when their worker failed, waiting to run alone on a
@@ -64,7 +64,7 @@ final class MessageFlow {
     /// When the message in `slot` went to its plugin, if it is there now.
     func dispatchedAt(_ slot: Int) -> ContinuousClock.Instant? {
         guard case .dispatched(let at) = table[slot].stage else { return nil }
-        return at
+        return at.instant
     }
 
     /// The commit positions that moved since the last call, for the input consumer and the

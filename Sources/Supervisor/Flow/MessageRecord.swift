@@ -3,13 +3,14 @@ import PluginProtocol
 /// A consumed message the daemon is responsible for until its verdict is delivered.
 struct MessageRecord {
     /// Where the message is in its journey.
-    enum Stage {
+    enum Stage: Equatable {
         /// Waiting for a worker (or for its key).
         case queued
         /// Written to a worker at this time.
-        case dispatched(at: ContinuousClock.Instant)
-        /// Verdict enqueued to the producer; waiting for the delivery report.
-        case producing(VerdictOutput)
+        case dispatched(at: FixedInstant)
+        /// Its verdict's outputs (`output`) enqueued to the producer; waiting for the
+        /// delivery reports.
+        case producing
         /// A transient failure held by the retrier until it is due.
         case waitingForRetry
         /// Published back to the input topic; waiting for the delivery report.
@@ -27,19 +28,25 @@ struct MessageRecord {
     let keyHash: Int?
     let attempt: Int
     /// When the consumer handed it over (for the processing latency).
-    let consumedAt: ContinuousClock.Instant
+    let consumedAt: FixedInstant
     var stage: Stage = .queued
+    /// What the verdict sends to Kafka, from when it is known (`produce(_:)`, stage
+    /// `.producing`) until it is delivered. Kept beside the stage rather than as its
+    /// payload: the pipeline reads and changes it in place several times per message, and
+    /// every look into an enum's payload copied all of it (each string and array retained
+    /// and released).
+    var output: VerdictOutput?
     /// How it fared with workers that failed while it was in flight.
     var failures = WorkerFailures()
     /// Whether the next message with its key waits for it: from when it is consumed until
     /// its output is enqueued, so outputs with one key are enqueued in input order.
     var holdsKey = false
 
-    /// The message value, nil for a null value.
-    var value: UnsafeRawBufferPointer? { message.value }
-
-    /// The message key, nil for a null key.
-    var key: UnsafeRawBufferPointer? { message.key }
+    /// Produces `output` as the message's verdict (in place of any earlier one).
+    mutating func produce(_ output: VerdictOutput) {
+        stage = .producing
+        self.output = output
+    }
 }
 
 /// What a verdict sends to Kafka, kept until delivered so a failed delivery can be retried.
@@ -84,6 +91,9 @@ struct VerdictOutput {
 
     /// How many outputs the verdict writes.
     var outputCount: Int { verdict == .drop ? 0 : outputs?.count ?? 1 }
+
+    /// The output to enqueue next, in order; nil once all are enqueued, or after a refusal.
+    var nextToEnqueue: Int? { refusal == nil && enqueued < outputCount ? enqueued : nil }
 
     /// Whether every output that will be enqueued was, and is settled.
     var isSettled: Bool { settled == enqueued && (refusal != nil || enqueued == outputCount) }

@@ -1,10 +1,9 @@
-/// Slots for the messages in the daemon, reused through a free list so a steady stream
-/// allocates nothing per message. A slot number (plus one) is the token that comes back
-/// in the producer's delivery report.
-struct MessageTable {
-    private var records: [MessageRecord?] = []
-    private var free: [Int] = []
-    private(set) var count = 0
+/// Slots for the messages in the daemon (a `SlotTable`, so a steady stream allocates
+/// nothing per message and records are read and changed in place), with what each side
+/// holds. A slot number (plus one) is the token that comes back in the producer's delivery
+/// report.
+final class MessageTable {
+    private let records = SlotTable<MessageRecord>()
 
     /// How many messages, and how many bytes of keys and values, one side holds.
     struct Load {
@@ -22,45 +21,32 @@ struct MessageTable {
     private(set) var input = Load()
     private(set) var retries = Load()
 
-    mutating func insert(_ record: MessageRecord) -> Int {
-        count += 1
+    var count: Int { records.count }
+
+    func insert(_ record: MessageRecord) -> Int {
         if record.progress.isRetry { retries.add(record, 1) } else { input.add(record, 1) }
-        if let slot = free.popLast() {
-            records[slot] = record
-            return slot
-        }
-        records.append(record)
-        return records.count - 1
+        return records.insert(record)
     }
 
-    /// Reads and changes happen in place: a copy of the record on every field access
-    /// would cost retains and releases on the hot path.
     subscript(slot: Int) -> MessageRecord {
-        _read { yield records[slot]! }
-        _modify { yield &records[slot]! }
+        unsafeAddress { UnsafePointer(records.address(of: slot)) }
+        unsafeMutableAddress { records.address(of: slot) }
     }
 
     func contains(_ slot: Int) -> Bool {
-        slot >= 0 && slot < records.count && records[slot] != nil
+        records.contains(slot)
     }
 
     /// Frees every slot and returns their records.
-    mutating func removeAll() -> [MessageRecord] {
-        let all = records.compactMap { $0 }
-        records.removeAll()
-        free.removeAll()
-        count = 0
+    func removeAll() -> [MessageRecord] {
         input = Load()
         retries = Load()
-        return all
+        return records.removeAll()
     }
 
     /// Frees a slot and returns its record.
-    mutating func remove(_ slot: Int) -> MessageRecord {
-        let record = records[slot]!
-        records[slot] = nil
-        free.append(slot)
-        count -= 1
+    func remove(_ slot: Int) -> MessageRecord {
+        let record = records.remove(slot)
         if record.progress.isRetry { retries.add(record, -1) } else { input.add(record, -1) }
         return record
     }
