@@ -44,6 +44,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The most outputs one answer may fan out to; an answer with more dead-letters its input (default 1000).")
     var maxOutputs: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "The request fields a json plugin gets besides id and the value, comma-separated (topic, partition, offset, timestamp, attempt, key, headers; default all).",
+            valueName: "fields"))
+    var requestFields: String?
+
     @Option(help: "Seconds to wait for in-flight messages on shutdown or revoke (default 30).")
     var drainTimeout: Double?
 
@@ -135,7 +141,7 @@ struct RunCommand: AsyncParsableCommand {
         for (key, value) in [
             ("plugin.protocol", `protocol`), ("retries.mode", retrier), ("daemon.control_socket", controlSocket),
             ("daemon.control_group", controlGroup), ("plugin.stop_signal", stopSignal), ("plugin.directory", pluginDirectory),
-            ("plugin.umask", pluginUmask), ("metrics.address", metricsAddress),
+            ("plugin.umask", pluginUmask), ("metrics.address", metricsAddress), ("plugin.request_fields", requestFields),
         ] {
             values[key] = value.map { .string($0) }
         }

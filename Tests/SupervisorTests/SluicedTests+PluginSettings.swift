@@ -43,3 +43,23 @@ extension SluicedTests {
         #expect(sluiced.output.contains("sending Interrupt"), "the log names the signal")
     }
 }
+
+extension SluicedTests {
+    /// `--request-fields offset,value`: each request holds the id, the offset and the value
+    /// (`text` here) and nothing else; every message still comes out once, its headers kept.
+    @Test func requestFieldsLeaveOutWhatThePluginDoesNotRead() async throws {
+        let cluster = try TestCluster()
+        let sent = TestMessage.routedToSuccess(60, prefix: "fields-")
+        try cluster.produce(sent)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--request-fields", "offset,value"], plugin: SluicedProcess.pythonPlugin("fields_plugin.py"))
+        defer { sluiced.killIfRunning() }
+        let accounting = Accounting(try cluster.collectOutputs(covering: sent))
+        accounting.expectExactlyOnce(sent, cluster: cluster)
+        for message in sent {
+            guard let output = accounting.byID[message.id]?.first else { continue }
+            #expect(output.value.map { String(decoding: $0, as: UTF8.self) } == "id,offset,text", "\(message.id)")
+            #expect(output.header("route") == "success", "\(message.id): the input's headers still go on the output")
+        }
+    }
+}

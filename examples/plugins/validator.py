@@ -6,6 +6,9 @@ on stdout, stderr for logs. Run it under sluiced:
 
     sluiced --workers 2 -- python3 examples/plugins/validator.py
 
+It reads the id and the value alone, so `--request-fields value` spares it (and sluiced)
+the rest of each request.
+
 Verdicts: a valid measurement -> success (with "validated_by" added); invalid or not JSON ->
 permanent; a share TRANSIENT_RATE (default 0.05) -> transient, simulating a flaky dependency.
 """

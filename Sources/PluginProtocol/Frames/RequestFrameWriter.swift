@@ -3,23 +3,35 @@
 /// requires is escaped. Call `begin`, then optionally `appendKey` and `appendHeaders`,
 /// then `end`.
 public enum RequestFrameWriter {
-    /// Appends `{"id":"…","topic":…,"partition":…,"offset":…,"timestamp":…,"attempt":…`.
+    /// Appends `{"id":"…"` and of `,"topic":…,"partition":…,"offset":…,"timestamp":…,"attempt":…`
+    /// those `fields` holds (the timestamp is read only when it is written).
     public static func begin(
-        id: UInt64, topic: String, partition: Int32, offset: Int64, timestamp: Int64, attempt: Int,
-        to output: inout [UInt8]
+        id: UInt64, topic: String, partition: Int32, offset: Int64, timestamp: @autoclosure () -> Int64, attempt: Int,
+        fields: RequestFields = .all, to output: inout [UInt8]
     ) {
         output.append(contentsOf: #"{"id":""#.utf8)
         JSONWriter.appendInteger(id, to: &output)
-        output.append(contentsOf: #"","topic":"#.utf8)
-        JSONWriter.appendString(topic, to: &output)
-        output.append(contentsOf: #","partition":"#.utf8)
-        JSONWriter.appendInteger(partition, to: &output)
-        output.append(contentsOf: #","offset":"#.utf8)
-        JSONWriter.appendInteger(offset, to: &output)
-        output.append(contentsOf: #","timestamp":"#.utf8)
-        JSONWriter.appendInteger(timestamp, to: &output)
-        output.append(contentsOf: #","attempt":"#.utf8)
-        JSONWriter.appendInteger(attempt, to: &output)
+        output.append(UInt8(ascii: "\""))
+        if fields.contains(.topic) {
+            output.append(contentsOf: #","topic":"#.utf8)
+            JSONWriter.appendString(topic, to: &output)
+        }
+        if fields.contains(.partition) {
+            output.append(contentsOf: #","partition":"#.utf8)
+            JSONWriter.appendInteger(partition, to: &output)
+        }
+        if fields.contains(.offset) {
+            output.append(contentsOf: #","offset":"#.utf8)
+            JSONWriter.appendInteger(offset, to: &output)
+        }
+        if fields.contains(.timestamp) {
+            output.append(contentsOf: #","timestamp":"#.utf8)
+            JSONWriter.appendInteger(timestamp(), to: &output)
+        }
+        if fields.contains(.attempt) {
+            output.append(contentsOf: #","attempt":"#.utf8)
+            JSONWriter.appendInteger(attempt, to: &output)
+        }
     }
 
     /// Appends `,"key":"…"` for a UTF-8 key or `,"key_base64":"…"` for any other.

@@ -80,6 +80,13 @@ public final class Benchmark {
             BenchCase(
                 name: "sluiced + validator.py, 2 workers",
                 commands: [daemon(2, python + ["\(options.examplesDirectory)/validator.py"])]),
+            // validator.py reads the id and the value alone: the operator says so.
+            BenchCase(
+                name: "sluiced + validator.py, 2 workers, --request-fields value",
+                commands: [
+                    daemonCommand(
+                        workers: 2, plugin: python + ["\(options.examplesDirectory)/validator.py"], settings: ["--request-fields", "value"])
+                ]),
             BenchCase(
                 name: "demo design: 2 x native_validator.py, batches of 500",
                 commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),

@@ -87,14 +87,16 @@ extension MessageFlow {
 
     /// Reads the record field by field: passed whole, it was copied (every reference in it
     /// retained and released) on each request.
+    /// Writes the fields `settings.requestFields` holds besides the id and the value.
     private func appendRequest(for slot: Int, id: UInt64, to output: inout [UInt8]) {
         let message = table[slot].message
         let progress = table[slot].progress
+        let fields = settings.requestFields
         RequestFrameWriter.begin(
             id: id, topic: progress.topic, partition: progress.partition, offset: table[slot].offset,
-            timestamp: message.timestamp, attempt: table[slot].attempt, to: &output)
-        if let key = message.key { RequestFrameWriter.appendKey(key, to: &output) }
-        RequestFrameWriter.appendHeaders(message.forEachHeader, to: &output)
+            timestamp: message.timestamp, attempt: table[slot].attempt, fields: fields, to: &output)
+        if fields.contains(.key), let key = message.key { RequestFrameWriter.appendKey(key, to: &output) }
+        if fields.contains(.headers) { RequestFrameWriter.appendHeaders(message.forEachHeader, to: &output) }
         RequestFrameWriter.end(value: message.value, to: &output)
     }
 

@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import PluginProcess
+import PluginProtocol
 import SluiceControl
 
 extension Settings {
@@ -85,6 +86,22 @@ extension Settings {
         .integer("plugin.poison_threshold", option: "--poison-threshold", live: true, range: 1...100, \.poisonThreshold),
         .integer("plugin.max_frame_bytes", option: "--max-frame-bytes", live: false, range: 1024...(1 << 30), \.maxFrameBytes),
         .integer("plugin.max_outputs", option: "--max-outputs", live: true, range: 1...1_000_000, \.maxOutputs),
+        .field(
+            "plugin.request_fields", option: "--request-fields", live: true, \.requestFields,
+            parse: { value throws(SettingsError) in
+                // A comma-separated string anywhere; in a config file, an array of them too.
+                let list =
+                    if case .strings(let items) = value.raw {
+                        items
+                    } else {
+                        try value.string("plugin.request_fields").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    }
+                do throws(RequestFields.UnknownName) {
+                    return try RequestFields(names: list.map(\.trimmingWhitespace))
+                } catch {
+                    throw value.fail("plugin.request_fields", error.message)
+                }
+            }, show: { $0 == .all ? "\"all\"" : SettingValue.Raw.strings(["id"] + $0.names + ["value"]).description }),
         .choice("retries.mode", option: "--retrier", live: false, \.retrier),
         .integer("retries.max_attempts", option: "--max-attempts", live: true, range: 1...1000, \.retry.maxAttempts),
         .seconds("retries.delay", option: "--retry-delay", live: true, range: 0.001...86_400, \.retry.base),

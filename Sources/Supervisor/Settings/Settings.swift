@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import PluginProcess
+import PluginProtocol
 import SluiceControl
 
 /// Everything the daemon needs to run one pipeline. `SettingsSources` fills it from the
@@ -40,6 +41,8 @@ public struct Settings: Sendable {
     /// The most outputs one answer may fan out to; an answer with more dead-letters its
     /// input, as `too-many-outputs`.
     public var maxOutputs: Int = 1000
+    /// The request fields written besides `id` and the value (protocol json).
+    public var requestFields: RequestFields = .all
     /// How long shutdown and revocation wait for in-flight messages.
     public var drainTimeout: Duration = .seconds(30)
     /// How long a worker has to exit after its stdin closes, and again after `stopSignal`.
