@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The demo's measurement validator as a Sluice plugin, in plain Python (standard library only).
+"""The demo's measurement validator as a Sluice plugin, in plain Python (standard library
+only; orjson, when installed, reads and writes the JSON faster).
 
 Protocol: docs/PROTOCOL.md. One JSON request per line on stdin, one JSON response per line
 on stdout, stderr for logs. Run it under sluiced:
@@ -15,7 +16,36 @@ permanent; a share TRANSIENT_RATE (default 0.05) -> transient, simulating a flak
 import json
 import os
 import random
+import re
 import sys
+
+try:  # orjson parses and writes JSON several times faster; the standard library otherwise
+    import orjson
+
+    # orjson reads an integer beyond 64 bits as a float: a line with such a long number goes
+    # to the standard library, which keeps it exact.
+    LONG_NUMBER = re.compile(rb"\d{19}")
+
+    def decode(line):
+        if LONG_NUMBER.search(line):
+            return json.loads(line)
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:  # what it refuses (1e400) the standard library reads
+            return json.loads(line)
+
+    def encode(response):
+        try:
+            return orjson.dumps(response) + b"\n"
+        except TypeError:  # an integer beyond 64 bits
+            return json.dumps(response).encode() + b"\n"
+
+except ImportError:
+    decode = json.loads
+
+    def encode(response):
+        return json.dumps(response).encode() + b"\n"
+
 
 VALID_RANGES = {"temperature": (-50, 60), "humidity": (0, 100), "pressure": (870, 1085)}
 TRANSIENT_RATE = float(os.environ.get("TRANSIENT_RATE", "0.05"))
@@ -50,12 +80,12 @@ def main():
         *lines, pending = (pending + chunk).split(b"\n")  # JSON Lines: split on "\n" only
         answers = []
         for line in lines:
-            request = json.loads(line)
+            request = decode(line)
             response = validate(request)
             response["id"] = request["id"]
-            answers.append(json.dumps(response) + "\n")
-        sys.stdout.write("".join(answers))
-        sys.stdout.flush()
+            answers.append(encode(response))
+        sys.stdout.buffer.write(b"".join(answers))
+        sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ public struct MachineDescription: Sendable {
             "CPU: \(field(read("/proc/cpuinfo"), "model name") ?? "?"), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores online; memory \(memory)",
             "OS: \(os), Linux \(release)",
             "librdkafka \(KafkaClient.librdkafkaVersion) (sluiced, its tools and the mock cluster)",
+            // validator.py uses orjson when it is installed: its rows depend on it.
             "Python: " + (PythonProbe.run(
-                "import sys\ntry:\n import confluent_kafka as c; k = f', confluent-kafka {c.__version__} (librdkafka {c.libversion()[0]})'\nexcept ImportError: k = ', no confluent-kafka'\nprint(sys.version.split()[0] + k)"
+                "import sys\ntry:\n import confluent_kafka as c; k = f', confluent-kafka {c.__version__} (librdkafka {c.libversion()[0]})'\nexcept ImportError: k = ', no confluent-kafka'\ntry:\n import orjson; j = f', orjson {orjson.__version__}'\nexcept ImportError: j = ', no orjson (the standard json)'\nprint(sys.version.split()[0] + k + j)"
             ) ?? "not found"),
         ])
     }
