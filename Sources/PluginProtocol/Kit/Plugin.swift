@@ -16,13 +16,20 @@ public enum Plugin {
     /// The longest request line the kit accepts.
     public static let maximumFrameLength = 64 * 1024 * 1024
 
+    /// How long an answer may wait for the rest of its batch, in nanoseconds.
+    static let longestHold: Int64 = 1_000_000
+
     /// Serves requests until stdin closes. Responses are written in batches: whenever no
-    /// further complete request is buffered, so a busy plugin makes few write calls.
+    /// further complete request is buffered, so a busy plugin makes few write calls; but an
+    /// answer waits for the rest of what was read at most `longestHold` (1 ms), so a slow
+    /// handler's answers go out one by one as they are made, not 32 at a time after the
+    /// last of them (sluiced writes that many ahead).
     public static func run(_ handler: (RequestFrame) -> PluginAnswer) {
         signal(SIGPIPE, SIG_IGN)
         let input = LineBuffer(maximumLineLength: maximumFrameLength)
         var output: [UInt8] = []
         output.reserveCapacity(64 * 1024)
+        var stdoutGone = false
         while true {
             switch input.read(from: 0) {
             case .bytes:
@@ -33,6 +40,7 @@ public enum Plugin {
             case .wouldBlock:
                 continue
             }
+            var heldSince = monotonicNanoseconds()
             input.drainLines { event in
                 switch event {
                 case .line(let line):
@@ -45,11 +53,24 @@ public enum Plugin {
                 case .overlong:
                     logToStderr("plugin: a request frame exceeded \(maximumFrameLength) bytes")
                 }
-                return true
+                let now = monotonicNanoseconds()
+                if now - heldSince >= longestHold && !output.isEmpty {
+                    stdoutGone = !writeAll(output)
+                    output.removeAll(keepingCapacity: true)
+                    heldSince = now
+                }
+                return !stdoutGone
             }
-            if !writeAll(output) { return }
+            if stdoutGone || !writeAll(output) { return }
             output.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// The monotonic clock, in nanoseconds.
+    static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     /// Writes all bytes to stdout; false once stdout is gone.
