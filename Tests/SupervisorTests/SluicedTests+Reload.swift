@@ -27,7 +27,7 @@ extension SluicedTests {
         let reload = try sluicectl(["reload", "--socket", socket, "--json"])
         let report = try JSONDecoder().decode(ControlResponse.self, from: Data(reload.output.utf8))
         #expect(reload.status == 0 && report.ok, "\(reload)")
-        #expect(report.reload?.applied == ["plugin.workers 2 -> 4", "plugin.message_timeout 30.0 -> 20.0", "daemon.max_buffered 10000 -> 5000"])
+        #expect(report.reload?.applied == ["plugin.workers 2 -> 4", "plugin.message_timeout 30.0 -> 20.0", "daemon.max_buffered 4096 -> 5000"])
         #expect(report.reload?.needsRestart == ["kafka"])
         #expect(try await waitForStatus(socket) { $0.workers.count == 4 && $0.workers.allSatisfy { $0.state == "running" } }?.workers.count == 4)
 

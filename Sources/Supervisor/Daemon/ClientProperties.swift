@@ -9,13 +9,13 @@ package enum ClientProperties {
     /// uses them too). The prefetch is bounded in bytes (16 MiB queued, 4 MiB a fetch) so
     /// memory stays flat however long the backlog. librdkafka keeps ~0.4 KiB per queued
     /// message besides the message, so where it can re-check a full queue quickly
-    /// (`fetch.queue.backoff.ms`, 2.1 and later) the queue is also bounded to 20,000
+    /// (`fetch.queue.backoff.ms`, 2.1 and later) the queue is also bounded to 10,000
     /// messages; older versions re-check only about once a second and need the default
     /// 100,000 to keep up (see docs/BENCHMARKS.md).
     package static func inputConsumer(brokers: String, group: String) -> [(String, String)] {
         let prefetch = [("queued.max.messages.kbytes", "16384"), ("fetch.max.bytes", "4194304")]
         let shortQueue = KafkaConfiguration.supports("fetch.queue.backoff.ms")
-            ? [("queued.min.messages", "20000"), ("fetch.queue.backoff.ms", "10")] : []
+            ? [("queued.min.messages", "10000"), ("fetch.queue.backoff.ms", "10")] : []
         return client(brokers: brokers) + groupConsumer(group: group) + prefetch + shortQueue
     }
 

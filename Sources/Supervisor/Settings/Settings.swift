@@ -29,10 +29,13 @@ public struct Settings: Sendable {
     /// Requests written ahead to one worker before its answers.
     public var maxInFlight: Int = 32
     /// Messages held in the daemon (queued, in flight, being produced) before it stops
-    /// taking more from the consumer.
-    public var maxBufferedMessages: Int = 10_000
+    /// taking more from the consumer. Each holds librdkafka's copy of it (and the fetch
+    /// buffer it came in) until its outputs are delivered, about 2 KiB for a small
+    /// message: 4,096 keep two workers busy with room to spare in about 9 MiB (10,000 took
+    /// 12 MiB more at the same rate, docs/BENCHMARKS.md), and fit 128 workers x 32.
+    public var maxBufferedMessages: Int = 4_096
     /// Bytes of keys and values held in the daemon before it stops taking more: the
-    /// message count alone would let 10,000 one-megabyte values take 10 GB. Counted apart
+    /// message count alone would let 4,096 one-megabyte values take 4 GB. Counted apart
     /// for the input and for the retrier's held failures, as the message count is.
     public var maxBufferedBytes: Int = 256 << 20
     /// The longest frame line, either way: a message whose request would be longer is
