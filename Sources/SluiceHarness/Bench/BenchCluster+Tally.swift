@@ -28,9 +28,7 @@ extension BenchCluster {
 final class OutputCounter {
     private let reader: TopicReader
     private var seen: [UInt8]
-    private(set) var tally = OutputTally()
-    /// Outputs the mock dropped, counted apart from the unreadable ones without an id.
-    private var dropped = 0
+    private var tally = OutputTally()
 
     init(_ cluster: BenchCluster, topics: [String], partitions: Int32, expected: Int) throws(KafkaError) {
         reader = try TopicReader(cluster, topics: topics, partitions: partitions)
@@ -39,21 +37,18 @@ final class OutputCounter {
 
     /// Reads what came out since the last call and returns the tally of everything so far.
     func update() throws(KafkaError) -> OutputTally {
-        var withoutID = 0
         let expected = seen.count
-        dropped += try reader.readToEnd(includingLater: true) { message in
+        let dropped = try reader.readToEnd(includingLater: true) { message in
             tally.perTopic[message.topic, default: 0] += 1
             guard let id = OutputHeaders.integer(BenchCluster.idHeader, of: message), id >= 0, id < expected else {
-                withoutID += 1
+                tally.unreadable += 1
                 return
             }
             if seen[Int(id)] > 0 { tally.duplicates += 1 }
             seen[Int(id)] = min(seen[Int(id)], 254) + 1
         }
-        tally.unreadable += withoutID
-        var result = tally
-        result.unreadable += dropped
-        result.missing = seen.reduce(0) { $1 == 0 ? $0 + 1 : $0 }
-        return result
+        tally.unreadable += dropped
+        tally.missing = seen.reduce(0) { $1 == 0 ? $0 + 1 : $0 }
+        return tally
     }
 }

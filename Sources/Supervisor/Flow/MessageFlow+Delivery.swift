@@ -10,16 +10,16 @@ extension MessageFlow {
     /// next message with the key may go.
     func produceVerdict(slot: Int) {
         guard table[slot].stage == .producing else { return }
-        if table[slot].output!.verdict == .drop {
+        if table[slot].producingOutput.verdict == .drop {
             releaseKey(of: slot)
             return finish(slot)  // nothing to write: done now
         }
-        while let index = table[slot].output!.nextToEnqueue {
+        while let index = table[slot].producingOutput.nextToEnqueue {
             let id = OutputID(slot: slot, index: index)
-            if let error = enqueue(id, of: table[slot].output!) {
-                return enqueueFailed(id, error: error, topic: topic(of: table[slot].output!))
+            if let error = enqueue(id, of: table[slot].producingOutput) {
+                return enqueueFailed(id, error: error, topic: topic(of: table[slot].producingOutput))
             }
-            table[slot].output!.enqueued += 1
+            table[slot].producingOutput.enqueued += 1
         }
         releaseKey(of: slot)
     }
@@ -119,11 +119,11 @@ extension MessageFlow {
         let slot = id.slot
         switch table[slot].stage {
         case .producing:
-            if id.index < table[slot].output!.enqueued {
-                if let error = enqueue(id, of: table[slot].output!) {
-                    enqueueFailed(id, error: error, topic: topic(of: table[slot].output!))
+            if id.index < table[slot].producingOutput.enqueued {
+                if let error = enqueue(id, of: table[slot].producingOutput) {
+                    enqueueFailed(id, error: error, topic: topic(of: table[slot].producingOutput))
                 }
-            } else if id.index == table[slot].output!.enqueued {
+            } else if id.index == table[slot].producingOutput.enqueued {
                 produceVerdict(slot: slot)
             }
         case .republishing: republish(slot: slot)
@@ -146,8 +146,8 @@ extension MessageFlow {
                 return
             }
             logProduceFailure(slot, topic: report.topic, "\(error); producing again every second")
-            if table[slot].stage == .producing && table[slot].output!.deliveryFailure == nil {
-                table[slot].output!.deliveryFailure = error.reason
+            if table[slot].stage == .producing && table[slot].producingOutput.deliveryFailure == nil {
+                table[slot].producingOutput.deliveryFailure = error.reason
             }
             outputs.pending.retry(id, at: .now + .seconds(1))
             return
@@ -159,10 +159,10 @@ extension MessageFlow {
             // broker that acknowledges what it never stored can be found out.
             logger.warning("the broker acknowledged an output as a duplicate of an earlier write (no offset)", metadata: inputMetadata(slot))
         }
-        guard table[slot].stage == .producing && table[slot].output!.outputs != nil else { return finish(slot) }  // its one output
-        table[slot].output!.settled += 1
-        guard table[slot].output!.isSettled else { return }
-        if table[slot].output!.refusal == nil { finish(slot) } else { deadLetterRefused(slot) }
+        guard table[slot].stage == .producing && table[slot].producingOutput.outputs != nil else { return finish(slot) }  // its one output
+        table[slot].producingOutput.settled += 1
+        guard table[slot].producingOutput.isSettled else { return }
+        if table[slot].producingOutput.refusal == nil { finish(slot) } else { deadLetterRefused(slot) }
     }
 
     /// The message in `slot` is done (its output delivered, or none to write): counted,
@@ -170,7 +170,7 @@ extension MessageFlow {
     func finish(_ slot: Int) {
         switch table[slot].stage {
         case .producing:
-            figures.delivered(table[slot].output!.verdict, source: table[slot].output!.source, processing: now - table[slot].consumedAt.instant)
+            figures.delivered(table[slot].producingOutput.verdict, source: table[slot].producingOutput.source, processing: now - table[slot].consumedAt.instant)
         case .republishing:
             figures.retried()
         case .handingBack:

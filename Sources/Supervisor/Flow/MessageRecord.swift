@@ -47,6 +47,13 @@ struct MessageRecord {
         stage = .producing
         self.output = output
     }
+
+    /// `output` in stage `.producing`, which `produce(_:)` always sets it for: read or
+    /// changed in place, only in that stage.
+    var producingOutput: VerdictOutput {
+        get { output! }
+        _modify { yield &output! }
+    }
 }
 
 /// What a verdict sends to Kafka, kept until delivered so a failed delivery can be retried.

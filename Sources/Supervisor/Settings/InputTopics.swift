@@ -18,10 +18,9 @@ public struct InputTopics: Sendable, CustomStringConvertible {
         patterns = []
     }
 
-    /// Reads a comma-separated list (or the entries of a config-file array); each name is
+    /// Takes the entries of the setting (`SettingValue.commaSeparated`); each name is
     /// checked with `checkName`, each pattern compiled.
-    init(parsing list: [String], checkName: (String) throws(SettingsError) -> Void) throws(SettingsError) {
-        let entries = list.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { String($0.trimmingWhitespace) }
+    init(entries: [String], checkName: (String) throws(SettingsError) -> Void) throws(SettingsError) {
         guard !entries.isEmpty, !entries.contains("") else {
             throw SettingsError("expected topic names or ^patterns, separated by commas, with none empty")
         }

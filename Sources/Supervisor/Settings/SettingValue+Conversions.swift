@@ -47,6 +47,13 @@ extension SettingValue {
         return value
     }
 
+    /// A list: one comma-separated string anywhere, or in a config file an array of such
+    /// strings. Entries come trimmed; an empty one is kept, for the setting to refuse.
+    func commaSeparated(_ key: String) throws(SettingsError) -> [String] {
+        let items = if case .strings(let items) = raw { items } else { [try string(key)] }
+        return items.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { String($0.trimmingWhitespace) }
+    }
+
     func strings(_ key: String) throws(SettingsError) -> [String] {
         // From the environment, a list is a TOML array (["python3", "/opt/p.py"]) or words
         // apart by spaces (python3 /opt/p.py).

@@ -16,10 +16,9 @@ extension Settings {
         .field(
             "pipeline.input_topics", variable: "INPUT_TOPIC", live: false, \.inputTopics,
             parse: { value throws(SettingsError) in
-                // A comma-separated string anywhere; in a config file, an array of them too.
-                let list = if case .strings(let items) = value.raw { items } else { [try value.string("pipeline.input_topics")] }
+                let entries = try value.commaSeparated("pipeline.input_topics")
                 do throws(SettingsError) {
-                    return try InputTopics(parsing: list, checkName: validateTopic)
+                    return try InputTopics(entries: entries, checkName: validateTopic)
                 } catch {
                     throw value.fail("pipeline.input_topics", error.message)
                 }
@@ -89,15 +88,9 @@ extension Settings {
         .field(
             "plugin.request_fields", option: "--request-fields", live: true, \.requestFields,
             parse: { value throws(SettingsError) in
-                // A comma-separated string anywhere; in a config file, an array of them too.
-                let list =
-                    if case .strings(let items) = value.raw {
-                        items
-                    } else {
-                        try value.string("plugin.request_fields").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                    }
+                let names = try value.commaSeparated("plugin.request_fields")
                 do throws(RequestFields.UnknownName) {
-                    return try RequestFields(names: list.map(\.trimmingWhitespace))
+                    return try RequestFields(names: names)
                 } catch {
                     throw value.fail("plugin.request_fields", error.message)
                 }

@@ -6,7 +6,8 @@ import Testing
 /// replay goes back to, and the settings it is refused in.
 @Suite struct InputTopicsTests {
     func topics(_ text: String) throws(SettingsError) -> InputTopics {
-        try InputTopics(parsing: [text], checkName: Settings.validateTopic)
+        let entries = try SettingValue(.string(text), origin: .commandLine("--input-topics")).commaSeparated("pipeline.input_topics")
+        return try InputTopics(entries: entries, checkName: Settings.validateTopic)
     }
 
     @Test func namesAndPatterns() throws {

@@ -3,8 +3,9 @@ import Testing
 
 @testable import Supervisor
 
-/// `plugin.request_fields`: every field by default, a list in the file, comma-separated on
-/// the command line or in SLUICE_PLUGIN_REQUEST_FIELDS, an unknown name refused with the
+/// `plugin.request_fields`: every field by default, a list in the file (whose entries may
+/// be comma-separated too), comma-separated on the command line or in
+/// SLUICE_PLUGIN_REQUEST_FIELDS, an unknown name refused with the
 /// names there are.
 extension SettingsTests {
     @Test func requestFieldsSpellings() throws {
@@ -12,6 +13,9 @@ extension SettingsTests {
         #expect(try resolve(complete, commandLine: plugin).requestFields == .all)
         #expect(try resolve(complete, file: "[plugin]\nrequest_fields = [\"value\", \"key\"]\n", commandLine: plugin).requestFields == .key)
         #expect(try resolve(complete, file: "[plugin]\nrequest_fields = []\n", commandLine: plugin).requestFields == [])
+        // Read as pipeline.input_topics is: an entry of the array may list several.
+        let listed = try resolve(complete, file: "[plugin]\nrequest_fields = [\"key, headers\", \" value\"]\n", commandLine: plugin)
+        #expect(listed.requestFields == [.key, .headers])
         var commandLine = plugin
         commandLine["plugin.request_fields"] = .string("offset, headers")
         #expect(try resolve(complete, commandLine: commandLine).requestFields == [.offset, .headers])
