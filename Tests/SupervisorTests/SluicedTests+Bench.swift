@@ -128,4 +128,17 @@ extension SluicedTests {
         let steady = designTarget(report(python: 49_538, design: 67_878, designRepeats: 0))
         #expect(steady?.met == false && steady?.measured == "0.73 x the demo design")
     }
+
+    /// The same for sluiced + echo against the relay, whichever of them repeated.
+    @Test func echoAgainstARepeatingRelayJudgesNothing() {
+        var report = report(python: 1, design: 1, designRepeats: 0)
+        func row(_ name: String, _ rate: Double, repeats: Int) -> BenchRow {
+            BenchRow(name: name, messagesPerSecond: rate, cpuPer100k: (0.5, 0), outputs: (10 + repeats, 0, 0, 0, repeats))
+        }
+        report.throughput += [row("raw relay (ceiling)", 100_000, repeats: 0), row("sluiced + echo, 2 workers", 95_000, repeats: 0)]
+        let echoTargets = { report.targets.filter { $0.goal.hasPrefix("sluiced + echo") } }
+        #expect(echoTargets().map(\.met) == [true, true] && echoTargets().map(\.measured) == ["1.00 x", "0.95 x"])
+        report.throughput.append(row("raw relay, again at the end", 100_000, repeats: 3))
+        #expect(echoTargets().allSatisfy { $0.met == nil && $0.measured == "not measured: raw relay, again at the end repeated 3 messages" })
+    }
 }
