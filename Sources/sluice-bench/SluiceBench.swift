@@ -18,8 +18,11 @@ struct SluiceBench: ParsableCommand {
 struct RunBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every row and print the table (the default).")
 
-    @Option(help: "Messages in the backlog each throughput row moves.")
+    @Option(help: "Messages in the backlog the relay and echo rows move.")
     var messages = 1_000_000
+
+    @Option(help: "Messages in the backlog the validating rows (validators, the demo design) move.")
+    var validationMessages = 500_000
 
     @Option(help: "Partitions of the backlog (the mock broker keeps at most 5 MiB a partition).")
     var partitions: Int32 = 32
@@ -52,9 +55,9 @@ struct RunBench: ParsableCommand {
     var only: [String] = []
 
     func validate() throws {
-        guard messages >= 1000, sweepMessages >= 1000, partitions >= 1, keys >= 1, latencyRate >= 1, latencySeconds >= 1 else {
+        guard messages >= 1000, validationMessages >= 1000, sweepMessages >= 1000, partitions >= 1, keys >= 1, latencyRate >= 1, latencySeconds >= 1 else {
             throw ValidationError(
-                "--messages and --sweep-messages must be at least 1000; --partitions, --keys, --latency-rate and --latency-seconds at least 1")
+                "--messages, --validation-messages and --sweep-messages must be at least 1000; --partitions, --keys, --latency-rate and --latency-seconds at least 1")
         }
     }
 
@@ -63,6 +66,7 @@ struct RunBench: ParsableCommand {
         let bin = ProcessEnvironment.executableDirectory
         var options = Benchmark.Options(binDirectory: bin, examplesDirectory: URL(fileURLWithPath: examples).path)
         options.messages = quick ? min(messages, 200_000) : messages
+        options.validationMessages = quick ? min(validationMessages, 100_000) : validationMessages
         options.sweepMessages = quick ? min(sweepMessages, 20_000) : sweepMessages
         options.quick = quick
         options.partitions = partitions

@@ -12,6 +12,8 @@ struct BenchCase {
 /// What one row measured.
 public struct BenchRow: Sendable {
     public var name: String
+    /// The messages of the row's backlog (none for the latency rows, which are offered a rate).
+    public var messages: Int?
     /// Steady throughput: the messages between 5% and 95% of the outputs over their time.
     public var messagesPerSecond: Double?
     /// CPU seconds of the subject's own processes and of its plugins, per 100,000 messages.

@@ -12,6 +12,11 @@ struct OutputTally {
     var unreadable = 0
 
     var isComplete: Bool { missing == 0 && unreadable == 0 }
+
+    /// The ids not accounted for, for a row that stalled.
+    var shortfall: String {
+        "\(missing.formatted) ids not read back, \(unreadable.formatted) outputs unreadable, \(duplicates.formatted) repeated"
+    }
 }
 
 extension BenchCluster {
@@ -34,6 +39,9 @@ final class OutputCounter {
         reader = try TopicReader(cluster, topics: topics, partitions: partitions)
         seen = [UInt8](repeating: 0, count: expected)
     }
+
+    /// The reader's last error, if it had one.
+    var readerError: KafkaError? { reader.lastError }
 
     /// Reads what came out since the last call and returns the tally of everything so far.
     func update() throws(KafkaError) -> OutputTally {

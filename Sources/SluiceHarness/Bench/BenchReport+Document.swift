@@ -12,7 +12,7 @@ extension BenchReport {
         let plots = writePlots(into: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         try Self.section.write(
             [
-                "Last run: \(date), `make bench` (\(options.messages.formatted) messages).",
+                "Last run: \(date), `make bench` (\(options.messages.formatted) messages, \(options.validationMessages.formatted) in the validating rows).",
                 machine.lines.map { "- \($0)" }.joined(separator: "\n"),
                 render(markdown: true, plotFiles: plots.files).trimmingCharacters(in: .newlines),
             ], toDocument: path, title: "Benchmarks")

@@ -9,7 +9,7 @@ extension BenchReport {
         var sections: [String] = []
         sections.append(
             ReportTable.render(
-                ["Throughput (\(options.messages.formatted) messages, \(options.partitions) partitions)", "msg/s", "x relay",
+                ["Throughput (\(options.partitions) partitions)", "messages", "msg/s", "x relay",
                  "CPU s/100k: own + plugins", "peak RSS MiB", "success / transient / permanent", "missing", "dups"],
                 throughput.map(cells), markdown: markdown))
         sections.append(
@@ -37,12 +37,13 @@ extension BenchReport {
     func summary(_ row: BenchRow) -> String {
         if let failure = row.failure { return "FAILED: \(failure)" }
         if let latency = row.latency { return String(format: "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms", latency.p50, latency.p99, latency.p999) }
-        return cells(row).dropFirst().joined(separator: " | ")
+        return cells(row).dropFirst(2).joined(separator: " | ")
     }
 
     private func cells(_ row: BenchRow) -> [String] {
         [
             row.name,
+            row.messages.map(\.formatted) ?? "-",
             row.messagesPerSecond.map { Int($0).formatted } ?? "-",
             ratio(row.messagesPerSecond).map { String(format: "%.2f", $0) } ?? "-",
             row.cpuPer100k.map { String(format: "%.2f + %.2f", $0.own, $0.plugins) } ?? "-",

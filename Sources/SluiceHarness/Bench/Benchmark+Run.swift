@@ -6,10 +6,10 @@ extension Benchmark {
     public func run(progress: (String) -> Void) throws -> BenchReport {
         let started = ContinuousClock.now
         var report = BenchReport(options: options, machine: MachineDescription.current())
-        for (index, benchCase) in throughputCases.enumerated() where isSelected(benchCase.name) {
-            try preload(mainBacklog, progress: progress)
+        for (index, (benchCase, backlog)) in throughputCases.enumerated() where isSelected(benchCase.name) {
+            try preload(backlog, progress: progress)
             progress("running: \(benchCase.name)")
-            let row = measureThroughput(benchCase, slug: "throughput-\(index)", backlog: mainBacklog)
+            let row = measureThroughput(benchCase, slug: "throughput-\(index)", backlog: backlog)
             progress("  \(report.summary(row))")
             report.throughput.append(row)
         }

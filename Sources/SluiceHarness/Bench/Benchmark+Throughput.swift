@@ -16,7 +16,7 @@ extension Benchmark {
     /// Runs one subject through the whole backlog: its steady throughput, CPU and memory,
     /// then every output read back and counted by id.
     func measureThroughput(_ benchCase: BenchCase, slug: String, backlog: BenchBacklog) -> BenchRow {
-        var row = BenchRow(name: benchCase.name)
+        var row = BenchRow(name: benchCase.name, messages: backlog.messages)
         let variables = environment(for: slug, input: backlog.topic).merging(benchCase.environment) { $1 }
         let outputs = ["SUCCESS_TOPIC", "TRANSIENT_FAILURE_TOPIC", "PERMANENT_FAILURE_TOPIC"].map { variables[$0]! }
         let total = backlog.messages
@@ -37,6 +37,7 @@ extension Benchmark {
             var settled = false
             var nextTally = ContinuousClock.now
             var counter: OutputCounter?
+            var tally: OutputTally?
             // Small backlogs (the sweeps') pass in a fraction of a second: polled more often
             // so that more of them can be timed. (The outputs' own time
             // stamps would say when each was handed to the producer, not when it was
@@ -55,8 +56,9 @@ extension Benchmark {
                     if counter == nil {
                         counter = try OutputCounter(cluster, topics: outputs, partitions: outputPartitions, expected: total)
                     }
-                    let tally = try counter!.update()
-                    settled = tally.missing <= tally.unreadable
+                    let latest = try counter!.update()
+                    tally = latest
+                    settled = latest.missing <= latest.unreadable
                 }
                 guard subject.isRunning, now - lastProgress < .seconds(60) else { break }
             }
@@ -64,7 +66,9 @@ extension Benchmark {
             let stoppedCleanly = subject.stop()
             guard settled, marks.count == 2 else {
                 let repeats = lastCount >= total ? ", counting repeats; some ids never came out" : ""
-                row.failure = "stalled at \(lastCount) of \(total) outputs\(repeats); see \(subject.logPath)"
+                let reading = [tally?.shortfall, counter?.readerError.map { "the reader's last error: \($0)" }].compactMap { $0 }
+                let details = reading.isEmpty ? "" : " (\(reading.joined(separator: "; ")))"
+                row.failure = "stalled at \(lastCount) of \(total) outputs\(repeats)\(details); see \(subject.logPath)"
                 return row
             }
             // A window shorter than ten polls is too coarse to time.
@@ -73,10 +77,10 @@ extension Benchmark {
             row.cpuPer100k = (usage.cpuSeconds * 100_000 / Double(total), usage.descendantCPUSeconds * 100_000 / Double(total))
             row.peakResidentBytes = usage.peakResidentBytes
             // What came out after the last look (a late repeat) is read now, and only that.
-            let tally = try counter!.update()
+            let final = try counter!.update()
             row.outputs = (
-                tally.perTopic[outputs[0]] ?? 0, tally.perTopic[outputs[1]] ?? 0, tally.perTopic[outputs[2]] ?? 0,
-                tally.missing + tally.unreadable, tally.duplicates
+                final.perTopic[outputs[0]] ?? 0, final.perTopic[outputs[1]] ?? 0, final.perTopic[outputs[2]] ?? 0,
+                final.missing + final.unreadable, final.duplicates
             )
             if !stoppedCleanly { row.failure = "did not stop cleanly; see \(subject.logPath)" }
         } catch {

@@ -8,6 +8,11 @@ import Logging
 public final class Benchmark {
     public struct Options: Sendable {
         public var messages = 1_000_000
+        /// The backlog of the rows that validate measurements (the validators, the demo
+        /// design): they run at half the echo rows' rate or less, and reading a row's
+        /// outputs back from the mock costs the square of its length, so on the main
+        /// backlog they took most of the run.
+        public var validationMessages = 500_000
         /// Enough partitions that the mock's retention (5 MiB a partition) keeps the backlog.
         public var partitions: Int32 = 32
         /// Distinct keys (sensors): enough to spread over the partitions; messages with one
@@ -48,9 +53,14 @@ public final class Benchmark {
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
     }
 
-    /// The backlog the main throughput rows read (the sweeps have their own).
+    /// The backlog the relay and echo rows read (the sweeps have their own).
     var mainBacklog: BenchBacklog {
         BenchBacklog(messages: options.messages, partitions: options.partitions, keys: options.keys)
+    }
+
+    /// The backlog the validating rows read: the main one's shape, shorter.
+    var validationBacklog: BenchBacklog {
+        BenchBacklog(messages: options.validationMessages, partitions: options.partitions, keys: options.keys)
     }
 
     /// Writes `backlog` unless an earlier row had it written.
@@ -62,41 +72,53 @@ public final class Benchmark {
         try cluster.preload(backlog)
     }
 
-    /// The throughput rows, in the order they run; the relay runs first and last so its
-    /// drift over the run shows the noise.
-    var throughputCases: [BenchCase] {
+    /// The throughput rows, in the order they run, with the backlog each reads; the relay
+    /// runs first and last so its drift over the run shows the noise.
+    var throughputCases: [(benchCase: BenchCase, backlog: BenchBacklog)] {
         func daemon(_ workers: Int, _ plugin: [String]) -> [String] {
             daemonCommand(workers: workers, plugin: plugin)
         }
         let relay = [relayExecutable, "relay"]
         let echo = ["\(options.binDirectory)/echo-plugin"]
         let python = ["/usr/bin/env", "python3"]
+        let main = mainBacklog
+        let validation = validationBacklog
         return [
-            BenchCase(name: "raw relay (ceiling)", commands: [relay]),
-            BenchCase(name: "sluiced + echo, 2 workers", commands: [daemon(2, echo)]),
-            BenchCase(
-                name: "sluiced + measurement-validator (Swift), 2 workers",
-                commands: [daemon(2, ["\(options.binDirectory)/measurement-validator"])]),
-            BenchCase(
-                name: "sluiced + validator.py, 2 workers",
-                commands: [daemon(2, python + ["\(options.examplesDirectory)/validator.py"])]),
+            (BenchCase(name: "raw relay (ceiling)", commands: [relay]), main),
+            (BenchCase(name: "sluiced + echo, 2 workers", commands: [daemon(2, echo)]), main),
+            (
+                BenchCase(
+                    name: "sluiced + measurement-validator (Swift), 2 workers",
+                    commands: [daemon(2, ["\(options.binDirectory)/measurement-validator"])]), validation
+            ),
+            (
+                BenchCase(
+                    name: "sluiced + validator.py, 2 workers", commands: [daemon(2, python + ["\(options.examplesDirectory)/validator.py"])]),
+                validation
+            ),
             // validator.py reads the id and the value alone: the operator says so.
-            BenchCase(
-                name: "sluiced + validator.py, 2 workers, --request-fields value",
-                commands: [
-                    daemonCommand(
-                        workers: 2, plugin: python + ["\(options.examplesDirectory)/validator.py"], settings: ["--request-fields", "value"])
-                ]),
-            BenchCase(
-                name: "demo design: 2 x native_validator.py, batches of 500",
-                commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),
-                environment: ["BATCH_SIZE": "500"]),
-            BenchCase(
-                name: "demo design: 2 x native_validator.py, batches of 10,000",
-                commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),
-                environment: ["BATCH_SIZE": "10000"]),
-        ] + newerLibrdkafkaCases(echo: echo) + [
-            BenchCase(name: "raw relay, again at the end", commands: [relay]),
+            (
+                BenchCase(
+                    name: "sluiced + validator.py, 2 workers, --request-fields value",
+                    commands: [
+                        daemonCommand(
+                            workers: 2, plugin: python + ["\(options.examplesDirectory)/validator.py"], settings: ["--request-fields", "value"])
+                    ]), validation
+            ),
+            (
+                BenchCase(
+                    name: "demo design: 2 x native_validator.py, batches of 500",
+                    commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),
+                    environment: ["BATCH_SIZE": "500"]), validation
+            ),
+            (
+                BenchCase(
+                    name: "demo design: 2 x native_validator.py, batches of 10,000",
+                    commands: Array(repeating: python + ["\(options.examplesDirectory)/native_validator.py"], count: 2),
+                    environment: ["BATCH_SIZE": "10000"]), validation
+            ),
+        ] + newerLibrdkafkaCases(echo: echo).map { ($0, main) } + [
+            (BenchCase(name: "raw relay, again at the end", commands: [relay]), main)
         ]
     }
 

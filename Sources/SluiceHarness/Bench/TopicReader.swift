@@ -1,3 +1,4 @@
+import Glibc
 import Supervisor
 
 /// Reads topics from the beginning in steps: each `readToEnd` hands over what was written
@@ -13,6 +14,8 @@ final class TopicReader {
     private let partitions: Int32
     /// The next offset to read, per topic and partition.
     private var positions: [String: [Int64]]
+    /// The consumer's last error, for a row that cannot account for every id.
+    private(set) var lastError: KafkaError?
 
     init(_ cluster: BenchCluster, topics: [String], partitions: Int32) throws(KafkaError) {
         self.cluster = cluster
@@ -36,7 +39,8 @@ final class TopicReader {
     /// partition must not end the read before a slow one was read to its end. Messages
     /// written meanwhile that arrive with them go to `body` too when `includingLater`, else
     /// they are left out (a snapshot). Returns how many up to the ends could not be read
-    /// (dropped by the mock's retention); those are not looked for again.
+    /// (dropped by the mock's retention); those are not looked for again. Ten seconds with
+    /// nothing read (no message, or errors alone) end the read.
     func readToEnd(includingLater: Bool, _ body: (KafkaMessage) -> Void) throws(KafkaError) -> Int {
         var ends: [String: [Int64]] = [:]
         for entry in try cluster.offsets(topics: topics, partitions: partitions, at: KafkaOffset.end) {
@@ -56,7 +60,17 @@ final class TopicReader {
                 idle += 1
                 continue
             }
-            guard case .success(let message) = polled else { continue }
+            let message: KafkaMessage
+            switch polled {
+            case .success(let polledMessage): message = polledMessage
+            case .failure(let error):
+                // An error comes back at once: paced like an empty poll, so a lasting one
+                // ends the read as nothing to read would.
+                lastError = error
+                idle += 1
+                usleep(100_000)
+                continue
+            }
             let partition = Int(message.partition)
             let offset: Int64 = message.offset
             guard let position: Int64 = positions[message.topic]?[partition], offset >= position else { continue }
