@@ -142,25 +142,40 @@ extension SluicedTests {
 
 extension SluicedTests {
     /// A sluice_plugin.py handler returning what JSON cannot carry (a datetime, a Decimal,
-    /// a set, NaN, infinity, a cycle) dead-letters that message alone, saying why; the
-    /// plugin is never restarted and every other message succeeds.
-    @Test func pythonHelperDeadLettersAResultJSONCannotCarry() async throws {
+    /// a set, NaN, infinity, a cycle, a UUID, an Enum) dead-letters that message alone,
+    /// saying why; the plugin is never restarted and every other message succeeds, an
+    /// integer beyond 64 bits too. The same with orjson kept out (a module of that name that
+    /// refuses to load, first on PYTHONPATH) as with the python3 on PATH, which has orjson
+    /// where it is installed: orjson writes NaN as null and takes a UUID or an Enum, and
+    /// the helper must judge results alike either way.
+    @Test(arguments: [false, true])
+    func pythonHelperDeadLettersAResultJSONCannotCarry(withoutOrjson: Bool) async throws {
         let cluster = try TestCluster()
-        let results = ["", "datetime", "decimal", "set", "nan", "infinity", "cycle"]
-        let sent = (0..<70).map { index in
+        let results = ["", "datetime", "decimal", "set", "nan", "infinity", "cycle", "uuid", "enum", "bigint"]
+        let succeeding: Set = ["", "bigint"]
+        let sent = (0..<100).map { index in
             let result = results[index % results.count]
             return TestMessage(
                 id: "unencodable-\(index)", key: Array("k\(index % 5)".utf8), value: Array(#"{"n":\#(index)}"#.utf8),
-                headers: [("result", Array(result.utf8)), ("route", Array((result.isEmpty ? "success" : "permanent").utf8))])
+                headers: [("result", Array(result.utf8)), ("route", Array((succeeding.contains(result) ? "success" : "permanent").utf8))])
         }
         try cluster.produce(sent)
+        var pluginEnvironment: [String: String] = [:]
+        if withoutOrjson {
+            let blocked = try makeTemporaryDirectory("no-orjson")
+            try #"raise ImportError("orjson is kept out of this test")"#.write(toFile: "\(blocked)/orjson.py", atomically: true, encoding: .utf8)
+            pluginEnvironment["PYTHONPATH"] = blocked
+        }
         let sluiced = try SluicedProcess(
-            cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("unencodable_plugin.py"))
+            cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("unencodable_plugin.py"),
+            pluginEnvironment: pluginEnvironment)
         defer { sluiced.killIfRunning() }
         let accounting = Accounting(try cluster.collectOutputs(expected: sent.count))
         accounting.expectExactlyOnce(sent, cluster: cluster)
         let failures = accounting.byID.values.compactMap(\.first).filter { $0.topic == cluster.permanent }
-        #expect(failures.count == 60)
+        #expect(failures.count == 80)
+        let bigInteger = accounting.byID["unencodable-9"]?.first.map { String(decoding: $0.value ?? [], as: UTF8.self) } ?? ""
+        #expect(bigInteger.contains("1180591620717411303424"), "an integer beyond 64 bits, exact: \(bigInteger)")
         #expect(
             failures.allSatisfy { ($0.header("sluice.reason") ?? "").hasPrefix("the handler's result cannot be written as JSON: ") },
             "\(failures.prefix(2).map { $0.header("sluice.reason") ?? "-" })")

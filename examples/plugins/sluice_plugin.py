@@ -1,4 +1,6 @@
-"""Write a Sluice plugin in Python as one decorated function (standard library only).
+"""Write a Sluice plugin in Python as one decorated function (standard library only; with
+orjson installed it reads and writes the JSON several times faster, judging every result
+the same way).
 
 Copy this file next to your plugin (or put it on PYTHONPATH) and write:
 
@@ -35,7 +37,9 @@ response per line on stdout. Never print to stdout yourself: use stderr for logs
 """
 import base64
 import json
+import math
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -139,14 +143,61 @@ def _set_value(fields, value):
         fields["value"] = value
 
 
+def _encode_standard(response):
+    return json.dumps(response, allow_nan=False).encode() + b"\n"
+
+
+try:  # orjson, when installed; the standard library otherwise
+    import orjson
+
+    # orjson reads an integer beyond 64 bits as a float: a line with such a long number goes
+    # to the standard library, which keeps it exact.
+    _LONG_NUMBER = re.compile(rb"\d{19}")
+
+    def _decode(line):
+        if _LONG_NUMBER.search(line):
+            return json.loads(line)
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:  # what it refuses (1e400) the standard library reads
+            return json.loads(line)
+
+    def _plain(value):
+        """Whether `value` holds only what both libraries write alike: orjson writes NaN
+        and infinity as null and takes a UUID, an Enum or a datetime, which the standard
+        library refuses."""
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or value is None:
+            return True
+        if kind is float:
+            return math.isfinite(value)
+        if kind is dict:
+            return all(type(name) is str and _plain(item) for name, item in value.items())
+        if kind is list:
+            return all(_plain(item) for item in value)
+        return False
+
+    def _encode(response):
+        try:
+            if _plain(response):
+                return orjson.dumps(response) + b"\n"
+        except (orjson.JSONEncodeError, RecursionError):  # an integer beyond 64 bits; a cycle
+            pass
+        return _encode_standard(response)
+
+except ImportError:
+    _decode = json.loads
+    _encode = _encode_standard
+
+
 def plugin(handle):
     """Runs `handle` on every message sluiced sends, until stdin closes. What arrives
     together is answered with one write: sluiced writes requests ahead."""
     pending = b""
     while chunk := os.read(0, 1 << 16):
         *lines, pending = (pending + chunk).split(b"\n")  # "\n" only, as the protocol requires
-        sys.stdout.write("".join(_answer_line(handle, json.loads(line)) for line in lines))
-        sys.stdout.flush()
+        sys.stdout.buffer.write(b"".join(_answer_line(handle, _decode(line)) for line in lines))
+        sys.stdout.buffer.flush()
     return handle
 
 
@@ -156,11 +207,11 @@ def _answer_line(handle, request):
     for a protocol error)."""
     response = _answer(handle, request)
     try:
-        return json.dumps(response, allow_nan=False) + "\n"
+        return _encode(response)
     except (TypeError, ValueError, RecursionError) as error:
         traceback.print_exc(file=sys.stderr)
         reason = f"the handler's result cannot be written as JSON: {type(error).__name__}: {error}"
-        return json.dumps({"id": request["id"], "verdict": "permanent", "reason": reason}) + "\n"
+        return _encode_standard({"id": request["id"], "verdict": "permanent", "reason": reason})
 
 
 def _answer(handle, request):

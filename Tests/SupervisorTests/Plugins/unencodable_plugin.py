@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """A sluice_plugin.py handler that returns what JSON cannot carry, chosen by the message's
-`result` header: datetime, decimal, set, nan, infinity, cycle; anything else succeeds with
-the value unchanged. Each such message must be dead-lettered alone, the plugin running on."""
+`result` header: datetime, decimal, set, nan, infinity, cycle, uuid, enum; an integer
+beyond 64 bits (`bigint`) is JSON and succeeds; anything else succeeds with the value
+unchanged. Each such message must be dead-lettered alone, the plugin running on."""
 import datetime
 import decimal
+import enum
 import os
 import sys
+import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "plugins"))
 from sluice_plugin import plugin  # noqa: E402
@@ -24,6 +27,9 @@ RESULTS = {
     "nan": lambda: {"reading": float("nan")},
     "infinity": lambda: [float("inf")],
     "cycle": cycle,
+    "uuid": lambda: {"id": uuid.UUID(int=7)},
+    "enum": lambda: {"color": enum.Enum("Color", "RED").RED},
+    "bigint": lambda: {"n": 2**70},
 }
 
 
