@@ -126,7 +126,9 @@ let package = Package(
         .testTarget(name: "PluginProtocolTests", dependencies: ["PluginProtocol"]),
         // Pure logic, no processes and no broker: `make unit`.
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
-        .testTarget(name: "SupervisorUnitTests", dependencies: ["Supervisor", "SluiceControl", "PluginProcess"]),
+        .testTarget(
+            name: "SupervisorUnitTests",
+            dependencies: ["Supervisor", "SluiceControl", "PluginProcess", .product(name: "Prometheus", package: "swift-prometheus")]),
         // End to end: real sluiced processes, plugins and the mock cluster.
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "SluiceControl", "PluginProtocol"], exclude: ["Plugins"]),
     ]

@@ -174,7 +174,8 @@ struct RunCommand: AsyncParsableCommand {
                 do {
                     services.append(
                         try MetricsServer(
-                            host: address.host, port: address.port, registry: registry, health: { pipeline.health }, logger: logger))
+                            host: address.host, port: address.port, registry: registry, health: { pipeline.health },
+                            latencies: { pipeline.latencyExposition }, logger: logger))
                 } catch where settings.origins["metrics.address"] == nil {
                     logger.warning("no metrics: \(error) (set metrics.address, or off)")
                 }

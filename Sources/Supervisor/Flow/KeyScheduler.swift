@@ -19,8 +19,8 @@ struct KeyScheduler {
             ready.append(slot)
             return
         }
-        if busyKeys[keyHash] != nil {
-            busyKeys[keyHash]!.append(slot)
+        if let index = busyKeys.index(forKey: keyHash) {
+            busyKeys.values[index].append(slot)
             waitingCount += 1
         } else {
             busyKeys[keyHash] = []
@@ -39,14 +39,15 @@ struct KeyScheduler {
     }
 
     /// A message with this key got its verdict: the next one with the key becomes ready.
+    /// The waiting messages are changed where they lie: a copy taken out of `busyKeys`
+    /// would share their storage, and the first change would copy it all.
     mutating func release(keyHash: Int?) {
-        guard let keyHash, var waiting = busyKeys[keyHash] else { return }
-        if let next = waiting.popFirst() {
+        guard let keyHash, let index = busyKeys.index(forKey: keyHash) else { return }
+        if let next = busyKeys.values[index].popFirst() {
             waitingCount -= 1
-            busyKeys[keyHash] = waiting
             ready.append(next)
         } else {
-            busyKeys[keyHash] = nil
+            busyKeys.remove(at: index)
         }
     }
 

@@ -8,12 +8,18 @@ final class MetricsRequestHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     let registry: PrometheusCollectorRegistry
+    /// The latency histograms, which the pipeline keeps outside the registry (`LatencyBuckets`).
+    let latencies: @Sendable () -> [UInt8]
     let process: ProcessMetrics
     let health: @Sendable () -> PipelineHealth
     private var request: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, process: ProcessMetrics, health: @escaping @Sendable () -> PipelineHealth) {
+    init(
+        registry: PrometheusCollectorRegistry, latencies: @escaping @Sendable () -> [UInt8], process: ProcessMetrics,
+        health: @escaping @Sendable () -> PipelineHealth
+    ) {
         self.registry = registry
+        self.latencies = latencies
         self.process = process
         self.health = health
     }
@@ -43,7 +49,7 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         switch path {
         case "/metrics":
             process.collect()
-            return (.ok, "text/plain; version=0.0.4; charset=utf-8", MetricFamilies.withHelp(registry.emitToBuffer()))
+            return (.ok, "text/plain; version=0.0.4; charset=utf-8", MetricFamilies.withHelp(registry.emitToBuffer() + latencies()))
         case "/healthz":
             let stalled = ContinuousClock.now - health().lastTick
             guard stalled < PipelineHealth.stallLimit else {

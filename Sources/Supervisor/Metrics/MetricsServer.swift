@@ -16,7 +16,7 @@ public final class MetricsServer: Service, Sendable {
     /// Listens on `host:port` (port 0 picks one: see `port`); fails at once if it cannot.
     public init(
         host: String, port: Int, registry: PrometheusCollectorRegistry, health: @escaping @Sendable () -> PipelineHealth,
-        logger: Logger
+        latencies: @escaping @Sendable () -> [UInt8], logger: Logger
     ) throws(SettingsError) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.logger = logger
@@ -28,7 +28,7 @@ public final class MetricsServer: Service, Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry, process: process, health: health))
+                        try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry, latencies: latencies, process: process, health: health))
                     }
                 }
                 .bind(host: host, port: port).wait()

@@ -3,8 +3,8 @@ import PluginProtocol
 import SluiceControl
 
 /// The pipeline's figures as swift-metrics instruments (Prometheus names), updated from
-/// its counters once a second, except the processing latency, which is a histogram of
-/// every message. Without a metrics backend bootstrapped they cost nothing.
+/// its counters once a second. Without a metrics backend bootstrapped they cost nothing.
+/// The latency histograms are not among them (`LatencyBuckets`).
 final class PipelineMetrics {
     private let consumed = Counter(label: "sluice_messages_consumed_total")
     private let verdicts = [
@@ -19,10 +19,6 @@ final class PipelineMetrics {
     private let retriesPublished = Counter(label: "sluice_retries_published_total")
     private let retriesExhausted = Counter(label: "sluice_retries_exhausted_total")
     private var restarts: [String: Counter] = [:]
-    /// Consumed to verdict delivered.
-    let processing = Timer(label: "sluice_processing_seconds")
-    /// Request written to answer read.
-    let plugin = Timer(label: "sluice_plugin_seconds")
     private var deadLetters: [String: Counter] = [:]
     private let retriesWaiting = Gauge(label: "sluice_retries_waiting")
     private let inFlight = Gauge(label: "sluice_in_flight_messages")

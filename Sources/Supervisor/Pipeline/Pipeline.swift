@@ -42,6 +42,7 @@ public final class Pipeline: @unchecked Sendable {
             var fatalError: String?
             var statistics = PipelineStatistics()
             var health = PipelineHealth()
+            var latencyBuckets: [LatencyBuckets] = []
         }
         let values = Mutex(Values())
 
@@ -115,6 +116,13 @@ public final class Pipeline: @unchecked Sendable {
         shared.withLock { $0.health }
     }
 
+    /// The latency histograms as of the last second, in Prometheus's text format.
+    public var latencyExposition: [UInt8] {
+        var exposition: [UInt8] = []
+        for histogram in shared.withLock({ $0.latencyBuckets }) { histogram.appendExposition(to: &exposition) }
+        return exposition
+    }
+
     /// Asks the pipeline to stop gracefully; safe from any thread.
     public func requestStop() {
         shared.withLock { $0.stopRequested = true }
@@ -132,9 +140,11 @@ public final class Pipeline: @unchecked Sendable {
         let snapshot = figures.counters
         let health = PipelineHealth(
             lastTick: .now, ready: systemd.readiness.isReady, notReadyReason: systemd.readiness.notReadyReason)
+        let latencyBuckets = figures.latencyBuckets
         shared.withLock {
             $0.statistics = snapshot
             $0.health = health
+            $0.latencyBuckets = latencyBuckets
         }
     }
 

@@ -14,6 +14,9 @@ final class PipelineFigures {
     private var pluginLatency = LatencyRecorder()
     /// Consumed to verdict delivered.
     private var processingLatency = LatencyRecorder()
+    /// The same two latencies for Prometheus (`sluice_plugin_seconds`,
+    /// `sluice_processing_seconds`), published with the counters.
+    private(set) var latencyBuckets = [LatencyBuckets(name: "sluice_plugin_seconds"), LatencyBuckets(name: "sluice_processing_seconds")]
     private var throughput = ThroughputHistory()
     private let metrics = PipelineMetrics()
     private var ticks = 0
@@ -34,7 +37,7 @@ final class PipelineFigures {
     /// A plugin answered, `latency` after its request was written.
     func answered(after latency: Duration) {
         pluginLatency.record(latency)
-        metrics.plugin.recordNanoseconds(latency.inNanoseconds)
+        latencyBuckets[0].record(latency)
     }
 
     /// A verdict's output was delivered, `processing` after its message was consumed.
@@ -49,7 +52,7 @@ final class PipelineFigures {
             if source == .retriesExhausted { counters.retriesExhausted += 1 }
         }
         processingLatency.record(processing)
-        metrics.processing.recordNanoseconds(processing.inNanoseconds)
+        latencyBuckets[1].record(processing)
     }
 
     /// A held failure was delivered back to the input topic.
