@@ -7,6 +7,9 @@ public struct PluginCommand: Sendable, Equatable, CustomStringConvertible {
     public let arguments: [String]
     /// The absolute or relative path the first word resolved to.
     public let executable: String
+    /// The words joined by spaces, as logs and every dead letter's `sluice.plugin` show
+    /// them: joined once, not for each failure.
+    public let description: String
 
     /// Why a command cannot run, as one line naming it.
     public struct Unresolved: Error, Sendable, CustomStringConvertible {
@@ -26,6 +29,7 @@ public struct PluginCommand: Sendable, Equatable, CustomStringConvertible {
             throw Unresolved("plugin command: missing (give it after --, e.g. sluiced -- python3 plugin.py)")
         }
         self.arguments = arguments
+        description = arguments.joined(separator: " ")
         if program.contains("/") {
             guard access(program, X_OK) == 0 else {
                 throw Unresolved("plugin command: \(program) is not an executable file")
@@ -47,7 +51,6 @@ public struct PluginCommand: Sendable, Equatable, CustomStringConvertible {
     private init(arguments: [String], executable: String) {
         self.arguments = arguments
         self.executable = executable
+        description = arguments.joined(separator: " ")
     }
-
-    public var description: String { arguments.joined(separator: " ") }
 }
