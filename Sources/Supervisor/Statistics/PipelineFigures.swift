@@ -14,9 +14,9 @@ final class PipelineFigures {
     private var pluginLatency = LatencyRecorder()
     /// Consumed to verdict delivered.
     private var processingLatency = LatencyRecorder()
-    /// The same two latencies for Prometheus (`sluice_plugin_seconds`,
-    /// `sluice_processing_seconds`), published with the counters.
-    private(set) var latencyBuckets = [LatencyBuckets(name: "sluice_plugin_seconds"), LatencyBuckets(name: "sluice_processing_seconds")]
+    /// The same two latencies for Prometheus, published with the counters.
+    private var pluginBuckets = LatencyBuckets(name: "sluice_plugin_seconds")
+    private var processingBuckets = LatencyBuckets(name: "sluice_processing_seconds")
     private var throughput = ThroughputHistory()
     private let metrics = PipelineMetrics()
     private var ticks = 0
@@ -37,7 +37,7 @@ final class PipelineFigures {
     /// A plugin answered, `latency` after its request was written.
     func answered(after latency: Duration) {
         pluginLatency.record(latency)
-        latencyBuckets[0].record(latency)
+        pluginBuckets.record(latency)
     }
 
     /// A verdict's output was delivered, `processing` after its message was consumed.
@@ -52,7 +52,7 @@ final class PipelineFigures {
             if source == .retriesExhausted { counters.retriesExhausted += 1 }
         }
         processingLatency.record(processing)
-        latencyBuckets[1].record(processing)
+        processingBuckets.record(processing)
     }
 
     /// A held failure was delivered back to the input topic.
@@ -99,6 +99,11 @@ final class PipelineFigures {
     /// Messages per second over the windows (seconds) the history covers.
     func rates(windows: [Int] = [1, 10, 60]) -> [RateReport] {
         throughput.rates(windows: windows)
+    }
+
+    /// The plugin and processing latency histograms for Prometheus.
+    var latencyBuckets: [LatencyBuckets] {
+        [pluginBuckets, processingBuckets]
     }
 
     /// The plugin and processing latency percentiles.
