@@ -26,9 +26,13 @@ package final class KafkaHeaders {
         pointer = nil
     }
 
+    // Names go to librdkafka through `withCString`: passed as arguments, the names of up
+    // to 15 bytes (`sluice.attempt`, held inline with no terminating zero) were copied into
+    // a new array on every call.
+
     /// Removes every value of `name`.
     package func remove(_ name: String) {
-        _ = rd_kafka_header_remove(list, name)
+        _ = name.withCString { rd_kafka_header_remove(list, $0) }
     }
 
     /// Replaces every value of `name` with `value`.
@@ -47,7 +51,8 @@ package final class KafkaHeaders {
     package func addIfAbsent(_ name: String, _ value: @autoclosure () -> String) {
         var existing: UnsafeRawPointer?
         var size = 0
-        guard rd_kafka_header_get_last(list, name, &existing, &size) == RD_KAFKA_RESP_ERR__NOENT else { return }
+        let found = name.withCString { rd_kafka_header_get_last(list, $0, &existing, &size) }
+        guard found == RD_KAFKA_RESP_ERR__NOENT else { return }
         add(name, value())
     }
 
@@ -61,6 +66,6 @@ package final class KafkaHeaders {
     }
 
     private func add(_ name: String, _ bytes: UnsafeRawBufferPointer) {
-        _ = rd_kafka_header_add(list, name, -1, bytes.baseAddress, bytes.count)
+        _ = name.withCString { rd_kafka_header_add(list, $0, -1, bytes.baseAddress, bytes.count) }
     }
 }

@@ -41,9 +41,10 @@ package final class KafkaMessage {
         guard let headers = borrowedHeaders else { return nil }
         var value: UnsafeRawPointer?
         var size = 0
-        guard rd_kafka_header_get_last(headers, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let value else {
-            return nil
-        }
+        // Explicitly: passed as an argument, a name of up to 15 bytes (held inline, with no
+        // terminating zero) was copied into a new array on every call.
+        let found = name.withCString { rd_kafka_header_get_last(headers, $0, &value, &size) }
+        guard found == RD_KAFKA_RESP_ERR_NO_ERROR, let value else { return nil }
         return String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self)
     }
 

@@ -27,42 +27,45 @@ package final class KafkaProducer {
         topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: KafkaHeaders?, token: UInt
     ) -> KafkaError? {
+        // The fields live on the stack: an array of them was an allocation per message.
         let code = topic.withCString { topicName in
-            var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
-            fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
-            fields[0].u.cstr = topicName
-            fields[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
-            fields[1].u.i = RD_KAFKA_MSG_F_COPY
-            fields[2].vtype = RD_KAFKA_VTYPE_OPAQUE
-            fields[2].u.ptr = UnsafeMutableRawPointer(bitPattern: token)
-            var count = 3
-            if let partition {
-                fields[count].vtype = RD_KAFKA_VTYPE_PARTITION
-                fields[count].u.i32 = partition
-                count += 1
+            withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { fields in
+                fields.initialize(repeating: rd_kafka_vu_t())
+                fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
+                fields[0].u.cstr = topicName
+                fields[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                fields[1].u.i = RD_KAFKA_MSG_F_COPY
+                fields[2].vtype = RD_KAFKA_VTYPE_OPAQUE
+                fields[2].u.ptr = UnsafeMutableRawPointer(bitPattern: token)
+                var count = 3
+                if let partition {
+                    fields[count].vtype = RD_KAFKA_VTYPE_PARTITION
+                    fields[count].u.i32 = partition
+                    count += 1
+                }
+                if let value {
+                    fields[count].vtype = RD_KAFKA_VTYPE_VALUE
+                    fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                    fields[count].u.mem.size = value.count
+                    count += 1
+                }
+                if let key {
+                    fields[count].vtype = RD_KAFKA_VTYPE_KEY
+                    fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                    fields[count].u.mem.size = key.count
+                    count += 1
+                }
+                if let headers {
+                    fields[count].vtype = RD_KAFKA_VTYPE_HEADERS
+                    fields[count].u.headers = headers.list
+                    count += 1
+                }
+                guard let error = rd_kafka_produceva(client.handle, fields.baseAddress, count) else {
+                    return RD_KAFKA_RESP_ERR_NO_ERROR
+                }
+                defer { rd_kafka_error_destroy(error) }
+                return rd_kafka_error_code(error)
             }
-            if let value {
-                fields[count].vtype = RD_KAFKA_VTYPE_VALUE
-                fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                fields[count].u.mem.size = value.count
-                count += 1
-            }
-            if let key {
-                fields[count].vtype = RD_KAFKA_VTYPE_KEY
-                fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
-                fields[count].u.mem.size = key.count
-                count += 1
-            }
-            if let headers {
-                fields[count].vtype = RD_KAFKA_VTYPE_HEADERS
-                fields[count].u.headers = headers.list
-                count += 1
-            }
-            guard let error = rd_kafka_produceva(client.handle, fields, count) else {
-                return RD_KAFKA_RESP_ERR_NO_ERROR
-            }
-            defer { rd_kafka_error_destroy(error) }
-            return rd_kafka_error_code(error)
         }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { return KafkaError(.produce, "cannot enqueue to \(topic)", error: code) }
         headers?.handOver()

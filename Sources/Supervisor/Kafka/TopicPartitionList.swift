@@ -14,7 +14,9 @@ final class TopicPartitionList {
 
     /// Adds a partition, with an offset when given.
     func add(topic: String, partition: Int32, offset: Int64? = nil) {
-        let element = rd_kafka_topic_partition_list_add(pointer, topic, partition)!
+        // Explicitly, as in `KafkaMessage.header(_:)`: a name of up to 15 bytes passed as an
+        // argument was copied into a new array.
+        let element = topic.withCString { rd_kafka_topic_partition_list_add(pointer, $0, partition)! }
         if let offset { element.pointee.offset = offset }
     }
 }
