@@ -64,9 +64,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             // The pipeline thread's records, tables and queues are class members, and Swift
-            // checks each access to one at run time for overlap with another: 5 % of that
-            // thread's time. Release builds leave the checks out; debug builds (make test,
-            // make unit) keep them, so an overlap still fails the tests.
+            // checks each access to one at run time for overlap with another: 4 to 6 % of
+            // that thread's time (docs/BENCHMARKS.md). Release builds leave the checks out;
+            // debug builds (make test, make unit) keep them, so an overlap still fails tests.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // make bench, make chaos and make fuzz: not linked into the daemon.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import SluiceHarness
@@ -59,6 +60,34 @@ extension SluicedTests {
         #expect(written.hasPrefix("# Benchmarks\n\nWritten by hand.\n"), "the hand-written part stays")
         #expect(written.contains("| raw relay (ceiling) |") && written.contains(BenchReport.section.beginMarker))
         #expect(written.contains("| Partitions (1,000 keys) |"), "the sweep's table")
+    }
+}
+
+/// The bench's reader on a partition the mock broker trimmed (it keeps about 5 MiB a
+/// partition, as the 1 MB point of the message-size sweep can reach): what was dropped is
+/// counted as unreadable, not left missing for the row to wait on and fail.
+@Suite struct BenchReaderTests {
+    @Test func countsWhatTheMockDropped() throws {
+        let cluster = try BenchCluster(logger: Logger(label: "test"))
+        let topic = "trimmed"
+        try cluster.createTopics([topic], partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration([("bootstrap.servers", cluster.brokers), ("message.max.bytes", String(4 << 20))]),
+            context: KafkaClientContext(logger: cluster.logger, onFatalError: { _ in }))
+        let value = [UInt8](repeating: UInt8(ascii: "x"), count: 1_000_000)
+        let written = 8
+        for id in 0..<written {
+            let headers = KafkaHeaders(capacity: 1)
+            headers.add(BenchCluster.idHeader, String(id))
+            let error = producer.waitingForQueueSpace { producer.produce(topic: topic, key: [], value: value, headers: headers, token: 1) }
+            #expect(error == nil)
+        }
+        #expect(producer.flush(timeoutMilliseconds: 60_000))
+        let tally = try OutputCounter(cluster, topics: [topic], partitions: 1, expected: written).update()
+        let read = tally.perTopic[topic] ?? 0
+        #expect(tally.unreadable > 0, "the mock kept all \(written) MB: nothing to test")
+        #expect(read + tally.unreadable == written, "read \(read), dropped \(tally.unreadable)")
+        #expect(tally.missing == tally.unreadable, "every id read or counted as dropped")
     }
 }
 
