@@ -28,8 +28,9 @@ struct LatencyBuckets: Sendable {
         counts = Array(repeating: 0, count: bounds.count + 1)
     }
 
-    mutating func record(_ duration: Duration) {
-        let nanoseconds = max(0, duration.inNanoseconds)
+    /// Counts a duration of `nanoseconds` (below zero as zero).
+    mutating func record(nanoseconds: Int64) {
+        let nanoseconds = max(0, nanoseconds)
         var bucket = 0
         while bucket < bounds.count && bounds[bucket] < nanoseconds { bucket += 1 }
         counts[bucket] += 1

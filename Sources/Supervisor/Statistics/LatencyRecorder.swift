@@ -1,6 +1,5 @@
 import Histogram
 import SluiceControl
-import SluiceSupport
 
 /// Latencies of one kind, in microseconds: since the start, and over the last minute in
 /// six ten-second slices so that old values age out of the recent figures.
@@ -16,8 +15,9 @@ struct LatencyRecorder {
         Histogram(lowestDiscernibleValue: 1, highestTrackableValue: highest, numberOfSignificantValueDigits: .two)
     }
 
-    mutating func record(_ duration: Duration) {
-        let microseconds = min(UInt64(max(0, duration.inMicroseconds)), Self.highest)
+    /// Counts a duration of `nanoseconds` (below zero as zero).
+    mutating func record(nanoseconds: Int64) {
+        let microseconds = min(UInt64(max(0, nanoseconds / 1000)), Self.highest)
         total.record(microseconds)
         slices[current].record(microseconds)
     }

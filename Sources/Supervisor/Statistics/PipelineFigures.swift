@@ -36,8 +36,10 @@ final class PipelineFigures {
 
     /// A plugin answered, `latency` after its request was written.
     func answered(after latency: Duration) {
-        pluginLatency.record(latency)
-        pluginBuckets.record(latency)
+        // Converted once for both: `Duration` to a count divides 128-bit attoseconds.
+        let nanoseconds = latency.inNanoseconds
+        pluginLatency.record(nanoseconds: nanoseconds)
+        pluginBuckets.record(nanoseconds: nanoseconds)
     }
 
     /// A verdict's output was delivered, `processing` after its message was consumed.
@@ -51,8 +53,9 @@ final class PipelineFigures {
             counters.deadLettersBySource[source.rawValue, default: 0] += 1
             if source == .retriesExhausted { counters.retriesExhausted += 1 }
         }
-        processingLatency.record(processing)
-        processingBuckets.record(processing)
+        let nanoseconds = processing.inNanoseconds
+        processingLatency.record(nanoseconds: nanoseconds)
+        processingBuckets.record(nanoseconds: nanoseconds)
     }
 
     /// A held failure was delivered back to the input topic.

@@ -18,7 +18,7 @@ import Testing
         var buckets = LatencyBuckets(name: "sluice_plugin_seconds")
         for value in Self.values {
             reference.record(value)
-            buckets.record(value)
+            buckets.record(nanoseconds: value.inNanoseconds)
         }
         var exposition: [UInt8] = []
         buckets.appendExposition(to: &exposition)
@@ -28,7 +28,7 @@ import Testing
 
     @Test func aNegativeDurationCountsAsZero() {
         var buckets = LatencyBuckets(name: "x", bounds: [.milliseconds(1)])
-        buckets.record(.milliseconds(-5))
+        buckets.record(nanoseconds: Duration.milliseconds(-5).inNanoseconds)
         var exposition: [UInt8] = []
         buckets.appendExposition(to: &exposition)
         #expect(
