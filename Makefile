@@ -115,7 +115,7 @@ install: $(if $(BUILT),,release)
 	install -m 0644 config/sluice.toml "$(DESTDIR)$(DATADIR)/sluice.toml.example"; \
 	[ -e "$(DESTDIR)$(SYSCONFDIR)/sluice/sluice.toml" ] || \
 		sed -e 's|/usr/local/share/sluice|$(DATADIR)|g' config/sluice.toml > "$(DESTDIR)$(SYSCONFDIR)/sluice/sluice.toml"; \
-	install -m 0644 examples/plugins/* "$(DESTDIR)$(DATADIR)/examples/plugins/"; \
+	install -m 0644 $$(find examples/plugins -maxdepth 1 -type f) "$(DESTDIR)$(DATADIR)/examples/plugins/"; \
 	install -m 0644 $(DOCS) "$(DESTDIR)$(DOCDIR)/"; \
 	echo "installed under $(DESTDIR)$(PREFIX); config in $(DESTDIR)$(SYSCONFDIR)/sluice (kept if present)"
 

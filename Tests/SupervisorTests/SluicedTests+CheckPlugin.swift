@@ -15,7 +15,8 @@ private func checkPlugin(_ arguments: [String], environment: [String: String] = 
 /// processes, which would load the machine under the other end-to-end tests.
 extension SluicedTests {
     @Test(arguments: [
-        ["--", "python3", "examples/plugins/validator.py"], ["--", "python3", "examples/plugins/validator_decorated.py"],
+        ["--", "python3", "examples/plugins/validator.py"], ["--", "python3", "examples/plugins/validator_plain.py"],
+        ["--", "python3", "examples/plugins/validator_decorated.py"],
         ["--", "node", "examples/plugins/validator.js"], ["--", "bash", "examples/plugins/validator.sh"],
         ["--protocol", "lines", "--", "awk", "-W", "interactive", "-f", "examples/plugins/uppercase.awk"],
         ["--protocol", "lines", "--", "sed", "-u", "s/a/b/"],

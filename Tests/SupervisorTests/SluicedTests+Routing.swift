@@ -78,10 +78,12 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 
-    /// Every example validator (Python with the standard library or the sluice_plugin.py
-    /// helper, Node.js, bash + jq, the Swift kit) routes the demo's measurements the same.
+    /// Every example validator (Python with the standard library, line by line or in
+    /// chunks, or the sluice_plugin.py helper, Node.js, bash + jq, the Swift kit) routes the
+    /// demo's measurements the same.
     @Test(arguments: [
-        ["python3", "examples/plugins/validator.py"], ["python3", "examples/plugins/validator_decorated.py"],
+        ["python3", "examples/plugins/validator.py"], ["python3", "examples/plugins/validator_plain.py"],
+        ["python3", "examples/plugins/validator_decorated.py"],
         ["node", "examples/plugins/validator.js"], ["bash", "examples/plugins/validator.sh"], ["measurement-validator"],
     ])
     func exampleValidatorsRouteMeasurements(example: [String]) async throws {

@@ -60,9 +60,12 @@ public struct BenchReport: Sendable {
             targets.append(
                 Target(goal: echoGoals[1], measured: rateRatio.map { String(format: "%.2f x", $0) } ?? "not measured", met: rateRatio.map { $0 >= 0.9 }))
         }
-        // The plain plugin against the design's default batches; the plugin with the request
-        // fields it reads against the design's largest.
-        for (plugin, batch) in [("sluiced + validator.py, 2 workers", "500"), ("sluiced + validator.py, 2 workers, --request-fields value", "10,000")] {
+        // The plain plugin (a line in, a flush per answer) against the design's default
+        // batches; the plugin that reads in chunks, with the request fields it reads, against
+        // the design's largest.
+        for (plugin, batch) in [
+            ("sluiced + validator_plain.py, 2 workers", "500"), ("sluiced + validator.py, 2 workers, --request-fields value", "10,000"),
+        ] {
             let goal = "\(plugin) >= demo design, 2 processes, batches of \(batch)"
             let rows = [throughput.first { $0.name == plugin }, throughput.first { $0.name.hasPrefix("demo design: 2 x native_validator.py, batches of \(batch)") }]
             if let repeated = repetition(among: rows) {

@@ -91,6 +91,12 @@ public final class Benchmark {
                     name: "sluiced + measurement-validator (Swift), 2 workers",
                     commands: [daemon(2, ["\(options.binDirectory)/measurement-validator"])]), validation
             ),
+            // The loop PROTOCOL.md shows, a flush per answer, with validator.py's rules.
+            (
+                BenchCase(
+                    name: "sluiced + validator_plain.py, 2 workers",
+                    commands: [daemon(2, python + ["\(options.examplesDirectory)/validator_plain.py"])]), validation
+            ),
             (
                 BenchCase(
                     name: "sluiced + validator.py, 2 workers", commands: [daemon(2, python + ["\(options.examplesDirectory)/validator.py"])]),
