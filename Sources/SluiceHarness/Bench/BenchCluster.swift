@@ -50,14 +50,16 @@ final class BenchCluster {
         var generator = MeasurementGenerator(sensors: backlog.keys)
         let padding = backlog.valueBytes.map { [UInt8](repeating: UInt8(ascii: "x"), count: $0) }
         for id in 0..<count {
-            var (key, value) = generator.next(sequence: id)
+            let key: [UInt8], value: [UInt8]
             if let padding {
                 // The keys in turn, not at random: the outputs go where the keys put them,
                 // and a few large values drawn at random filled one output partition past
                 // the mock's retention in about one run in five at 1 MB (six of 134).
                 key = Array("sensor-\(id % backlog.keys + 1)".utf8)
-                value = Array(#"{"seq":\#(id),"pad":""#.utf8)
-                value += padding.prefix(max(0, padding.count - value.count - 2)) + Array(#""}"#.utf8)
+                let start = Array(#"{"seq":\#(id),"pad":""#.utf8)
+                value = start + padding.prefix(max(0, padding.count - start.count - 2)) + Array(#""}"#.utf8)
+            } else {
+                (key, value) = generator.next(sequence: id)
             }
             let headers = KafkaHeaders(capacity: 1)
             headers.add(Self.idHeader, String(id))
