@@ -15,17 +15,22 @@ import Testing
         return (result.status, result.output + result.error)
     }
 
+    /// Also with the `__pycache__` that running the Python examples leaves beside them
+    /// (ignored by git): install refused the folder ("omitting directory") and went on.
     @Test func installLaysOutEveryFileAndUninstallRemovesThem() throws {
         let stage = try makeTemporaryDirectory("sluice-stage")
+        try FileManager.default.createDirectory(
+            atPath: "\(SluicedProcess.repositoryRoot)/examples/plugins/__pycache__", withIntermediateDirectories: true)
         let install = try make(["install", "DESTDIR=\(stage)", "PREFIX=/usr"])
-        #expect(install.status == 0, "\(install.output)")
+        #expect(install.status == 0 && !install.output.contains("install:"), "\(install.output)")
+        #expect(!FileManager.default.fileExists(atPath: "\(stage)/usr/share/sluice/examples/plugins/__pycache__"))
         let expected = [
             "usr/bin/sluiced", "usr/bin/sluicectl", "usr/bin/echo-plugin", "usr/bin/measurement-validator",
             "usr/lib/systemd/system/sluice.service", "usr/lib/systemd/system/sluice@.service", "etc/sluice/sluice.toml",
             "usr/share/sluice/sluice.toml.example", "usr/share/sluice/examples/plugins/validator.py",
             "usr/share/doc/sluice/OPERATIONS.md", "usr/share/doc/sluice/PROTOCOL.md", "usr/share/doc/sluice/README.md",
             "usr/share/doc/sluice/PLUGINS.md", "usr/share/sluice/examples/plugins/sluice_plugin.py",
-            "usr/share/sluice/examples/plugins/uppercase.awk",
+            "usr/share/sluice/examples/plugins/uppercase.awk", "usr/share/sluice/examples/plugins/validator_plain.py",
         ]
         for file in expected {
             #expect(FileManager.default.fileExists(atPath: "\(stage)/\(file)"), "\(file) installed")
