@@ -135,6 +135,6 @@ let package = Package(
             name: "SupervisorUnitTests",
             dependencies: ["Supervisor", "SluiceControl", "PluginProcess", .product(name: "Prometheus", package: "swift-prometheus")]),
         // End to end: real sluiced processes, plugins and the mock cluster.
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "SluiceControl", "PluginProtocol"], exclude: ["Plugins"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "SluiceControl", "PluginProtocol"], exclude: ["Plugins", "Readers"]),
     ]
 )

@@ -10,7 +10,7 @@ struct SluiceChaos: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice-chaos",
         abstract: "Inject faults into the embedded mock cluster, sluiced and its plugins while messages flow; account for every message.",
-        subcommands: [RunScenarios.self, Soak.self],
+        subcommands: [RunScenarios.self, Soak.self, Broker.self],
         defaultSubcommand: RunScenarios.self)
 }
 

@@ -10,10 +10,10 @@ extension MockCluster {
     }
 
     /// Errors a broker answers with, that faults inject.
-    public enum BrokerError: Sendable, CustomStringConvertible {
+    public enum BrokerError: Sendable, CaseIterable, CustomStringConvertible {
         case unknownTopicOrPartition, notLeaderForPartition, requestTimedOut, notEnoughReplicas,
             notEnoughReplicasAfterAppend, policyViolation, topicAuthorizationFailed, coordinatorNotAvailable,
-            notCoordinator, offsetMetadataTooLarge, groupAuthorizationFailed
+            notCoordinator, offsetMetadataTooLarge, groupAuthorizationFailed, fencedInstanceID
 
         var code: rd_kafka_resp_err_t {
             switch self {
@@ -28,11 +28,17 @@ extension MockCluster {
             case .notCoordinator: RD_KAFKA_RESP_ERR_NOT_COORDINATOR
             case .offsetMetadataTooLarge: RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE
             case .groupAuthorizationFailed: RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED
+            case .fencedInstanceID: RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID
             }
         }
 
         /// Kafka's name for it, such as NOT_COORDINATOR.
         public var description: String { String(cString: rd_kafka_err2name(code)) }
+
+        /// The error Kafka calls `name`.
+        public static func named(_ name: String) -> BrokerError? {
+            allCases.first { $0.description == name }
+        }
     }
 
     /// Makes the next `errors.count` requests of `request` to any broker fail with these
@@ -41,6 +47,22 @@ extension MockCluster {
         errors.map(\.code).withUnsafeBufferPointer {
             rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, $0.count, $0.baseAddress)
         }
+    }
+
+    /// Makes the next `errors.count` requests of `request` that reach `broker` fail with
+    /// these errors, in order: aimed at one client's requests where only that client talks
+    /// to the broker about them (a topic's leader, a group's coordinator).
+    public func failNext(_ request: Request, on broker: Int32, with errors: [BrokerError]) throws(KafkaError) {
+        for error in errors {
+            try check(sluice_mock_broker_push_error(cluster, broker, request.rawValue, error.code), "errors of broker \(broker)")
+        }
+    }
+
+    /// How many errors pushed with `failNext(_:on:with:)` are still waiting for a request.
+    public func pendingErrors(_ request: Request, on broker: Int32) -> Int {
+        var count = 0
+        _ = rd_kafka_mock_broker_error_stack_cnt(cluster, broker, request.rawValue, &count)
+        return count
     }
 
     /// Makes every metadata answer about `topic` carry `error` (such as

@@ -4,10 +4,13 @@ import Synchronization
 @testable import Supervisor
 
 /// A mock cluster with one set of topics for one test: an input topic and the three
-/// outputs, with names no other test uses.
+/// outputs, with names no other test uses. The cluster runs in the test process, or in a
+/// process of its own (`BrokerProcess`) for a test that kills it.
 final class TestCluster: @unchecked Sendable {
     static let counter = Atomic(0)
-    let cluster: MockCluster
+    private let inProcess: MockCluster?
+    /// The broker in a process of its own, when the test asked for one.
+    let process: BrokerProcess?
     let input: String
     let success: String
     let transient: String
@@ -16,8 +19,9 @@ final class TestCluster: @unchecked Sendable {
     let inputPartitions: Int32
     let logger = Logger(label: "test")
 
-    init(inputPartitions: Int32 = 4, brokers: Int = 1) throws {
-        cluster = try MockCluster(brokers: brokers)
+    init(inputPartitions: Int32 = 4, brokers: Int = 1, ownProcess: Bool = false) throws {
+        inProcess = ownProcess ? nil : try MockCluster(brokers: brokers)
+        process = ownProcess ? try BrokerProcess(brokers: brokers) : nil
         self.inputPartitions = inputPartitions
         let number = Self.counter.add(1, ordering: .relaxed).newValue
         let prefix = "t\(number)-\(UInt32.random(in: 0...UInt32.max))"
@@ -26,13 +30,34 @@ final class TestCluster: @unchecked Sendable {
         transient = "\(prefix)-retry"
         permanent = "\(prefix)-dead"
         group = "\(prefix)-group"
-        try cluster.createTopic(input, partitions: inputPartitions)
-        for topic in outputs { try cluster.createTopic(topic, partitions: 3) }
+        try createTopic(input, partitions: inputPartitions)
+        for topic in outputs { try createTopic(topic, partitions: Self.outputPartitions) }
+    }
+
+    /// Partitions of each output topic.
+    static let outputPartitions: Int32 = 3
+
+    /// The in-process cluster, for its faults.
+    var cluster: MockCluster {
+        guard let inProcess else { fatalError("the broker runs in a process of its own: steer it through `process`") }
+        return inProcess
+    }
+
+    private func createTopic(_ name: String, partitions: Int32) throws {
+        if let process { try process.send("topic \(name) \(partitions)") } else { try cluster.createTopic(name, partitions: partitions) }
     }
 
     var outputs: [String] { [success, transient, permanent] }
 
-    var brokers: String { cluster.bootstrapServers }
+    var brokers: String { inProcess?.bootstrapServers ?? process!.bootstrapServers }
+
+    /// A reader of this cluster that is not sluiced's code.
+    var reader: KafkaReader { KafkaReader(brokers: brokers) }
+
+    /// Outputs in Kafka now, from the output topics' end offsets.
+    func outputsWritten() throws -> Int64 {
+        try reader.ends(outputs.map { ($0, Self.outputPartitions) }).values.joined().reduce(0, +)
+    }
 
     /// The environment sluiced reads.
     var environment: [String: String] {

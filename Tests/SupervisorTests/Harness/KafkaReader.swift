@@ -1,0 +1,60 @@
+import Foundation
+
+/// What the tests read from Kafka to judge sluiced, through Readers/kafka_reader.py: a
+/// client that is not sluiced's (confluent-kafka), parsing ids and headers from the raw
+/// bytes, so a defect in sluiced's own consumer or header code cannot vouch for itself.
+struct KafkaReader {
+    let brokers: String
+
+    struct ReaderError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Each partition's end offset (high watermark), by topic.
+    func ends(_ topics: [(String, Int32)]) throws -> [String: [Int64]] {
+        let parsed = try JSONSerialization.jsonObject(with: run(["ends", brokers] + specs(topics)))
+        guard let ends = parsed as? [String: [NSNumber]] else { throw ReaderError(description: "ends: \(parsed)") }
+        return ends.mapValues { $0.map(\.int64Value) }
+    }
+
+    /// `group`'s committed offset of each partition of `topic` (-1 where none).
+    func committed(group: String, topic: String, partitions: Int32) throws -> [Int64] {
+        let parsed = try JSONSerialization.jsonObject(with: run(["committed", brokers, group] + specs([(topic, partitions)])))
+        guard let offsets = parsed as? [NSNumber] else { throw ReaderError(description: "committed: \(parsed)") }
+        return offsets.map(\.int64Value)
+    }
+
+    /// Every record of `topics` below the end offsets they have when the read begins;
+    /// throws when they cannot all be read within `timeout`.
+    func read(_ topics: [(String, Int32)], timeout: Duration = .seconds(60)) throws -> [OutputMessage] {
+        let output = try run(["read", brokers, "\(timeout.components.seconds)"] + specs(topics))
+        return try output.split(separator: UInt8(ascii: "\n")).map { line in
+            guard let record = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let topic = record["topic"] as? String, let partition = record["partition"] as? NSNumber,
+                let offset = record["offset"] as? NSNumber, let timestamp = record["timestamp"] as? NSNumber,
+                let headers = record["headers"] as? [[Any]]
+            else { throw ReaderError(description: "a record it could not parse: \(String(decoding: line, as: UTF8.self))") }
+            return OutputMessage(
+                topic: topic, partition: partition.int32Value, offset: offset.int64Value, timestamp: timestamp.int64Value,
+                key: Self.bytes(record["key"]), value: Self.bytes(record["value"]),
+                headers: headers.map { pair in ((pair.first as? String) ?? "", Self.bytes(pair.last)) })
+        }
+    }
+
+    private static func bytes(_ field: Any?) -> [UInt8]? {
+        (field as? String).flatMap { Data(base64Encoded: $0) }.map { Array($0) }
+    }
+
+    private func specs(_ topics: [(String, Int32)]) -> [String] {
+        topics.map { "\($0.0):\($0.1)" }
+    }
+
+    private func run(_ arguments: [String]) throws -> Data {
+        let script = "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Readers/kafka_reader.py"
+        let result = try runProgram("/usr/bin/env", ["python3", script] + arguments)
+        guard result.status == 0 else {
+            throw ReaderError(description: "kafka_reader.py \(arguments.first ?? "") failed (\(result.status)): \(result.error.suffix(600))")
+        }
+        return Data(result.output.utf8)
+    }
+}
