@@ -11,9 +11,9 @@ public struct PipelineService: Service {
     }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        try await withStopHandler {
             try await pipeline.run()
-        } onGracefulShutdown: {
+        } onStop: {
             pipeline.requestStop()
         }
     }

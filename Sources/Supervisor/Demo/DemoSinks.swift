@@ -25,9 +25,9 @@ final class DemoSinks: Service, @unchecked Sendable {
     var countsByTopic: [String: Int] { counts.withLock { $0 } }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
+        await withStopHandler {
             await BackgroundThread.run(name: "demo-sinks") { self.consumeUntilStopped() }
-        } onGracefulShutdown: {
+        } onStop: {
             self.stop.set()
         }
     }

@@ -21,9 +21,9 @@ final class MeasurementProducer: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
+        await withStopHandler {
             await BackgroundThread.run(name: "demo-producer") { self.produceUntilStopped() }
-        } onGracefulShutdown: {
+        } onStop: {
             self.stop.set()
         }
     }

@@ -26,9 +26,10 @@ extension MessageFlow {
     /// the next owner, so it goes, and the partitions are forgotten. Returns how many of
     /// their messages were left unfinished (the next owner redoes them).
     func finishRevoke(_ revoked: [PartitionProgress]) -> Int {
+        // Counted before the queued ones are freed: the next owner redoes those too.
+        let unfinished = revoked.reduce(0) { $0 + $1.held }
         for progress in revoked { progress.isReleased = true }
         releaseQueued { $0.progress.isReleased }
-        let unfinished = revoked.reduce(0) { $0 + $1.held }
         for progress in revoked { partitions.remove(progress) }
         return unfinished
     }

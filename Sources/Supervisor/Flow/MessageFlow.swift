@@ -76,16 +76,16 @@ final class MessageFlow {
     /// At the end of the stop: frees every message still held, saying how many per
     /// partition: their offsets are not committed, so they are redone after a restart.
     /// librdkafka's destroy waits for every message the application holds, so none may
-    /// outlive the stop. Returns the error that says so, if any was left.
-    func releaseUnfinished() -> KafkaError? {
+    /// outlive the stop. Returns how many were left.
+    func releaseUnfinished() -> Int {
         let left = table.removeAll()
-        guard !left.isEmpty else { return nil }
+        guard !left.isEmpty else { return 0 }
         var perPartition: [String: Int] = [:]
         for record in left {
             perPartition["\(record.progress.topic)[\(record.progress.partition)]", default: 0] += 1
         }
         let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         logger.warning("left \(left.count) messages unfinished, not committed, to be redone after a restart: \(counts)")
-        return KafkaError(.offsets, "\(left.count) messages unfinished")
+        return left.count
     }
 }

@@ -40,9 +40,13 @@ package final class KafkaClient: @unchecked Sendable {
     }
 
     /// Leaves the handle to the end of the process: its threads keep trying to reach the
-    /// broker, and the process exit ends them.
+    /// broker, and the process exit ends them. They go on calling the log and error
+    /// callbacks, which reach the context through an unretained pointer, so the context is
+    /// kept alive for as long: freed with this client, those calls would read freed memory.
     package func abandon() {
+        guard !isAbandoned else { return }
         isAbandoned = true
+        _ = Unmanaged.passRetained(context)
     }
 
     /// Every topic the cluster has, asked of the broker (which also refreshes what the
@@ -79,15 +83,21 @@ private func kafkaErrorCallback(_ handle: OpaquePointer?, _ error: Int32, _ reas
     let code = rd_kafka_resp_err_t(error)
     let text = String(cString: reason!)
     if code == RD_KAFKA_RESP_ERR__FATAL {
-        var fatalText = [CChar](repeating: 0, count: 512)
-        rd_kafka_fatal_error(handle, &fatalText, fatalText.count)
-        let fatal = String(cBuffer: fatalText)
-        context.logger.critical("kafka fatal error: \(fatal)")
-        context.onFatalError(fatal)
+        reportFatalError(handle!, to: context)
     } else {
         // Transport errors are retried by librdkafka; they matter when they persist.
         context.logger.warning("kafka: \(text)", metadata: ["code": "\(String(cString: rd_kafka_err2name(code)))"])
     }
+}
+
+/// Tells `context` of the client's fatal error, in librdkafka's words: a producer's comes
+/// through the error callback, a consumer's as an error its poll returns.
+func reportFatalError(_ handle: OpaquePointer, to context: KafkaClientContext) {
+    var fatalText = [CChar](repeating: 0, count: 512)
+    rd_kafka_fatal_error(handle, &fatalText, fatalText.count)
+    let fatal = String(cBuffer: fatalText)
+    context.logger.critical("kafka fatal error: \(fatal)")
+    context.onFatalError(fatal)
 }
 
 private func kafkaDeliveryCallback(_ handle: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _: UnsafeMutableRawPointer?) {

@@ -57,7 +57,12 @@ package final class KafkaConsumer {
             if code == RD_KAFKA_RESP_ERR_NO_ERROR { return .success(KafkaMessage(taking: message)) }
             rd_kafka_message_destroy(message)
             // The end of a partition (`enable.partition.eof`) is not news here.
-            guard code == RD_KAFKA_RESP_ERR__PARTITION_EOF else { return .failure(KafkaError(.broker, "consumer", error: code)) }
+            guard code == RD_KAFKA_RESP_ERR__PARTITION_EOF else {
+                // A consumer's fatal error comes as a polled error (its error callback is
+                // not called for it): the client can do nothing more, so it ends the run.
+                if code == RD_KAFKA_RESP_ERR__FATAL { reportFatalError(client.handle, to: client.context) }
+                return .failure(KafkaError(.broker, "consumer", error: code))
+            }
             timeout = 0
         }
         return nil
@@ -142,14 +147,15 @@ package final class KafkaConsumer {
     }
 
     /// Commits the stored offsets now and waits for the broker's answer, at most `timeout`
-    /// (a synchronous commit waits as long as the coordinator cannot be reached).
-    package func commitStored(timeout: Duration = brokerWait) -> KafkaError? {
+    /// (a synchronous commit waits as long as the coordinator cannot be reached), calling
+    /// `serve` between looks at the answer.
+    package func commitStored(timeout: Duration = brokerWait, serving serve: () -> Void = {}) -> KafkaError? {
         let results = rd_kafka_queue_new(client.handle)!
         defer { rd_kafka_queue_destroy(results) }
         var error = rd_kafka_commit_queue(client.handle, nil, results, nil, nil)
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
             // The answer arrives as an event on `results`.
-            guard let event = Self.waitForEvent(on: results, until: .now + timeout) else {
+            guard let event = Self.waitForEvent(on: results, until: .now + timeout, serving: serve) else {
                 return KafkaError(
                     .offsets, "cannot commit offsets: no answer from the broker within \(timeout.wholeSeconds) s",
                     rdKafkaError: RD_KAFKA_RESP_ERR__TIMED_OUT)
@@ -163,11 +169,23 @@ package final class KafkaConsumer {
         return nil
     }
 
-    private static func waitForEvent(on queue: OpaquePointer, until deadline: ContinuousClock.Instant) -> OpaquePointer? {
+    private static func waitForEvent(on queue: OpaquePointer, until deadline: ContinuousClock.Instant, serving serve: () -> Void)
+        -> OpaquePointer?
+    {
         while ContinuousClock.now < deadline {
+            serve()
             if let event = rd_kafka_queue_poll(queue, 100) { return event }
         }
         return nil
+    }
+
+    /// Serves what waits in the consumer queue, rebalances included (the callback runs
+    /// here), and drops the messages: for a stop, which takes no more. While a rebalance
+    /// waits for this consumer to give up its partitions, librdkafka answers no commit, so
+    /// a stop waiting for one must serve it. A dropped message's offset is never stored,
+    /// so the group's next owner reads it again.
+    package func serveDroppingMessages() {
+        while let message = rd_kafka_consumer_poll(client.handle, 0) { rd_kafka_message_destroy(message) }
     }
 
     package func pause(_ partitions: [TopicPartition]) {

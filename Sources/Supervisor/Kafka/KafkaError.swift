@@ -63,6 +63,12 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// Whether the broker gave no answer in time (rather than refusing).
     package var isTimeout: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__TIMED_OUT }
 
+    /// Whether the group refused because it is rebalancing: the same request can succeed
+    /// once the rebalance has moved on.
+    package var isRebalanceInProgress: Bool {
+        rdKafkaError == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || rdKafkaError == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+    }
+
     /// Whether the producer's queue is full: the message can be enqueued once delivery
     /// reports make room.
     package var isQueueFull: Bool { rdKafkaError == RD_KAFKA_RESP_ERR__QUEUE_FULL }

@@ -43,9 +43,9 @@ public final class MetricsServer: Service, Sendable {
 
     public func run() async throws {
         logger.info("metrics at http://\(channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?")/metrics")
-        await withGracefulShutdownHandler {
+        await withStopHandler {
             try? await channel.closeFuture.get()
-        } onGracefulShutdown: { [channel] in
+        } onStop: { [channel] in
             channel.close(promise: nil)
         }
         try await group.shutdownGracefully()

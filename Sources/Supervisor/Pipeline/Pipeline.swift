@@ -34,6 +34,11 @@ public final class Pipeline: @unchecked Sendable {
     /// Counted by the flow and the plugins, published once a second.
     let figures = PipelineFigures()
     let shared = SharedState()
+    /// When the stop's drain ends; nil until the stop begins. A revoke during the stop
+    /// (a rebalance, or leaving the group) waits no longer than this.
+    private var stopDrainDeadline: ContinuousClock.Instant?
+    /// Messages the stop's revokes left unfinished, to be redone by the next owner.
+    private var leftUnfinishedByStop = 0
 
     /// What other threads read or set, behind a lock.
     final class SharedState: Sendable {
@@ -362,11 +367,12 @@ public final class Pipeline: @unchecked Sendable {
                 // inside this consumer's poll: no nested poll of it.
                 let wasTaking = feed.isTaking
                 feed.isTaking = false
-                runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: .now + settings.drainTimeout)
+                runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: stopDrainDeadline ?? .now + settings.drainTimeout)
                 feed.isTaking = wasTaking
                 storeOffsets()
             }
             let unfinished = flow.finishRevoke(revoked)
+            if stopDrainDeadline != nil { leftUnfinishedByStop += unfinished }
             if unfinished > 0 {
                 logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
             }
@@ -402,7 +408,9 @@ public final class Pipeline: @unchecked Sendable {
         flow.handBackWaitingRetries { _ in true }
         let released = flow.releaseUnstarted { _ in true }
         logger.info("stopping: finishing \(flow.table.count) messages, releasing \(released) not yet started")
-        runLoop(until: { self.flow.table.count == 0 }, deadline: .now + settings.drainTimeout)
+        let drainDeadline = ContinuousClock.now + settings.drainTimeout
+        stopDrainDeadline = drainDeadline
+        runLoop(until: { self.flow.table.count == 0 }, deadline: drainDeadline)
         if flow.table.count > 0 {
             logger.warning("drain timeout: \(flow.table.count) messages unfinished; they will be redone after restart")
         }
@@ -410,9 +418,14 @@ public final class Pipeline: @unchecked Sendable {
         flow.outputs.flush(until: min(closeDeadline, .now + .seconds(10)), logger: logger)
         storeOffsets()
         var failure: KafkaError?
-        for client in feeds.map(\.consumer) {
-            let remaining = { max(.zero, closeDeadline - .now) }
-            for error in [client.commitStored(timeout: remaining()), client.close(timeout: remaining())] {
+        let consumers = feeds.map(\.consumer)
+        for (index, client) in consumers.enumerated() {
+            // Each consumer gets an equal share of what is left, and its commit half of that
+            // share: leaving the group always has time of its own.
+            let share = max(.zero, closeDeadline - .now) / (consumers.count - index)
+            let shareEnds = ContinuousClock.now + share
+            let committed = commitFinished(client, until: .now + share / 2)
+            for error in [committed, client.close(timeout: max(.zero, shareEnds - .now))] {
                 guard let error else { continue }
                 logger.warning("\(error)")
                 if error.isTimeout { failure = failure ?? error }
@@ -422,19 +435,42 @@ public final class Pipeline: @unchecked Sendable {
         runLoop(until: { self.plugins.allExited }, deadline: .now + pluginsStopBound)
         plugins.killExecRuns()
         flow.outputs.flush(until: closeDeadline, logger: logger)
-        if let left = flow.releaseUnfinished() { failure = left }
+        // Work the revokes of the stop left (leaving the group revokes everything) counts
+        // as much as what is still held now: it is redone, so the stop did not finish.
+        let left = leftUnfinishedByStop + flow.releaseUnfinished()
+        if left > 0 { failure = KafkaError(.offsets, "\(left) messages unfinished") }
         publishStatistics()
         logger.info("stopped", metadata: .init(figures.counters.summary(since: figures.counters, seconds: 0)))
         return failure
     }
 
+    /// Commits what the stop finished, serving the consumer's rebalances meanwhile. A
+    /// commit the group refuses while it rebalances is sent again a second later, until the
+    /// rebalance has moved on or `deadline` comes: a member stopped during a rolling
+    /// restart's rebalance commits its work rather than leave it to be redone.
+    private func commitFinished(_ consumer: KafkaConsumer, until deadline: ContinuousClock.Instant) -> KafkaError? {
+        while true {
+            let error = consumer.commitStored(timeout: max(.zero, deadline - .now), serving: consumer.serveDroppingMessages)
+            guard let error, error.isRebalanceInProgress, deadline - .now > .seconds(1) else { return error }
+            let retry = ContinuousClock.now + .seconds(1)
+            while ContinuousClock.now < retry {
+                consumer.serveDroppingMessages()
+                usleep(100_000)
+            }
+        }
+    }
+
     /// The plugins' part of the stop: stdin closed, then SIGTERM, then SIGKILL, each step
     /// waiting up to stop_timeout.
-    private var pluginsStopBound: Duration { settings.stopTimeout * 3 + .seconds(2) }
+    private static func pluginsStopBound(stopTimeout: Duration) -> Duration { stopTimeout * 3 + .seconds(2) }
+    private var pluginsStopBound: Duration { Self.pluginsStopBound(stopTimeout: settings.stopTimeout) }
 
     /// The longest the ordered stop takes: the drain, the brokers' share (flush, commit,
     /// close), the plugins', and a margin for the final flush and statistics.
-    private var stopBound: Duration { settings.drainTimeout + Self.closeTimeout + pluginsStopBound + .seconds(5) }
+    static func stopBound(drainTimeout: Duration, stopTimeout: Duration) -> Duration {
+        drainTimeout + closeTimeout + pluginsStopBound(stopTimeout: stopTimeout) + .seconds(5)
+    }
+    private var stopBound: Duration { Self.stopBound(drainTimeout: settings.drainTimeout, stopTimeout: settings.stopTimeout) }
 
     /// The answer to one request; nil when it comes later (a replay).
     private func answer(_ request: ControlRequest, client: Int) -> ControlResponse? {

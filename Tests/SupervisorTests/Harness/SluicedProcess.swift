@@ -28,10 +28,12 @@ final class SluicedProcess: @unchecked Sendable {
     /// retrier is off), so a test of the pipeline sees each message once. With `journal`,
     /// `$JOURNAL_STREAM` names its stderr, as systemd sets it when stderr is the journal.
     /// `environment` is sluiced's; `pluginEnvironment` goes to its plugins (`--plugin-env`),
-    /// which inherit only a few of sluiced's variables.
+    /// which inherit only a few of sluiced's variables. With `asOperator`, sluiced runs with
+    /// its own defaults (the retrier on, metrics on 127.0.0.1:9464, librdkafka's session
+    /// timeout, status every 30 s), as an operator starts it, and `arguments` alone.
     init(
         cluster: TestCluster, arguments: [String] = [], plugin: [String], environment extra: [String: String] = [:],
-        pluginEnvironment: [String: String] = [:], retrier: Bool = false, journal: Bool = false
+        pluginEnvironment: [String: String] = [:], retrier: Bool = false, journal: Bool = false, asOperator: Bool = false
     ) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // The mock cluster waits for a whole session timeout before it rebalances after a
@@ -40,9 +42,9 @@ final class SluicedProcess: @unchecked Sendable {
         let mode = arguments.contains("--retrier") ? [] : ["--retrier", retrier ? "on" : "off"]
         // Several daemons run at once in some tests: no metrics port unless a test asks.
         let metrics = arguments.contains("--metrics-address") ? [] : ["--metrics-address", "off"]
+        let harness = asOperator ? [] : ["--status-interval", "1"] + kafka + mode + metrics
         let variables = pluginEnvironment.sorted { $0.key < $1.key }.flatMap { ["--plugin-env", "\($0.key)=\($0.value)"] }
-        process.arguments =
-            ["--status-interval", "1"] + kafka + mode + metrics + variables + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
+        process.arguments = harness + variables + arguments + (plugin.isEmpty ? [] : ["--"] + plugin)
         var environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { $1 }
         environment.merge(extra) { $1 }
         environment["JOURNAL_STREAM"] = journal ? LogDestination.stream(stderrPipe.fileHandleForWriting.fileDescriptor) : nil
@@ -133,13 +135,7 @@ final class SluicedProcess: @unchecked Sendable {
     }
 
     /// The pids of sluiced's plugin processes (its direct children).
-    var workerPIDs: [Int32] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.flatMap { task -> [Int32] in
-            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
-            return children.split(separator: " ").compactMap { Int32($0) }
-        }
-    }
+    var workerPIDs: [Int32] { childPIDs(of: pid) }
 
     /// Runs `sluiced replay` with `arguments` to its end: exit status and standard output.
     static func replay(cluster: TestCluster, arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -160,6 +156,14 @@ final class SluicedProcess: @unchecked Sendable {
     func killIfRunning() {
         if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
+    }
+}
+
+/// The direct children of a process.
+func childPIDs(of pid: Int32) -> [Int32] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    return tasks.flatMap { task in
+        ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int32($0) }
     }
 }
 
