@@ -18,15 +18,23 @@ VERSION := $(shell cat VERSION)
 UNITS = sluice.service sluice@.service
 DOCS = README.md docs/PROTOCOL.md docs/OPERATIONS.md docs/PLUGINS.md
 
-.PHONY: deps python-deps build demo test unit bench chaos soak fuzz asan tsan clean install uninstall release deb
+.PHONY: deps python-deps test-tools build demo test unit bench chaos soak fuzz asan tsan clean install uninstall release deb
+
+# Installs, through apt-get, the package of each TOOL:PACKAGE in $(1) whose tool is not on PATH.
+install_missing = for tool in $(1); do command -v $${tool%%:*} >/dev/null || { \
+		echo "installing $${tool\#*:} (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $${tool\#*:}; }; done
 
 deps:
 	@pkg-config --exists rdkafka 2>/dev/null || { \
 		echo "installing librdkafka-dev (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq librdkafka-dev pkg-config; }
-	@for tool in python3:python3 jq:jq node:nodejs; do command -v $${tool%%:*} >/dev/null || { \
-		echo "installing $${tool#*:} (apt-get)"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $${tool#*:}; }; done
+	@$(call install_missing,python3:python3 jq:jq node:nodejs)
+
+# What some end-to-end tests run besides sluiced: systemd-analyze (the units) and gnuplot
+# (the bench's plots). Under CI=true a test whose tool is missing fails; it is not skipped.
+test-tools:
+	@$(call install_missing,systemd-analyze:systemd gnuplot:gnuplot-nox)
 
 # The kafka-native example plugin (and its test) use confluent-kafka: from pip where the
 # python3 on PATH lets pip install, else Debian's package (a stock Debian's python3 refuses
@@ -43,7 +51,7 @@ build: deps
 demo: build
 	$(BIN)/sluiced --demo $(DEMO_ARGS)
 
-test: deps python-deps
+test: deps python-deps test-tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual
 	$(SWIFT) test --skip-build
@@ -61,8 +69,7 @@ release: deps
 # the sweeps' plots beside it (drawn by gnuplot, installed here when missing).
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick" or BENCH_ARGS="--only sweep".
 bench: deps python-deps release
-	@command -v gnuplot >/dev/null || { echo "installing gnuplot-nox (apt-get)"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gnuplot-nox; }
+	@$(call install_missing,gnuplot:gnuplot-nox)
 	$$($(SWIFT) build -c release --show-bin-path)/sluice-bench --document docs/BENCHMARKS.md $(BENCH_ARGS)
 
 # Injects faults while messages flow on the embedded mock cluster (broker outages, request

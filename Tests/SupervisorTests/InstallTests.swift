@@ -58,8 +58,9 @@ import Testing
     /// config (exit 78) is not restarted every 5 s forever, a reload waits for sluiced's
     /// answer, and the hardening keeps the exposure `systemd-analyze security` reports at
     /// most 3.0.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "systemd-analyze is not installed"))
+    @Test(.enabled(if: Needs.runs(with: "/usr/bin/systemd-analyze"), "systemd-analyze is not installed"))
     func installedUnitsVerifyAndFailSafe() throws {
+        try Needs.tool("/usr/bin/systemd-analyze")
         let prefix = try makeTemporaryDirectory("sluice-prefix")
         #expect(try make(["install", "PREFIX=\(prefix)"]).status == 0)
         for (unit, reload) in [("sluice.service", "sluicectl reload"), ("sluice@.service", "sluicectl --instance %i reload")] {
@@ -87,8 +88,9 @@ import Testing
 @Suite struct DebianPackageTests {
     let install = InstallTests()
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dpkg-deb"), "dpkg is not installed"))
+    @Test(.enabled(if: Needs.runs(with: "/usr/bin/dpkg-deb"), "dpkg is not installed"))
     func makeDebBuildsAPackageDpkgInstallsUpgradesAndPurges() throws {
+        try Needs.tool("/usr/bin/dpkg-deb")
         let directory = try makeTemporaryDirectory("sluice-deb")
         let built = ProcessEnvironment.executableDirectory
         // The debug build links the toolchain's Swift runtime, which no Debian package ships.
@@ -137,7 +139,8 @@ import Testing
         #expect(printed == "\(version)\n")
         #expect(try install.run("\(root)/usr/bin/sluicectl", ["--version"]).output == "\(version)\n")
 
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") {
+        if Needs.runs(with: "/usr/bin/systemd-analyze") {
+            try Needs.tool("/usr/bin/systemd-analyze")
             // verify --root looks for the units a service pulls in (sysinit.target, …) there too.
             let hostUnits = "/usr/lib/systemd/system"
             for unit in try FileManager.default.contentsOfDirectory(atPath: hostUnits)

@@ -113,8 +113,9 @@ extension SluicedTests {
 
     /// Another user gets `permission denied` (exit status 4). Only root can run a command as
     /// another user (setpriv); CI runs as root, elsewhere the test is reported as skipped.
-    @Test(.enabled(if: getuid() == 0, "setpriv switches users only for root"))
+    @Test(.enabled(if: Needs.runsAsRoot, "setpriv switches users only for root"))
     func sluicectlRefusesOtherUsers() async throws {
+        try Needs.root()
         let cluster = try TestCluster()
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(cluster: cluster, arguments: ["--control-socket", socket], plugin: ["cat"])

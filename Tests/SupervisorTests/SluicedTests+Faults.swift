@@ -196,7 +196,8 @@ extension SluicedTests {
         let after = sluiced.workerPIDs
         #expect(after.count == 3, "restarted")
         #expect(Set(after).isDisjoint(with: before))
-        #expect(after.allSatisfy { processState($0) != "Z" })
+        // Reaped: the killed processes are gone, not left as zombies.
+        #expect(before.allSatisfy { processState($0) == nil }, "\(before.map { "\($0): \(processState($0) ?? "gone")" })")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
         #expect(after.allSatisfy { !isAlive($0) })
@@ -298,9 +299,13 @@ extension SluicedTests {
         defer { sluiced.killIfRunning() }
         let outputs = try cluster.collectOutputs(expected: sent.count)
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
+        // Each worker's shell, and the plugin it runs.
+        let plugins = sluiced.workerPIDs.flatMap { [$0] + childPIDs(of: $0) }
+        #expect(plugins.count >= 4, "\(plugins)")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit(timeout: .seconds(30)) == 0, "\(sluiced.output.suffix(2000))")
         let log = sluiced.output
         #expect(log.contains("sending Terminated") && log.contains("sending Killed"), "\(log.suffix(2000))")
+        #expect(plugins.allSatisfy { !isAlive($0) }, "left running: \(plugins.filter(isAlive))")
     }
 }

@@ -64,8 +64,9 @@ extension SluicedTests {
     }
 
     /// `--control-group` lets that group's members in, and still no one else.
-    @Test(.enabled(if: getuid() == 0, "setpriv can only switch users for root (CI runs as root)"))
+    @Test(.enabled(if: Needs.runsAsRoot, "setpriv can only switch users for root (CI runs as root)"))
     func controlGroupMembersAreAllowed() async throws {
+        try Needs.root()
         let cluster = try TestCluster()
         let socket = try controlSocketPath()
         let sluiced = try SluicedProcess(
