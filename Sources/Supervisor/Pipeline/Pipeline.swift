@@ -37,7 +37,8 @@ public final class Pipeline: @unchecked Sendable {
     /// When the stop's drain ends; nil until the stop begins. A revoke during the stop
     /// (a rebalance, or leaving the group) waits no longer than this.
     private var stopDrainDeadline: ContinuousClock.Instant?
-    /// Messages the stop's revokes left unfinished, to be redone by the next owner.
+    /// Messages still unfinished at the stop's drain deadline that a revoke then took away
+    /// (leaving the group revokes everything), to be redone by the next owner.
     private var leftUnfinishedByStop = 0
 
     /// What other threads read or set, behind a lock.
@@ -372,7 +373,9 @@ public final class Pipeline: @unchecked Sendable {
                 storeOffsets()
             }
             let unfinished = flow.finishRevoke(revoked)
-            if stopDrainDeadline != nil { leftUnfinishedByStop += unfinished }
+            // Work a rebalance takes during the drain is handed over as during the run; what
+            // the drain timeout left is the stop's own shortfall.
+            if let stopDrainDeadline, ContinuousClock.now >= stopDrainDeadline { leftUnfinishedByStop += unfinished }
             if unfinished > 0 {
                 logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
             }
@@ -435,8 +438,8 @@ public final class Pipeline: @unchecked Sendable {
         runLoop(until: { self.plugins.allExited }, deadline: .now + pluginsStopBound)
         plugins.killExecRuns()
         flow.outputs.flush(until: closeDeadline, logger: logger)
-        // Work the revokes of the stop left (leaving the group revokes everything) counts
-        // as much as what is still held now: it is redone, so the stop did not finish.
+        // What the drain timeout left counts whether a revoke has taken it by now or not: it
+        // is redone, so the stop did not finish.
         let left = leftUnfinishedByStop + flow.releaseUnfinished()
         if left > 0 { failure = KafkaError(.offsets, "\(left) messages unfinished") }
         publishStatistics()
