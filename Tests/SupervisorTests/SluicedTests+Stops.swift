@@ -13,18 +13,6 @@ extension SluicedTests {
         Pipeline.stopBound(drainTimeout: .seconds(drainTimeout), stopTimeout: .seconds(5)) + .seconds(15)
     }
 
-    /// Waits until Kafka holds at least `count` outputs.
-    static func waitForOutputs(_ cluster: TestCluster, atLeast count: Int64, timeout: Duration = .seconds(120)) async throws -> Int64 {
-        let deadline = ContinuousClock.now + timeout
-        var written: Int64 = 0
-        while ContinuousClock.now < deadline {
-            written = try cluster.outputsWritten()
-            if written >= count { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return written
-    }
-
     /// The plugins a stop test runs, by protocol: the route plugin (json), or `cat` as one
     /// process per message (exec), each answering success slowly enough to stop mid-stream.
     static let stopTestPlugins: [String: (arguments: [String], plugin: [String], environment: [String: String])] = [
@@ -45,7 +33,7 @@ extension SluicedTests {
             cluster: cluster, arguments: arguments + ["--workers", "2", "--drain-timeout", "\(drainTimeout)"], plugin: plugin,
             pluginEnvironment: environment, asOperator: true)
         defer { sluiced.killIfRunning() }
-        let written = try await Self.waitForOutputs(cluster, atLeast: 2_000)
+        let written = try await cluster.waitForOutputs(atLeast: 2_000)
         #expect(written >= 2_000 && written < Int64(sent.count), "not mid-stream: \(written) outputs of \(sent.count)")
         #expect(try httpGet(port: 9464, path: "/healthz").status == 200, "the metrics server at its default address")
         cluster.process!.kill()
@@ -70,7 +58,7 @@ extension SluicedTests {
             cluster: cluster, arguments: ["--workers", "2", "--drain-timeout", "\(drainTimeout)"],
             plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "1"], asOperator: true)
         defer { sluiced.killIfRunning() }
-        #expect(try await Self.waitForOutputs(cluster, atLeast: 1_000) >= 1_000)
+        #expect(try await cluster.waitForOutputs(atLeast: 1_000) >= 1_000)
         #expect(try httpGet(port: 9464, path: "/healthz").status == 200, "the metrics server at its default address")
         try cluster.process!.send("fail commit 1 FENCED_INSTANCE_ID")
         #expect(try await Self.waitForErrorsServed(cluster.process!, "commit", on: 1), "the error met sluiced's commit")
@@ -142,7 +130,7 @@ extension SluicedTests {
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
         let first = try SluicedProcess(cluster: cluster, arguments: arguments, plugin: plugin, pluginEnvironment: ["DELAY_MS": "2"], asOperator: true)
         defer { first.killIfRunning() }
-        #expect(try await Self.waitForOutputs(cluster, atLeast: 1_000) >= 1_000)
+        #expect(try await cluster.waitForOutputs(atLeast: 1_000) >= 1_000)
         #expect(try httpGet(port: 9464, path: "/healthz").status == 200, "the first member serves metrics at the default address")
 
         try broker.send("rtt 2 100")
@@ -190,14 +178,12 @@ extension SluicedTests {
     /// the broker, within `timeout`; says where it stood when it has not.
     static func waitUntilCommitted(_ cluster: TestCluster, timeout: Duration) async throws -> (done: Bool, standing: String) {
         let deadline = ContinuousClock.now + timeout
-        var committed: [Int64] = []
-        var ends: [Int64] = []
         while ContinuousClock.now < deadline {
-            ends = try cluster.reader.ends([(cluster.input, cluster.inputPartitions)])[cluster.input] ?? []
-            committed = try cluster.reader.committed(group: cluster.group, topic: cluster.input, partitions: cluster.inputPartitions)
-            if committed.count == ends.count, zip(committed, ends).allSatisfy({ $0 >= $1 || $1 == 0 }) { return (true, "") }
+            if try cluster.isInputCommitted() { return (true, "") }
             try await Task.sleep(for: .milliseconds(500))
         }
+        let committed = try cluster.reader.committed(group: cluster.group, topic: cluster.input, partitions: cluster.inputPartitions)
+        let ends = try cluster.reader.ends([(cluster.input, cluster.inputPartitions)])[cluster.input] ?? []
         return (false, "committed \(committed), ends \(ends)")
     }
 }

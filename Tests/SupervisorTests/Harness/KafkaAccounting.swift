@@ -6,28 +6,17 @@ import Testing
 /// its own headers is taken as evidence.
 struct KafkaAccounting {
     /// Where each id was written in the input: partition, offset and key.
-    let inputs: [String: (partition: Int32, offset: Int64, key: [UInt8]?)]
+    let inputs: [String: TestCluster.InputPosition]
     /// The outputs by id, in the order they were read (per partition, by offset).
     let outputs: [String: [OutputMessage]]
     let unidentified: Int
 
-    init(input: [OutputMessage], outputs read: [OutputMessage]) {
-        var inputs: [String: (Int32, Int64, [UInt8]?)] = [:]
-        for record in input {
-            guard let id = record.id, inputs[id] == nil else { continue }
-            inputs[id] = (record.partition, record.offset, record.key)
-        }
-        self.inputs = inputs
-        outputs = Dictionary(grouping: read.filter { $0.id != nil }, by: { $0.id! })
-        unidentified = read.count { $0.id == nil }
-    }
-
     /// Reads the input and the outputs of `cluster` to their end offsets.
     init(reading cluster: TestCluster) throws {
-        let reader = cluster.reader
-        self.init(
-            input: try reader.read([(cluster.input, cluster.inputPartitions)]),
-            outputs: try reader.read(cluster.outputs.map { ($0, TestCluster.outputPartitions) }))
+        inputs = try cluster.inputPositions()
+        let read = try cluster.reader.read(cluster.outputs.map { ($0, TestCluster.outputPartitions) })
+        outputs = Dictionary(grouping: read.filter { $0.id != nil }, by: { $0.id! })
+        unidentified = read.count { $0.id == nil }
     }
 
     /// Every message of `sent` came out, and only in the topic its route names.

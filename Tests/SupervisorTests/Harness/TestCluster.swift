@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -53,6 +54,25 @@ final class TestCluster: @unchecked Sendable {
 
     /// A reader of this cluster that is not sluiced's code.
     var reader: KafkaReader { KafkaReader(brokers: brokers) }
+
+    /// Every output in Kafka now: each output partition read to its end offset as it
+    /// stands. After a member has exited or been killed, what it wrote.
+    func outputsNow() throws -> [OutputMessage] {
+        try reader.read(outputs.map { ($0, Self.outputPartitions) })
+    }
+
+    /// Waits until Kafka holds at least `count` outputs (or `timeout` passes): how many
+    /// it holds then.
+    func waitForOutputs(atLeast count: Int64, timeout: Duration = .seconds(120)) async throws -> Int64 {
+        let deadline = ContinuousClock.now + timeout
+        var written: Int64 = 0
+        while ContinuousClock.now < deadline {
+            written = try outputsWritten()
+            if written >= count { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return written
+    }
 
     /// Outputs in Kafka now, from the output topics' end offsets.
     func outputsWritten() throws -> Int64 {
@@ -133,88 +153,79 @@ final class TestCluster: @unchecked Sendable {
         try collect(topics: [(input, partitions)], expected: expected, timeout: timeout)
     }
 
-    /// Reads `topics` from the beginning until `expected` messages (or `complete`), then on:
-    /// with `untilCommitted`, until sluiced's group has committed the whole input topic and
-    /// every output written before that is read (so a late repeat is seen, not missed), or
-    /// for 5 s when that does not come; otherwise for 2 s.
+    /// Reads `topics` with the independent reader (`KafkaReader`) until they hold
+    /// `expected` messages (or `complete` holds), or `timeout` passes: then what is there,
+    /// for the caller's checks to say what is missing. With `untilCommitted`, it then
+    /// waits until sluiced's group has committed the whole input topic and reads every
+    /// partition to its end offset as it stands then: every output of a committed message
+    /// lies below it, so a late repeat is counted, not missed. A group that never commits
+    /// the whole input within `timeout` fails the collection.
     func collect(
         topics: [(String, Int32)], expected: Int, timeout: Duration, untilCommitted: Bool = false,
-        complete: ([OutputMessage]) -> Bool = { _ in false }
+        complete: (([OutputMessage]) -> Bool)? = nil
     ) throws -> [OutputMessage] {
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration([
-                ("bootstrap.servers", brokers), ("group.id", "\(group)-collector"), ("enable.auto.commit", "false"),
-            ]),
-            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-        try consumer.assign(topics.flatMap { topic, count in (0..<count).map { (topic, $0, KafkaOffset.beginning) } })
-        var collected: [OutputMessage] = []
         let deadline = ContinuousClock.now + timeout
-        var settleUntil: ContinuousClock.Instant?
-        var nextCheck = ContinuousClock.now
-        // The outputs' ends once the input was all committed: nothing more can come.
-        var readTo: [(topic: String, partition: Int32, end: Int64)]?
-        // Asks about commits and ends; made once, on the first check.
-        var probe: KafkaConsumer?
-        defer { _ = probe?.close() }
-        while ContinuousClock.now < (settleUntil ?? deadline) {
-            if let readTo, try readTo.allSatisfy({ try (consumer.positions(topic: $0.topic, partitions: [$0.partition])[$0.partition] ?? -1) >= $0.end }) {
-                break
+        let remaining = { max(Duration.seconds(10), deadline - .now) }
+        var collected: [OutputMessage] = []
+        while true {
+            // The ends tell when enough is there without reading it all again.
+            let ready: Bool
+            if let complete {
+                collected = try reader.read(topics, timeout: remaining())
+                ready = collected.count >= expected || complete(collected)
+            } else {
+                ready = try reader.ends(topics).values.joined().reduce(0, +) >= Int64(min(expected, Int(Int64.max)))
             }
-            if untilCommitted, settleUntil != nil, readTo == nil, ContinuousClock.now >= nextCheck {
-                nextCheck = .now + .milliseconds(250)
-                if probe == nil { probe = try makeProbe() }
-                readTo = try endsOnceInputIsCommitted(topics, asking: probe!)
-            }
-            guard case .success(let message) = consumer.poll(timeoutMilliseconds: 100) else { continue }
-            collected.append(OutputMessage(message))
-            if (collected.count >= expected || complete(collected)) && settleUntil == nil {
-                settleUntil = .now + .seconds(untilCommitted ? 5 : 2)
+            if ready || ContinuousClock.now >= deadline { break }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        if untilCommitted {
+            while try !isInputCommitted() {
+                guard ContinuousClock.now < deadline else {
+                    throw KafkaReader.ReaderError(description: "sluiced's group never committed the whole input within \(timeout)")
+                }
+                Thread.sleep(forTimeInterval: 0.25)
             }
         }
-        _ = consumer.close()
-        return collected
+        return try reader.read(topics, timeout: remaining())
     }
 
-    /// A client in sluiced's group that never joins it, to read its commits and the topics'
-    /// ends: the collector's own connection is busy with its long-polling fetches.
-    private func makeProbe() throws -> KafkaConsumer {
-        try KafkaConsumer(
-            configuration: KafkaConfiguration([("bootstrap.servers", brokers), ("group.id", group), ("enable.auto.commit", "false")]),
-            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-    }
-
-    /// Once sluiced's group has committed every message of the input topic, the ends of
-    /// `topics`' partitions that hold anything: every output of a committed message lies
-    /// below them. Nil while the input is not all committed.
-    private func endsOnceInputIsCommitted(
-        _ topics: [(String, Int32)], asking probe: KafkaConsumer
-    ) throws -> [(topic: String, partition: Int32, end: Int64)]? {
-        let partitions = Array(0..<inputPartitions)
-        let committed = try probe.committed(topic: input, partitions: partitions)
-        for partition in partitions {
-            let (low, high) = try probe.watermarks(topic: input, partition: partition)
-            guard high == low || (committed[partition] ?? -1) >= high else { return nil }
+    /// Where each id was written in the input topic (its first copy), and its key, read
+    /// back by the independent reader.
+    func inputPositions() throws -> [String: InputPosition] {
+        var positions: [String: InputPosition] = [:]
+        for record in try reader.read([(input, inputPartitions)]) {
+            guard let id = record.id, positions[id] == nil else { continue }
+            positions[id] = InputPosition(partition: record.partition, offset: record.offset, key: record.key)
         }
-        return try topics.flatMap { topic, count in
-            try (0..<count).compactMap { partition in
-                let end = try probe.watermarks(topic: topic, partition: partition).high
-                return end > 0 ? (topic, partition, end) : nil
-            }
-        }
+        return positions
     }
-}
 
-extension OutputMessage {
-    init(_ message: KafkaMessage) {
-        var headers: [(String, [UInt8]?)] = []
-        message.forEachHeader { name, value in headers.append((String(decoding: name, as: UTF8.self), value.map(Array.init))) }
-        self.init(
-            topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
-            key: message.key.map(Array.init), value: message.value.map(Array.init), headers: headers)
+    struct InputPosition {
+        let partition: Int32
+        let offset: Int64
+        let key: [UInt8]?
+    }
+
+    /// Whether sluiced's group has committed every input partition to its end offset.
+    func isInputCommitted() throws -> Bool {
+        let committed = try reader.committed(group: group, topic: input, partitions: inputPartitions)
+        let ends = try reader.ends([(input, inputPartitions)])[input] ?? []
+        return committed.count == ends.count && zip(committed, ends).allSatisfy { $0 >= $1 || $1 == 0 }
     }
 }
 
 func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
     guard let bytes else { return body(nil) }
     return bytes.withUnsafeBytes { body($0) }
+}
+
+extension OutputMessage {
+    /// Whether its `sluice.original.*` headers name `input`, the place its message was
+    /// written in `cluster`'s input topic.
+    func hasOrigin(_ input: TestCluster.InputPosition?, in cluster: TestCluster) -> Bool {
+        guard let input else { return false }
+        return header("sluice.original.topic") == cluster.input && header("sluice.original.partition") == "\(input.partition)"
+            && header("sluice.original.offset") == "\(input.offset)"
+    }
 }
