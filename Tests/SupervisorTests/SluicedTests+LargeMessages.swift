@@ -103,7 +103,7 @@ extension SluicedTests {
             cluster: cluster, arguments: ["--workers", "1", "--max-in-flight", "8", "--max-buffered", "50"],
             plugin: SluicedProcess.pythonPlugin("route_plugin.py"), retrier: true)
         defer { sluiced.killIfRunning() }
-        #expect(try await sluiced.waitForDelivered(atLeast: held.count))
+        #expect(try await cluster.waitForOutputs(atLeast: Int64(held.count)) >= Int64(held.count), "the held failures are in Kafka")
         let later = simpleMessages(100, prefix: "later", routes: ["success"])
         try cluster.produce(later)
         let sent = held + later

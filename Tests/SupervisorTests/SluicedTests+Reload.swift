@@ -21,7 +21,7 @@ extension SluicedTests {
             cluster: cluster, arguments: ["--config", config, "--control-socket", socket],
             plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "2"])
         defer { sluiced.killIfRunning() }
-        #expect(try await sluiced.waitForDelivered(atLeast: 1))
+        #expect(try await cluster.waitForOutputs(atLeast: 1) >= 1, "outputs in Kafka")
 
         try write("[plugin]\nworkers = 4\nmessage_timeout = 20\n[daemon]\nmax_buffered = 5000\n[kafka]\n\"client.id\" = \"renamed\"\n")
         let reload = try sluicectl(["reload", "--socket", socket, "--json"])

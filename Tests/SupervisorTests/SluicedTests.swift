@@ -26,10 +26,38 @@ struct Accounting {
         byID.filter { $0.value.count > 1 }.map(\.key).sorted()
     }
 
-    /// Asserts every message arrived at least once and every output names its message.
+    /// Asserts every message arrived at least once, every output names its message, and
+    /// per key the first copies keep the order in which `sent` was written.
     func expectNoneMissing(_ sent: [TestMessage], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(missing(sent).isEmpty, "missing: \(missing(sent).prefix(20))", sourceLocation: sourceLocation)
         #expect(unidentified == 0, sourceLocation: sourceLocation)
+        expectKeyOrder(sent, sourceLocation: sourceLocation)
+    }
+
+    /// In each output partition, the first copies of a key's messages come in the order
+    /// `sent` wrote them (a key's messages share an input partition). A retried message
+    /// comes back through the transient topic, after later ones by design: left out.
+    func expectKeyOrder(_ sent: [TestMessage], sourceLocation: SourceLocation = #_sourceLocation) {
+        var order: [String: (index: Int, key: [UInt8])] = [:]
+        for (index, message) in sent.enumerated() where !message.route.hasPrefix("transient") {
+            if let key = message.key { order[message.id] = (index, key) }
+        }
+        var firstInPartition: [String: [OutputMessage]] = [:]
+        var seen = Set<String>()
+        for output in byID.values.joined() {
+            guard let id = output.id, order[id] != nil, seen.insert("\(output.topic)[\(output.partition)] \(id)").inserted else { continue }
+            firstInPartition["\(output.topic)[\(output.partition)]", default: []].append(output)
+        }
+        var outOfOrder: [String] = []
+        for (partition, firsts) in firstInPartition {
+            var lastOfKey: [[UInt8]: (index: Int, id: String)] = [:]
+            for output in firsts.sorted(by: { $0.offset < $1.offset }) {
+                let (index, key) = order[output.id!]!
+                if let last = lastOfKey[key], last.index > index { outOfOrder.append("\(output.id!) after \(last.id) in \(partition)") }
+                lastOfKey[key] = (index, output.id!)
+            }
+        }
+        #expect(outOfOrder.isEmpty, "key order broken: \(outOfOrder.prefix(10))", sourceLocation: sourceLocation)
     }
 
     /// Asserts every message arrived exactly once, in the topic its route names.

@@ -71,16 +71,6 @@ final class SluicedProcess: @unchecked Sendable {
         return false
     }
 
-    /// Waits until a status line reports at least `count` verdicts delivered.
-    func waitForDelivered(atLeast count: Int, timeout: Duration = .seconds(60)) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline && process.isRunning {
-            if delivered >= count { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
-    }
-
     /// The port of the metrics endpoint sluiced announced (started with
     /// `--metrics-address 127.0.0.1:0`), once it has.
     func metricsPort() async throws -> Int? {
@@ -107,15 +97,6 @@ final class SluicedProcess: @unchecked Sendable {
     /// The last status line logged.
     var lastStatus: Substring? {
         output.split(separator: "\n").last { $0.contains("msg=status ") }
-    }
-
-    /// Verdicts delivered according to the last status line.
-    var delivered: Int {
-        guard let line = lastStatus else { return 0 }
-        return ["success=", "transient=", "permanent="].reduce(0) { sum, field in
-            guard let range = line.range(of: field) else { return sum }
-            return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
-        }
     }
 
     /// Sends a signal to sluiced.

@@ -7,6 +7,9 @@ answered as retry_after_ms) and checks that
 the value arrived in the field its `kind` header names (value, text, base64, none); a
 mismatch is answered permanent, which the tests would see in the wrong topic.
 
+What it saw, for tests that must not take sluiced's word for it:
+  RECORD_DIR  append the id header of every request received to RECORD_DIR/PID.ids
+
 Misbehaviour for tests, driven by the environment:
   ANNOUNCE=1 say "plugin ready" on stderr at start, and "reloaded on SIGHUP (pid N)" each
              time SIGHUP arrives, as a plugin reloading its own config would
@@ -27,6 +30,7 @@ import time
 DELAY = int(os.environ.get("DELAY_MS", "0")) / 1000.0
 TRAP_MODE = os.environ.get("TRAP_MODE")
 TRAP_DIR = os.environ.get("TRAP_DIR", "/tmp")
+RECORD = open(os.path.join(os.environ["RECORD_DIR"], f"{os.getpid()}.ids"), "a") if "RECORD_DIR" in os.environ else None
 
 
 def trap_once(message_id):
@@ -100,6 +104,9 @@ if os.environ.get("ANNOUNCE") == "1":
 
 for line in sys.stdin:  # iterates on "\n" only
     request = json.loads(line)
+    if RECORD:
+        RECORD.write(request.get("headers", {}).get("id", "") + "\n")
+        RECORD.flush()
     if DELAY:
         time.sleep(DELAY)
     if TRAP_MODE and "trap" in request.get("headers", {}) and trap_once(request["headers"]["id"]):

@@ -1,0 +1,25 @@
+import Foundation
+
+/// What route_plugin.py's processes received, as they recorded it themselves (RECORD_DIR):
+/// evidence of what a plugin saw that does not come from sluiced.
+struct PluginRecord {
+    let directory: String
+
+    /// A fresh directory for the plugins' records.
+    init() throws {
+        directory = try makeTemporaryDirectory("plugin-record")
+    }
+
+    /// The plugin's environment setting that makes it record.
+    var environment: [String: String] { ["RECORD_DIR": directory] }
+
+    /// The ids each plugin process received, by pid, in order.
+    func idsByPID() throws -> [Int32: [String]] {
+        var ids: [Int32: [String]] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasSuffix(".ids") {
+            guard let pid = Int32(file.dropLast(4)) else { continue }
+            ids[pid] = try String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        return ids
+    }
+}
