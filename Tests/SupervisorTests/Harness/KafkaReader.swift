@@ -10,7 +10,8 @@ struct KafkaReader {
         let description: String
     }
 
-    /// Each partition's end offset (high watermark), by topic.
+    /// Each partition's end offset (high watermark), by topic; -1 where the partition's
+    /// leader did not answer within 5 s.
     func ends(_ topics: [(String, Int32)]) throws -> [String: [Int64]] {
         let parsed = try JSONSerialization.jsonObject(with: run(["ends", brokers] + specs(topics)))
         guard let ends = parsed as? [String: [NSNumber]] else { throw ReaderError(description: "ends: \(parsed)") }
@@ -51,7 +52,8 @@ struct KafkaReader {
 
     private func run(_ arguments: [String]) throws -> Data {
         let script = "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Readers/kafka_reader.py"
-        let result = try runProgram("/usr/bin/env", ["python3", script] + arguments)
+        // Bounded: a test waits on it, and a broker may be slowed down on purpose.
+        let result = try runProgram("/usr/bin/timeout", ["180", "python3", script] + arguments)
         guard result.status == 0 else {
             throw ReaderError(description: "kafka_reader.py \(arguments.first ?? "") failed (\(result.status)): \(result.error.suffix(600))")
         }
