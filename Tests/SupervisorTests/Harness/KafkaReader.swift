@@ -52,8 +52,9 @@ struct KafkaReader {
 
     private func run(_ arguments: [String]) throws -> Data {
         let script = "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Readers/kafka_reader.py"
-        // Bounded: a test waits on it, and a broker may be slowed down on purpose.
-        let result = try runProgram("/usr/bin/timeout", ["180", "python3", script] + arguments)
+        // Bounded: a test waits on it, and a broker may be slowed down on purpose. SIGKILL:
+        // the test process blocks SIGTERM, and its children inherit the mask.
+        let result = try runProgram("/usr/bin/timeout", ["-s", "KILL", "180", "python3", script] + arguments)
         guard result.status == 0 else {
             throw ReaderError(description: "kafka_reader.py \(arguments.first ?? "") failed (\(result.status)): \(result.error.suffix(600))")
         }

@@ -21,6 +21,7 @@ import base64
 import json
 import os
 import sys
+import threading
 import time
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -38,15 +39,29 @@ def client(brokers, group="sluice-test-reader"):
                      "enable.partition.eof": False, "log_level": 3})
 
 
+def end_offset(consumer, topic, partition):
+    """The partition's high watermark, or -1 when its leader does not answer within 5 s.
+    Asked on a thread of its own: librdkafka 2.0.2 can wait far past the timeout it is
+    given while the broker holds the request."""
+    answer = []
+
+    def ask():
+        try:
+            answer.append(consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=5)[1])
+        except KafkaException:
+            answer.append(-1)
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    asking.join(6)
+    return answer[0] if answer else -1
+
+
 def ends(brokers, specs):
     consumer = client(brokers)
     result = {}
     for topic, partition in partitions(specs):
-        try:
-            end = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=5)[1]
-        except KafkaException:
-            end = -1
-        result.setdefault(topic, []).append(end)
+        result.setdefault(topic, []).append(end_offset(consumer, topic, partition))
     return result
 
 
