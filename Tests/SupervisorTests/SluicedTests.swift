@@ -35,12 +35,14 @@ struct Accounting {
     }
 
     /// In each output partition, the first copies of a key's messages come in the order
-    /// `sent` wrote them (a key's messages share an input partition). A retried message
+    /// `sent` wrote them to one input partition (a message written to a partition of its
+    /// own choosing is ordered only with its key's messages there). A retried message
     /// comes back through the transient topic, after later ones by design: left out.
     func expectKeyOrder(_ sent: [TestMessage], sourceLocation: SourceLocation = #_sourceLocation) {
         var order: [String: (index: Int, key: [UInt8])] = [:]
         for (index, message) in sent.enumerated() where !message.route.hasPrefix("transient") {
-            if let key = message.key { order[message.id] = (index, key) }
+            guard let key = message.key else { continue }
+            order[message.id] = (index, message.partition.map { key + Array(":\($0)".utf8) } ?? key)
         }
         var firstInPartition: [String: [OutputMessage]] = [:]
         var seen = Set<String>()
