@@ -126,7 +126,15 @@ extension SluicedTests {
         let sent = simpleMessages(20_000, prefix: "rebalance", routes: ["success", "permanent"])
         try cluster.produce(sent)
         let drainTimeout = 10
-        let arguments = ["--workers", "2", "--drain-timeout", "\(drainTimeout)"]
+        // One produce request in flight per broker: the mock checks no sequence numbers
+        // for an idempotent producer without a transactional id (rdkafka_mock.c,
+        // rd_kafka_mock_validate_records), so it stores the requests behind a failed one
+        // and the retry lands after them; and after a timed-out request, librdkafka takes
+        // the next one's success as proof the first was stored (rd_kafka_handle_Produce_error)
+        // when the mock never stored it. Kafka refuses those later requests
+        // (OUT_OF_ORDER_SEQUENCE_NUMBER), so with it the default keeps order and loses
+        // nothing.
+        let arguments = ["--workers", "2", "--drain-timeout", "\(drainTimeout)", "-X", "max.in.flight.requests.per.connection=1"]
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
         let first = try SluicedProcess(cluster: cluster, arguments: arguments, plugin: plugin, pluginEnvironment: ["DELAY_MS": "2"], asOperator: true)
         defer { first.killIfRunning() }
