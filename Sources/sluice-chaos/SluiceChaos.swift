@@ -34,9 +34,6 @@ struct ChaosOptions: ParsableArguments {
     @Option(help: "Where sluiced's logs go, one per member.")
     var logs = "/tmp/sluice-chaos"
 
-    @Flag(help: "Fail on any message the broker lost or stored twice instead of counting it apart.")
-    var strict = false
-
     func chaos(messages: Int, defaultRate: Int, only: [String] = []) throws -> Chaos {
         guard messages >= 100, (rate ?? defaultRate) >= 1, partitions >= 1, keys >= 1 else {
             throw ValidationError("--messages must be at least 100; --rate, --partitions and --keys at least 1")
@@ -50,7 +47,6 @@ struct ChaosOptions: ParsableArguments {
         options.keys = keys
         options.logDirectory = logs
         options.only = only
-        options.strict = strict
         return try Chaos(options: options, logger: Logger(label: "sluice.chaos"))
     }
 

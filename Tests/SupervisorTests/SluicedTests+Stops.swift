@@ -126,15 +126,17 @@ extension SluicedTests {
         let sent = simpleMessages(20_000, prefix: "rebalance", routes: ["success", "permanent"])
         try cluster.produce(sent)
         let drainTimeout = 10
-        // One produce request in flight per broker: the mock checks no sequence numbers
-        // for an idempotent producer without a transactional id (rdkafka_mock.c,
+        // One Produce request in flight: the mock checks no sequence numbers for an
+        // idempotent producer without a transactional id (rdkafka_mock.c,
         // rd_kafka_mock_validate_records), so it stores the requests behind a failed one
         // and the retry lands after them; and after a timed-out request, librdkafka takes
-        // the next one's success as proof the first was stored (rd_kafka_handle_Produce_error)
+        // the next one's success as proof the first was stored (rd_kafka_dr_implicit_ack)
         // when the mock never stored it. Kafka refuses those later requests
         // (OUT_OF_ORDER_SEQUENCE_NUMBER), so with it the default keeps order and loses
-        // nothing.
-        let arguments = ["--workers", "2", "--drain-timeout", "\(drainTimeout)", "-X", "max.in.flight.requests.per.connection=1"]
+        // nothing. The producer's alone: the consumer's heartbeats must not queue.
+        let config = try makeTemporaryDirectory("rebalance") + "/sluice.toml"
+        try "[kafka.producer]\n\"max.in.flight.requests.per.connection\" = 1\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let arguments = ["--config", config, "--workers", "2", "--drain-timeout", "\(drainTimeout)"]
         let plugin = SluicedProcess.pythonPlugin("route_plugin.py")
         let first = try SluicedProcess(cluster: cluster, arguments: arguments, plugin: plugin, pluginEnvironment: ["DELAY_MS": "2"], asOperator: true)
         defer { first.killIfRunning() }

@@ -54,6 +54,12 @@ final class SpawnedProcesses {
     /// SIGTERM (or `signal`), then SIGKILL after `timeout`; true when every process exited
     /// with status 0.
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(60)) -> Bool {
+        stop(signal: signal, timeout: timeout, accepting: [0])
+    }
+
+    /// Sends `signal` to every process and waits up to `timeout` for them (SIGKILL after
+    /// it); whether each wait status is one of `accepted`.
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(60), accepting accepted: Set<Int32>) -> Bool {
         reap()
         for pid in pids where statuses[pid] == nil { kill(pid, signal) }
         let deadline = ContinuousClock.now + timeout
@@ -67,7 +73,7 @@ final class SpawnedProcesses {
             waitpid(pid, &status, 0)
             statuses[pid] = status
         }
-        return statuses.values.allSatisfy { $0 == 0 }
+        return statuses.values.allSatisfy(accepted.contains)
     }
 
     private func reap() {

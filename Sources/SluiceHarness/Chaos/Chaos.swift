@@ -24,11 +24,6 @@ public final class Chaos {
         public var logDirectory = "/tmp/sluice-chaos"
         /// Scenarios whose name starts with one of these; all when empty.
         public var only: [String] = []
-        /// Fail a scenario on any message the broker lost or stored twice (the mock's
-        /// defects) instead of counting it apart: `make test`'s short run, where a
-        /// sluiced bug must not hide behind the broker's.
-        public var strict = false
-
         public init(binDirectory: String, plugin: [String]) {
             self.binDirectory = binDirectory
             self.plugin = plugin

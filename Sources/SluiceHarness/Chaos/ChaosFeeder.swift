@@ -74,7 +74,10 @@ final class ChaosFeeder: @unchecked Sendable {
         let context = KafkaClientContext(logger: logger, onFatalError: { _ in })
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration([
+                // One request in flight: the mock checks no sequence numbers (see
+                // ChaosRun.startMembers).
                 ("bootstrap.servers", brokers), ("enable.idempotence", "true"), ("linger.ms", "5"),
+                ("max.in.flight.requests.per.connection", "1"),
                 ("message.timeout.ms", "60000"),
             ]),
             context: context)

@@ -40,10 +40,11 @@ final class ChaosMember {
     }
 
     /// Stops sluiced with SIGTERM as systemd would and waits for it; counts an exit status
-    /// other than 0.
-    func stop() {
+    /// other than 0, or than 1 ("stopped without finishing") when `mayFallShort`.
+    func stop(mayFallShort: Bool = false) {
         guard let processes else { return }
-        if !processes.stop() { uncleanStops += 1 }
+        // Wait statuses: exit status N is N << 8.
+        if !processes.stop(accepting: mayFallShort ? [0, 1 << 8] : [0]) { uncleanStops += 1 }
         self.processes = nil
     }
 

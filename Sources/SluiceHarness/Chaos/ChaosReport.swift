@@ -20,10 +20,10 @@ public struct ChaosReport {
     /// The figures table, the faults each scenario injected and what failed.
     public func render(markdown: Bool) -> String {
         let table = ReportTable.render(
-            ["Scenario", "messages", "lost by the broker", "missing", "repeats", "unexplained", "exposed by kills", "stored twice by the broker",
+            ["Scenario", "messages", "lost by the broker", "missing", "repeats", "unexplained", "stored twice by the broker",
              "dead-lettered", "wrong topic", "produced again", "out of order", "result"],
             figures.map { figure in
-                [figure.scenario] + [figure.messages, figure.lostByBroker, figure.missing, figure.duplicates, figure.unexplainedDuplicates, figure.exposedByKills,
+                [figure.scenario] + [figure.messages, figure.lostByBroker, figure.missing, figure.duplicates, figure.unexplainedDuplicates,
                  figure.storedTwice, figure.deadLettered, figure.wrongTopic, figure.producedAgain, figure.outOfOrder].map { $0.formatted }
                     + [figure.passed ? "pass" : "FAIL"]
             }, markdown: markdown)
@@ -40,8 +40,7 @@ public struct ChaosReport {
     /// One line about a finished scenario, for progress output.
     static func summary(_ figure: ChaosFigure) -> String {
         var line = "\(figure.messages) messages, \(figure.lostByBroker) lost by the broker, \(figure.missing) missing, \(figure.duplicates) repeats"
-            + " (\(figure.unexplainedDuplicates) unexplained, \(figure.exposedByKills) exposed by kills,"
-            + " \(figure.storedTwice) stored twice by the broker),"
+            + " (\(figure.unexplainedDuplicates) unexplained), \(figure.storedTwice) stored twice by the broker,"
             + " \(figure.deadLettered) dead-lettered, \(figure.wrongTopic) wrong topic, \(figure.producedAgain) produced again,"
             + " \(figure.outOfOrder) out of order"
             + String(format: ", %.0f s", figure.seconds)

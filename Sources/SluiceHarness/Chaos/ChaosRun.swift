@@ -11,12 +11,20 @@ final class ChaosRun {
     let outputs = ["chaos-success", "chaos-transient", "chaos-dead"]
     let group: String
     let brokers: [Int32] = [1, 2, 3]
+    /// Where each kind of request goes, so that an error pushed onto one broker meets only
+    /// the requests it is meant for: the feeder writes the input to `inputBroker`, sluiced
+    /// writes its outputs to `outputBroker` and commits to `coordinator`.
+    let inputBroker: Int32 = 1
+    let outputBroker: Int32 = 2
+    let coordinator: Int32 = 3
     private(set) var members: [ChaosMember] = []
     let feeder: ChaosFeeder
     /// What was injected, in order, for the report.
     private(set) var faults: [String] = []
-    /// At each member kill: the group's committed offsets and the ids output so far.
-    var killSnapshots: [(committed: [Int32: Int64], output: Set<Int>)] = []
+    /// At each fault, read from the broker: the group's committed offsets, below which
+    /// nothing may repeat, and how many outputs Kafka held, which shows the fault came
+    /// mid-stream. `allowsRepeats` says whether the fault may repeat what is above them.
+    private(set) var faultSnapshots: [(fault: String, allowsRepeats: Bool, committed: [Int32: Int64], outputs: Int)] = []
     let logger: Logger
 
     init(options: Chaos.Options, slug: String, logger: Logger) throws {
@@ -26,6 +34,17 @@ final class ChaosRun {
         cluster = try BenchCluster(brokers: brokers.count, logger: logger)
         try cluster.createTopics([input] + outputs, partitions: options.partitions)
         feeder = ChaosFeeder(count: options.messages)
+        try placeLeaders()
+        try cluster.mock.setGroupCoordinator(group: group, broker: coordinator)
+    }
+
+    /// Puts the input's leaders on `inputBroker` and the outputs' on `outputBroker`, or on
+    /// `fallback` while that one is down.
+    func placeLeaders(avoiding down: Int32? = nil) throws {
+        for (topic, home) in [(input, inputBroker)] + outputs.map({ ($0, outputBroker) }) {
+            let broker = home == down ? brokers.first { $0 != down }! : home
+            for partition in 0..<options.partitions { try cluster.mock.setLeader(topic: topic, partition: partition, broker: broker) }
+        }
     }
 
     /// Starts the scenario's members and waits until each has partitions.
@@ -34,10 +53,17 @@ final class ChaosRun {
             "KAFKA_BROKER": cluster.brokers, "INPUT_TOPIC": input, "SUCCESS_TOPIC": outputs[0],
             "TRANSIENT_FAILURE_TOPIC": outputs[1], "PERMANENT_FAILURE_TOPIC": outputs[2], "GROUP_ID": group,
         ]
+        // One Produce request in flight: the mock checks no sequence numbers, so behind a
+        // failed request it stores the next ones, and librdkafka takes their success as
+        // proof the failed one was stored (docs/RELIABILITY.md, the mock's limits). Kafka
+        // refuses them, and keeps order by default. The producer's alone: the consumer's
+        // heartbeats must not wait behind its other requests.
+        let config = "\(options.logDirectory)/\(slug).toml"
+        try "[kafka.producer]\n\"max.in.flight.requests.per.connection\" = 1\n".write(toFile: config, atomically: true, encoding: .utf8)
         for index in 0..<scenario.members {
             let name = "\(slug)-\(index + 1)"
             let command =
-                ["\(options.binDirectory)/sluiced", "--workers", String(scenario.workers), "--retrier", "off",
+                ["\(options.binDirectory)/sluiced", "--config", config, "--workers", String(scenario.workers), "--retrier", "off",
                  "--metrics-address", "off", "--control-socket", "\(options.logDirectory)/\(name).sock", "--status-interval", "1",
                  // A member that dies is noticed after the session timeout; keep it short.
                  "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000"]
@@ -58,10 +84,20 @@ final class ChaosRun {
         Thread.sleep(forTimeInterval: seconds)
     }
 
-    /// Records an injected fault for the report.
-    func note(_ fault: String) {
+    /// Records an injected fault for the report, with what the broker holds right after
+    /// it: the group's committed offsets and the outputs written. Only a fault that
+    /// `allowsRepeats` (one that ends a member's work in a partition) may repeat messages.
+    func note(_ fault: String, allowsRepeats: Bool = false) throws {
         faults.append(fault)
         logger.info("chaos: \(fault)")
+        let reader = try KafkaConsumer(
+            configuration: KafkaConfiguration([
+                ("bootstrap.servers", cluster.brokers), ("group.id", group), ("enable.auto.commit", "false"),
+            ]),
+            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
+        let committed = try reader.committed(topic: input, partitions: Array(0..<options.partitions))
+        _ = reader.close()
+        faultSnapshots.append((fault, allowsRepeats, committed, try cluster.messageCount(topics: outputs, partitions: options.partitions)))
     }
 
     func waitFor(_ what: String, timeout: Duration, _ condition: () throws -> Bool) throws {

@@ -11,23 +11,24 @@ extension ChaosScenario {
             },
             ChaosScenario(name: "produce requests fail, retriable errors") { run in
                 try run.waitUntilFed(0.3)
-                run.failRequests(.produce, [.notLeaderForPartition, .requestTimedOut], times: 10)
+                try run.failRequests(.produce, [.notLeaderForPartition, .requestTimedOut], times: 10)
                 try run.waitUntilFed(0.6)
-                run.failRequests(.produce, [.notEnoughReplicas, .notEnoughReplicasAfterAppend], times: 10)
+                try run.failRequests(.produce, [.notEnoughReplicas, .notEnoughReplicasAfterAppend], times: 10)
             },
-            ChaosScenario(name: "produce requests fail, non-retriable errors") { run in
+            ChaosScenario(name: "produce requests fail, non-retriable errors", deadLetters: true, reorders: true) { run in
                 try run.waitUntilFed(0.3)
-                run.failRequests(.produce, [.policyViolation], times: 5)
+                try run.failRequests(.produce, [.policyViolation], times: 5)
                 try run.waitUntilFed(0.6)
-                run.failRequests(.produce, [.topicAuthorizationFailed], times: 3)
+                try run.failRequests(.produce, [.topicAuthorizationFailed], times: 3)
             },
             ChaosScenario(name: "offset commits fail") { run in
-                try run.waitUntilFed(0.3)
-                run.failRequests(
-                    .offsetCommit, [.coordinatorNotAvailable, .notCoordinator, .requestTimedOut],
-                    times: 3)
-                try run.waitUntilFed(0.6)
-                run.failRequests(.offsetCommit, [.offsetMetadataTooLarge, .groupAuthorizationFailed], times: 3)
+                // sluiced commits once a second, and only while offsets move: the errors go
+                // in one batch, early enough for each to meet a commit before the input ends.
+                try run.waitUntilFed(0.2)
+                try run.failRequests(
+                    .offsetCommit,
+                    [.coordinatorNotAvailable, .notCoordinator, .requestTimedOut, .offsetMetadataTooLarge, .groupAuthorizationFailed],
+                    times: 1)
             },
             ChaosScenario(name: "group coordinator moved") { run in
                 try run.waitUntilFed(0.3)
@@ -58,21 +59,21 @@ extension ChaosScenario {
                 try run.waitUntilFed(0.25)
                 try run.killMember(0)
                 try run.waitUntilFed(0.45)
-                run.stopMember(1)
+                try run.stopMember(1)
                 try run.waitUntilFed(0.6)
                 try run.restartMember(0)
                 try run.restartMember(1)
             },
-            ChaosScenario(name: "plugin workers killed", workers: 3, expectedLog: ["worker exited: signal 9"]) { run in
+            ChaosScenario(name: "plugin workers killed", workers: 3, deadLetters: true, expectedLog: ["worker exited: signal 9"]) { run in
                 try run.waitUntilFed(0.2)
-                run.killWorkers(count: 10, interval: 0.3)
+                try run.killWorkers(count: 10, interval: 0.3)
             },
             ChaosScenario(
-                name: "plugin workers hung past the message timeout", arguments: ["--message-timeout", "2"],
+                name: "plugin workers hung past the message timeout", arguments: ["--message-timeout", "2"], deadLetters: true,
                 expectedLog: ["gave no answer within 2"]
             ) { run in
                 try run.waitUntilFed(0.3)
-                run.freezeWorkers(seconds: 5)
+                try run.freezeWorkers(seconds: 5)
             },
             ChaosScenario(
                 name: "plugin workers stalled beyond max.poll.interval.ms",
@@ -81,7 +82,7 @@ extension ChaosScenario {
                 forbiddenLog: ["partitions lost", "partitions revoked", "maximum poll interval"]
             ) { run in
                 try run.waitUntilFed(0.3)
-                run.freezeWorkers(seconds: 10)
+                try run.freezeWorkers(seconds: 10)
             },
         ]
     }

@@ -41,14 +41,6 @@ extension MockCluster {
         }
     }
 
-    /// Makes the next `errors.count` requests of `request` to any broker fail with these
-    /// errors, in order.
-    public func failNext(_ request: Request, with errors: [BrokerError]) {
-        errors.map(\.code).withUnsafeBufferPointer {
-            rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, $0.count, $0.baseAddress)
-        }
-    }
-
     /// Makes the next `errors.count` requests of `request` that reach `broker` fail with
     /// these errors, in order: aimed at one client's requests where only that client talks
     /// to the broker about them (a topic's leader, a group's coordinator).
