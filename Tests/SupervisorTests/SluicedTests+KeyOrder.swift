@@ -42,3 +42,32 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
+
+extension SluicedTests {
+    /// Outputs with one key are written in input order when their topic is refused for a
+    /// while (unknown to the broker) and comes back while answers still arrive: a key is
+    /// released only once its message's output is enqueued, so the next message with the
+    /// key cannot be written ahead of one whose enqueue waits for its retry.
+    @Test func refusedEnqueueKeepsPerKeyOrder() async throws {
+        let cluster = try TestCluster()
+        let sent = (0..<800).map { index in
+            TestMessage(
+                id: "refused\(index)", key: Array("key-\(index % 4)".utf8), value: Array("payload \(index)".utf8),
+                headers: [("route", Array("success".utf8))])
+        }
+        try cluster.produce(sent)
+        cluster.cluster.setTopicError(cluster.success, .unknownTopicOrPartition)
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--workers", "4", "-X", "topic.metadata.propagation.max.ms=1000"],
+            plugin: SluicedProcess.pythonPlugin("route_plugin.py"), pluginEnvironment: ["DELAY_MS": "20"])
+        defer { sluiced.killIfRunning() }
+        // Back as soon as the first writes failed: they wait a second for their retry,
+        // while newer answers of their keys arrive.
+        #expect(try await sluiced.waitForLog("Unknown topic"))
+        #expect(try cluster.outputsWritten() == 0, "the topic was refused")
+        cluster.cluster.setTopicError(cluster.success, nil)
+        Accounting(try cluster.collectOutputs(expected: sent.count, timeout: .seconds(120))).expectExactlyOnce(sent, cluster: cluster)
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForExit() == 0)
+    }
+}

@@ -7,12 +7,17 @@ extension MessageFlow {
     /// enqueued: the success topic gets the replacement (or the original) value, or the
     /// outputs of a fan-out; the failure topics get the original bytes with headers that
     /// say why. A refused enqueue is retried, never dropped. Once all are enqueued, the
-    /// next message with the key may go.
-    func produceVerdict(slot: Int) {
+    /// next message with the key may go. While an earlier output of the key waits to be
+    /// produced again, these wait behind it, unless it is their turn (`inTurn`).
+    func produceVerdict(slot: Int, inTurn: Bool = false) {
         guard table[slot].stage == .producing else { return }
         if table[slot].producingOutput.verdict == .drop {
             releaseKey(of: slot)
             return finish(slot)  // nothing to write: done now
+        }
+        if !inTurn && outputs.pending.retrying(keyHash: table[slot].keyHash) > 0 {
+            let id = OutputID(slot: slot, index: table[slot].producingOutput.enqueued)
+            return outputs.pending.retry(id, turn: turn(of: id), at: now)
         }
         while let index = table[slot].producingOutput.nextToEnqueue {
             let id = OutputID(slot: slot, index: index)
@@ -89,7 +94,7 @@ extension MessageFlow {
         } else {
             figures.produceFailed()
             logProduceFailure(id.slot, topic: topic, "\(error); retrying every second")
-            outputs.pending.retry(id, at: .now + .seconds(1))
+            outputs.pending.retry(id, turn: turn(of: id), at: .now + .seconds(1))
         }
     }
 
@@ -110,7 +115,23 @@ extension MessageFlow {
 
     /// Produces again the outputs whose retry time has come.
     func produceDueOutputs(at now: ContinuousClock.Instant) {
-        for id in outputs.pending.takeDueRetries(at: now) where table.contains(id.slot) { produceAgain(id) }
+        var refusedAgain = Set<Int>()  // keys whose earlier output went back: the rest follow it
+        for (id, turn) in outputs.pending.takeDueRetries(at: now) where table.contains(id.slot) {
+            if let turn, refusedAgain.contains(turn.keyHash) {
+                outputs.pending.retry(id, turn: turn, at: now)
+                continue
+            }
+            let waiting = outputs.pending.retrying(keyHash: turn?.keyHash)
+            produceAgain(id)
+            if let turn, outputs.pending.retrying(keyHash: turn.keyHash) > waiting { refusedAgain.insert(turn.keyHash) }
+        }
+    }
+
+    /// An output's place in its key's order, if its message has a key and the output is
+    /// its verdict's (a republished retry or a handed-back one keeps no order).
+    func turn(of id: OutputID) -> PendingOutputs.Turn? {
+        guard table[id.slot].stage == .producing, let keyHash = table[id.slot].keyHash else { return nil }
+        return PendingOutputs.Turn(keyHash: keyHash, offset: table[id.slot].offset, index: id.index)
     }
 
     /// Produces an output again after a refused enqueue (the rest of a verdict's outputs
@@ -124,7 +145,7 @@ extension MessageFlow {
                     enqueueFailed(id, error: error, topic: topic(of: table[slot].producingOutput))
                 }
             } else if id.index == table[slot].producingOutput.enqueued {
-                produceVerdict(slot: slot)
+                produceVerdict(slot: slot, inTurn: true)
             }
         case .republishing: republish(slot: slot)
         case .handingBack: handBack(slot: slot)
@@ -149,7 +170,7 @@ extension MessageFlow {
             if table[slot].stage == .producing && table[slot].producingOutput.deliveryFailure == nil {
                 table[slot].producingOutput.deliveryFailure = error.reason
             }
-            outputs.pending.retry(id, at: .now + .seconds(1))
+            outputs.pending.retry(id, turn: turn(of: id), at: .now + .seconds(1))
             return
         }
         if !outputs.failureLog.isEmpty { outputsWentThrough(topic: report.topic) }
@@ -198,8 +219,8 @@ extension MessageFlow {
     }
 
     /// Names the input message of a slot in a log line (`input=topic[partition]@offset`):
-    /// an output produced again lands after the outputs that followed it, and an operator
-    /// (or `make chaos`) can tell which message that was.
+    /// an output refused for good is produced again after the outputs that followed it,
+    /// and an operator can tell which message that was.
     func inputMetadata(_ slot: Int) -> Logger.Metadata {
         ["input": "\(table[slot].progress.topic)[\(table[slot].progress.partition)]@\(table[slot].offset)"]
     }

@@ -3,10 +3,28 @@ import DequeModule
 /// Outputs librdkafka did not take, waiting to be produced again: those refused with its
 /// queue full, in the order they were refused (tried again as soon as delivery reports
 /// make room, before anything newer), and those to try again at a time (another refusal,
-/// a failed delivery). Pure: output ids and instants.
+/// a failed delivery). A timed retry may carry its message's key and place (`Turn`): then
+/// it waits behind every retry of the key from earlier in the input, and while one is
+/// pending a newer output of the key waits behind it too (`isRetrying`), so a key's
+/// outputs reach Kafka in input order whatever failed. Pure: output ids, turns and
+/// instants.
 struct PendingOutputs {
+    /// A keyed output's place in its key's order: its message's input offset, then its
+    /// index among the message's outputs.
+    struct Turn: Comparable {
+        let keyHash: Int
+        let offset: Int64
+        let index: Int
+
+        static func < (lhs: Turn, rhs: Turn) -> Bool {
+            (lhs.offset, lhs.index) < (rhs.offset, rhs.index)
+        }
+    }
+
     private var waitingForRoom: Deque<OutputID> = []
-    private var retries: [(output: OutputID, due: ContinuousClock.Instant)] = []
+    private var retries: [(output: OutputID, turn: Turn?, due: ContinuousClock.Instant)] = []
+    /// How many of `retries` carry each key.
+    private var retriesByKey: [Int: Int] = [:]
 
     /// Whether an output waits for room in the producer's queue.
     var isWaitingForRoom: Bool { !waitingForRoom.isEmpty }
@@ -28,21 +46,52 @@ struct PendingOutputs {
         waitingForRoom.append(contentsOf: rest)
     }
 
-    /// The output goes again at `due`.
-    mutating func retry(_ output: OutputID, at due: ContinuousClock.Instant) {
-        retries.append((output, due))
+    /// The output goes again at `due`; with a `turn`, not before its key's retries from
+    /// earlier in the input.
+    mutating func retry(_ output: OutputID, turn: Turn? = nil, at due: ContinuousClock.Instant) {
+        guard let turn else { return retries.append((output, nil, due)) }
+        let later = retries.firstIndex { $0.turn.map { $0.keyHash == turn.keyHash && turn < $0 } ?? false }
+        retries.insert((output, turn, due), at: later ?? retries.endIndex)
+        retriesByKey[turn.keyHash, default: 0] += 1
     }
 
-    /// The outputs due at `now`, in the order they were scheduled; they are no longer pending.
-    mutating func takeDueRetries(at now: ContinuousClock.Instant) -> [OutputID] {
+    /// How many outputs with this key wait for a retry: a newer one must go behind them.
+    func retrying(keyHash: Int?) -> Int {
+        guard let keyHash, !retriesByKey.isEmpty else { return 0 }
+        return retriesByKey[keyHash] ?? 0
+    }
+
+    /// The outputs due at `now`, in their order, each with its turn; they are no longer
+    /// pending. A retry not yet due holds back the later ones of its key.
+    mutating func takeDueRetries(at now: ContinuousClock.Instant) -> [(output: OutputID, turn: Turn?)] {
         guard !retries.isEmpty else { return [] }
-        let due = retries.filter { $0.due <= now }.map(\.output)
-        retries.removeAll { $0.due <= now }
+        var due: [(output: OutputID, turn: Turn?)] = []
+        var heldKeys = Set<Int>()
+        retries.removeAll { retry in
+            if let turn = retry.turn, heldKeys.contains(turn.keyHash) { return false }
+            guard retry.due <= now else {
+                if let turn = retry.turn { heldKeys.insert(turn.keyHash) }
+                return false
+            }
+            due.append((retry.output, retry.turn))
+            if let keyHash = retry.turn?.keyHash {
+                retriesByKey[keyHash]! -= 1
+                if retriesByKey[keyHash] == 0 { retriesByKey[keyHash] = nil }
+            }
+            return true
+        }
         return due
     }
 
-    /// When the next retry is due, if one is pending.
+    /// When the next retry is due, if one is pending: the earliest due among unkeyed
+    /// retries and the first retry of each key, which the others of the key wait for.
     var nextRetry: ContinuousClock.Instant? {
-        retries.map(\.due).min()
+        guard !retries.isEmpty else { return nil }
+        var seenKeys = Set<Int>()
+        var next: ContinuousClock.Instant?
+        for retry in retries where retry.turn.map({ seenKeys.insert($0.keyHash).inserted }) ?? true {
+            next = min(next ?? retry.due, retry.due)
+        }
+        return next
     }
 }

@@ -29,11 +29,37 @@ import Testing
         pending.retry(OutputID(slot: 3), at: start + .seconds(1))
         #expect(pending.nextRetry == start + .seconds(1))
         #expect(pending.takeDueRetries(at: start).isEmpty)
-        #expect(pending.takeDueRetries(at: start + .seconds(1)).map(\.slot) == [2, 3])
+        #expect(pending.takeDueRetries(at: start + .seconds(1)).map(\.output.slot) == [2, 3])
         #expect(pending.nextRetry == start + .seconds(5))
         #expect(pending.takeDueRetries(at: start + .seconds(4)).isEmpty)
-        #expect(pending.takeDueRetries(at: start + .seconds(9)).map(\.slot) == [1])
+        #expect(pending.takeDueRetries(at: start + .seconds(9)).map(\.output.slot) == [1])
         #expect(pending.nextRetry == nil)
+    }
+
+    /// A key's retries go in input order whatever their due times: one refused again goes
+    /// back before the later ones of its key, a later one due first waits for it, and a
+    /// newer output of the key sees that it must wait (`retrying`).
+    @Test func aKeysRetriesKeepInputOrder() {
+        var pending = PendingOutputs()
+        let start = ContinuousClock.now
+        func turn(_ offset: Int64, key: Int = 7) -> PendingOutputs.Turn { .init(keyHash: key, offset: offset, index: 0) }
+        #expect(pending.retrying(keyHash: 7) == 0 && pending.retrying(keyHash: nil) == 0)
+        pending.retry(OutputID(slot: 1), turn: turn(10), at: start + .seconds(1))
+        pending.retry(OutputID(slot: 2), turn: turn(20), at: start)  // a newer output, due at once
+        pending.retry(OutputID(slot: 3), turn: turn(5, key: 8), at: start)  // another key goes its way
+        pending.retry(OutputID(slot: 4), at: start)  // no key
+        #expect(pending.retrying(keyHash: 7) == 2 && pending.retrying(keyHash: 8) == 1)
+        #expect(pending.nextRetry == start)
+        #expect(pending.takeDueRetries(at: start).map(\.output.slot) == [3, 4], "slot 2 waits for slot 1")
+        #expect(pending.nextRetry == start + .seconds(1), "slot 1's due, which slot 2 waits for")
+        // Slot 1 refused again: it goes back before slot 2.
+        #expect(pending.takeDueRetries(at: start + .seconds(1)).map(\.output.slot) == [1, 2])
+        pending.retry(OutputID(slot: 1), turn: turn(10), at: start + .seconds(2))
+        pending.retry(OutputID(slot: 2), turn: turn(20), at: start + .seconds(1))
+        pending.retry(OutputID(slot: 5), turn: turn(15), at: start + .seconds(1))  // a failed delivery from between them
+        #expect(pending.takeDueRetries(at: start + .seconds(1)).isEmpty)
+        #expect(pending.takeDueRetries(at: start + .seconds(2)).map(\.output.slot) == [1, 5, 2])
+        #expect(pending.retrying(keyHash: 7) == 0 && pending.nextRetry == nil)
     }
 
     /// A delivery report's token names the slot and the output within its verdict, and is
