@@ -22,4 +22,9 @@ struct PluginRecord {
         }
         return ids
     }
+
+    /// How many times the plugin processes received each id, all of them together.
+    func receptionsByID() throws -> [String: Int] {
+        try idsByPID().values.joined().reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
 }
