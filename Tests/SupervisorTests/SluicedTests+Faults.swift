@@ -300,10 +300,7 @@ extension SluicedTests {
         Accounting(try cluster.collectOutputs(expected: sent.count)).expectExactlyOnce(sent, cluster: cluster)
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
-        // Counted once sluiced has exited: every message it fed its plugin is recorded.
-        let receptions = try record.receptionsByID()
-        let notOnce = sent.map(\.id).filter { receptions[$0] != 1 }.map { "\($0): \(receptions[$0] ?? 0)" }
-        #expect(notOnce.isEmpty, "not received exactly once: \(notOnce)")
+        try record.expectEachReceivedOnce(sent.map(\.id))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// What route_plugin.py's processes received, as they recorded it themselves (RECORD_DIR):
 /// evidence of what a plugin saw that does not come from sluiced.
@@ -26,5 +27,20 @@ struct PluginRecord {
     /// How many times the plugin processes received each id, all of them together.
     func receptionsByID() throws -> [String: Int] {
         try idsByPID().values.joined().reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    /// Asserts that the plugin processes, all together, received each of `ids` exactly
+    /// once and, unless `othersToo`, nothing else. Counted once sluiced has exited, every
+    /// message it fed them is recorded.
+    func expectEachReceivedOnce(
+        _ ids: some Collection<String>, othersToo: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let receptions = try receptionsByID()
+        let notOnce = ids.filter { receptions[$0] != 1 }.map { "\($0): \(receptions[$0] ?? 0)" }
+        #expect(notOnce.isEmpty, "\(notOnce.count) not received exactly once: \(notOnce.prefix(20))", sourceLocation: sourceLocation)
+        if !othersToo {
+            let others = Set(receptions.keys).subtracting(ids)
+            #expect(others.isEmpty, "received and not sent: \(others.sorted().prefix(20))", sourceLocation: sourceLocation)
+        }
     }
 }
