@@ -22,7 +22,8 @@ extension SluicedTests {
         let atFirstKill = try cluster.outputsWritten()
         var killed: [Int32] = []
         for _ in 0..<4 {
-            for pid in sluiced.workerPIDs.prefix(2) where kill(pid, SIGKILL) == 0 { killed.append(pid) }
+            // A kill counts only when it met a live worker, not one already dead and unreaped.
+            for pid in sluiced.workerPIDs.prefix(2) where ProcessUsage.isLive(pid) && kill(pid, SIGKILL) == 0 { killed.append(pid) }
             try await Task.sleep(for: .milliseconds(300))
         }
         #expect(killed.count >= 4, "workers were found and killed: \(killed)")
@@ -171,7 +172,7 @@ extension SluicedTests {
         #expect(try await first.waitForExit() == SIGKILL)
         try await Task.sleep(for: .milliseconds(500))
         for pid in workers {
-            #expect(!isAlive(pid), "plugin \(pid) outlived sluiced")
+            #expect(!ProcessUsage.isLive(pid), "plugin \(pid) outlived sluiced")
         }
         let doneByFirst = Set(Accounting(try cluster.outputsNow()).byID.keys)
         #expect(!doneByFirst.isEmpty && doneByFirst.count < sent.count, "killed mid-stream")
@@ -204,7 +205,7 @@ extension SluicedTests {
         #expect(before.allSatisfy { processState($0) == nil }, "\(before.map { "\($0): \(processState($0) ?? "gone")" })")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit() == 0)
-        #expect(after.allSatisfy { !isAlive($0) })
+        #expect(after.allSatisfy { !ProcessUsage.isLive($0) })
     }
 }
 
@@ -214,12 +215,6 @@ func processState(_ pid: Int32) -> String? {
         let close = stat.lastIndex(of: ")")
     else { return nil }
     return stat[stat.index(close, offsetBy: 2)...].split(separator: " ").first.map(String.init)
-}
-
-/// Whether a process exists and is not a zombie.
-func isAlive(_ pid: Int32) -> Bool {
-    guard let state = processState(pid) else { return false }
-    return state != "Z"
 }
 
 extension SluicedTests {
@@ -326,6 +321,6 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit(timeout: .seconds(30)) == 0, "\(sluiced.output.suffix(2000))")
         let log = sluiced.output
         #expect(log.contains("sending Terminated") && log.contains("sending Killed"), "\(log.suffix(2000))")
-        #expect(plugins.allSatisfy { !isAlive($0) }, "left running: \(plugins.filter(isAlive))")
+        #expect(plugins.allSatisfy { !ProcessUsage.isLive($0) }, "left running: \(plugins.filter(ProcessUsage.isLive))")
     }
 }
