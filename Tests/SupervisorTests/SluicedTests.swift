@@ -39,26 +39,12 @@ struct Accounting {
     /// own choosing is ordered only with its key's messages there). A retried message
     /// comes back through the transient topic, after later ones by design: left out.
     func expectKeyOrder(_ sent: [TestMessage], sourceLocation: SourceLocation = #_sourceLocation) {
-        var order: [String: (index: Int, key: [UInt8])] = [:]
+        var places: [String: (scope: [UInt8], rank: Int64)] = [:]
         for (index, message) in sent.enumerated() where !message.route.hasPrefix("transient") {
             guard let key = message.key else { continue }
-            order[message.id] = (index, message.partition.map { key + Array(":\($0)".utf8) } ?? key)
+            places[message.id] = (message.partition.map { key + Array(":\($0)".utf8) } ?? key, Int64(index))
         }
-        var firstInPartition: [String: [OutputMessage]] = [:]
-        var seen = Set<String>()
-        for output in byID.values.joined() {
-            guard let id = output.id, order[id] != nil, seen.insert("\(output.topic)[\(output.partition)] \(id)").inserted else { continue }
-            firstInPartition["\(output.topic)[\(output.partition)]", default: []].append(output)
-        }
-        var outOfOrder: [String] = []
-        for (partition, firsts) in firstInPartition {
-            var lastOfKey: [[UInt8]: (index: Int, id: String)] = [:]
-            for output in firsts.sorted(by: { $0.offset < $1.offset }) {
-                let (index, key) = order[output.id!]!
-                if let last = lastOfKey[key], last.index > index { outOfOrder.append("\(output.id!) after \(last.id) in \(partition)") }
-                lastOfKey[key] = (index, output.id!)
-            }
-        }
+        let outOfOrder = keyOrderViolations(byID.values.joined()) { places[$0] }
         #expect(outOfOrder.isEmpty, "key order broken: \(outOfOrder.prefix(10))", sourceLocation: sourceLocation)
     }
 

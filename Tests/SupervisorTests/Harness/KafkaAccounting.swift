@@ -47,25 +47,11 @@ struct KafkaAccounting {
     }
 
     /// Per key, the first copies in each output partition come in the order their inputs
-    /// were written.
+    /// were written to their input partition.
     func expectKeyOrder(sourceLocation: SourceLocation = #_sourceLocation) {
-        var firstCopies: [String: [OutputMessage]] = [:]
-        for (_, copies) in outputs {
-            guard let first = copies.min(by: { $0.offset < $1.offset }) else { continue }
-            firstCopies["\(first.topic)[\(first.partition)]", default: []].append(first)
-        }
-        var outOfOrder: [String] = []
-        for (_, outputsOfPartition) in firstCopies {
-            var lastOfKey: [[UInt8]: OutputMessage] = [:]
-            for output in outputsOfPartition.sorted(by: { $0.offset < $1.offset }) {
-                guard let id = output.id, let input = inputs[id], let key = input.key else { continue }
-                if let last = lastOfKey[key], let lastID = last.id, let lastInput = inputs[lastID], lastInput.offset > input.offset {
-                    outOfOrder.append(
-                        "\(id) (input \(input.partition)@\(input.offset), first out at \(output.offset), \(outputs[id]!.count) copies) after "
-                            + "\(lastID) (input @\(lastInput.offset), out at \(last.offset), \(outputs[lastID]!.count) copies) in \(output.topic)[\(output.partition)]")
-                }
-                lastOfKey[key] = output
-            }
+        let outOfOrder = keyOrderViolations(outputs.values.joined()) { id in
+            guard let input = inputs[id], let key = input.key else { return nil }
+            return (key + Array(":\(input.partition)".utf8), input.offset)
         }
         #expect(outOfOrder.isEmpty, "key order broken: \(outOfOrder.prefix(20))", sourceLocation: sourceLocation)
     }
