@@ -197,3 +197,51 @@ extension SluicedTests {
         return (false, "committed \(committed), ends \(ends)")
     }
 }
+
+extension SluicedTests {
+    /// `sluiced --retrier only` (the retrier as a process of its own, as an operator runs it
+    /// with its defaults) stopped while it holds failures due in ten minutes: it exits 0
+    /// within its bound, and from Kafka it handed each held failure back to the transient
+    /// topic once, with its due time, and committed past the originals, so the next retrier
+    /// starts with the copies and repeats nothing else.
+    @Test func retrierOnlyStopsHandingBackWhatItHolds() async throws {
+        let cluster = try TestCluster()
+        let sent = retryMessages(40, prefix: "retrier-only-", route: "transient", headers: [("retry-after", "600000")])
+        try cluster.produce(sent)
+        let pipeline = try SluicedProcess(cluster: cluster, plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
+        defer { pipeline.killIfRunning() }
+        let retrier = try SluicedProcess(cluster: cluster, arguments: ["--retrier", "only"], plugin: [], asOperator: true)
+        defer { retrier.killIfRunning() }
+        let failures = try cluster.collectOutputs(expected: sent.count)
+        #expect(failures.allSatisfy { $0.topic == cluster.transient }, "every message failed to the transient topic")
+        let retrierGroup = "\(cluster.group)-retrier"
+        func retrierCommitted() throws -> [Int64] {
+            try cluster.reader.committed(group: retrierGroup, topic: cluster.transient, partitions: TestCluster.outputPartitions)
+        }
+        func transientEnds() throws -> [Int64] {
+            try cluster.reader.ends([(cluster.transient, TestCluster.outputPartitions)])[cluster.transient] ?? []
+        }
+        // Held, not finished: the retrier's group has not committed past the failures.
+        let ends = try transientEnds()
+        let held = try retrierCommitted()
+        #expect(zip(held, ends).contains { $0.0 < $0.1 && $0.1 > 0 }, "the retrier holds failures uncommitted: committed \(held), ends \(ends)")
+
+        retrier.signal(SIGTERM)
+        let status = try await retrier.waitForExit(timeout: Self.stopBound(drainTimeout: 30))
+        try #require(status != nil, "still running: \(retrier.output.suffix(2000))")
+        #expect(status == 0 && retrier.process.terminationReason == .exit, "\(String(describing: status)): \(retrier.output.suffix(1500))")
+        let committed = try retrierCommitted()
+        #expect(committed == ends, "committed past every original: committed \(committed), ends before the stop \(ends)")
+        let transient = try cluster.reader.read([(cluster.transient, TestCluster.outputPartitions)])
+        let copies = Dictionary(grouping: transient, by: { $0.id ?? "" })
+        let notTwice = sent.map(\.id).filter { copies[$0]?.count != 2 }
+        #expect(notTwice.isEmpty, "not handed back exactly once: \(notTwice.prefix(10))")
+        let moved = sent.map(\.id).filter { id in
+            let both = copies[id] ?? []
+            return Set(both.map(\.partition)).count != 1 || Set(both.map { $0.header("sluice.retry.due") }).count != 1
+        }
+        #expect(moved.isEmpty, "handed back to another partition or with another due time: \(moved.prefix(10))")
+        pipeline.signal(SIGTERM)
+        #expect(try await pipeline.waitForExit() == 0)
+    }
+}
