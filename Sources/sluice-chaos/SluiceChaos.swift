@@ -28,6 +28,9 @@ struct ChaosOptions: ParsableArguments {
     @Option(help: "The plugin: answers each message with the verdict its `route` header names.")
     var plugin = "Tests/SupervisorTests/Plugins/route_plugin.py"
 
+    @Option(help: "The reader the judge reads Kafka with, a client that is not sluiced's.")
+    var reader = "Tests/SupervisorTests/Readers/kafka_reader.py"
+
     @Option(help: "Also write the figures into this Markdown file, between its generated-section markers.")
     var document: String?
 
@@ -40,7 +43,8 @@ struct ChaosOptions: ParsableArguments {
         }
         QuietLogging.bootstrap()
         let bin = ProcessEnvironment.executableDirectory
-        var options = Chaos.Options(binDirectory: bin, plugin: ["/usr/bin/env", "python3", URL(fileURLWithPath: plugin).path])
+        var options = Chaos.Options(
+            binDirectory: bin, plugin: ["/usr/bin/env", "python3", URL(fileURLWithPath: plugin).path], reader: URL(fileURLWithPath: reader).path)
         options.messages = messages
         options.rate = rate ?? defaultRate
         options.partitions = partitions

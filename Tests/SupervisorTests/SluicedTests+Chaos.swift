@@ -21,6 +21,7 @@ extension SluicedTests {
             [
                 "--messages", "4000", "--rate", "500", "--logs", logs, "--document", document,
                 "--plugin", "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Plugins/route_plugin.py",
+                "--reader", "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Readers/kafka_reader.py",
             ],
             environment: ProcessInfo.processInfo.environment)
         #expect(result.status == 0, "\(result.output)\n\(result.error)")

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceControl
+import SluiceHarness
 import Testing
 
 @testable import Supervisor

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceHarness
 import Testing
 
 @testable import Supervisor

@@ -19,15 +19,6 @@ struct OutputTally {
     }
 }
 
-extension BenchCluster {
-    /// Hands every message that `topics` hold now, and nothing written meanwhile, to `body`
-    /// (see `TopicReader.readToEnd`); returns how many could not be read (dropped by the
-    /// mock's retention).
-    func readAll(topics: [String], partitions: Int32, _ body: (KafkaMessage) -> Void) throws(KafkaError) -> Int {
-        try TopicReader(self, topics: topics, partitions: partitions).readToEnd(includingLater: false, body)
-    }
-}
-
 /// Counts where the ids 0..<expected came out, reading each output once however often it
 /// is asked (`TopicReader`).
 final class OutputCounter {
@@ -46,7 +37,7 @@ final class OutputCounter {
     /// Reads what came out since the last call and returns the tally of everything so far.
     func update() throws(KafkaError) -> OutputTally {
         let expected = seen.count
-        let dropped = try reader.readToEnd(includingLater: true) { message in
+        let dropped = try reader.readToEnd { message in
             tally.perTopic[message.topic, default: 0] += 1
             guard let id = OutputHeaders.integer(BenchCluster.idHeader, of: message), id >= 0, id < expected else {
                 tally.unreadable += 1

@@ -37,11 +37,10 @@ final class TopicReader {
     /// Hands `body` every message not read yet, partition by partition in offset order
     /// (interleaved across partitions), up to where each partition ends now: a fast
     /// partition must not end the read before a slow one was read to its end. Messages
-    /// written meanwhile that arrive with them go to `body` too when `includingLater`, else
-    /// they are left out (a snapshot). Returns how many could not be read (dropped by the
+    /// written meanwhile that arrive with them go to `body` too. Returns how many could not be read (dropped by the
     /// mock's retention: skipped over, or not reached by the ends); those are not looked
     /// for again. Ten seconds with nothing read (no message, or errors alone) end the read.
-    func readToEnd(includingLater: Bool, _ body: (KafkaMessage) -> Void) throws(KafkaError) -> Int {
+    func readToEnd(_ body: (KafkaMessage) -> Void) throws(KafkaError) -> Int {
         var ends: [String: [Int64]] = [:]
         for entry in try cluster.offsets(topics: topics, partitions: partitions, at: KafkaOffset.end) {
             ends[entry.topic, default: Array(repeating: 0, count: Int(partitions))][Int(entry.partition)] = entry.offset
@@ -80,15 +79,13 @@ final class TopicReader {
             let isLater = offset >= end
             // Offsets below the one reached that never came: the mock dropped them (it keeps
             // about 5 MiB a partition) before they were read. Uncounted, they kept the read
-            // waiting its ten seconds and then passed as read. (In a snapshot, a later
-            // message says only that everything up to the end came or is gone.)
-            let reached = includingLater || !isLater ? offset : end
+            // waiting its ten seconds and then passed as read.
+            let reached = offset
             if reached > position {
                 skipped += Int(reached - position)
                 left -= Int(max(0, min(reached, end) - position))
                 positions[message.topic]![partition] = reached
             }
-            guard includingLater || !isLater else { continue }
             if !isLater { left -= 1 }
             positions[message.topic]![partition] = offset + 1
             body(message)

@@ -21,12 +21,16 @@ public final class Chaos {
         /// The plugin command: one that answers each message with the verdict its `route`
         /// header names (Tests/SupervisorTests/Plugins/route_plugin.py).
         public var plugin: [String]
+        /// The independent reader the judge reads Kafka with
+        /// (Tests/SupervisorTests/Readers/kafka_reader.py).
+        public var reader: String
         public var logDirectory = "/tmp/sluice-chaos"
         /// Scenarios whose name starts with one of these; all when empty.
         public var only: [String] = []
-        public init(binDirectory: String, plugin: [String]) {
+        public init(binDirectory: String, plugin: [String], reader: String) {
             self.binDirectory = binDirectory
             self.plugin = plugin
+            self.reader = reader
         }
     }
 

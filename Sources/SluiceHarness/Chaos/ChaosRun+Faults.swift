@@ -44,10 +44,11 @@ extension ChaosRun {
         try note("group coordinator moved to broker \(broker)")
     }
 
-    /// Delays every broker's responses by `milliseconds` for `seconds`.
+    /// Delays every broker's responses by `milliseconds` for `seconds`. Noted as it
+    /// begins: read during the spike, the snapshot would outlast it.
     func latencySpike(milliseconds: Int32, seconds: Double) throws {
-        for broker in brokers { try cluster.mock.setRoundTripTime(broker: broker, milliseconds: milliseconds) }
         try note("every broker \(milliseconds) ms slower for \(seconds.formatted()) s")
+        for broker in brokers { try cluster.mock.setRoundTripTime(broker: broker, milliseconds: milliseconds) }
         pause(seconds)
         for broker in brokers { try cluster.mock.setRoundTripTime(broker: broker, milliseconds: 0) }
     }

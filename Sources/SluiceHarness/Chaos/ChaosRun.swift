@@ -24,8 +24,10 @@ final class ChaosRun {
     /// At each fault, read from the broker: the group's committed offsets, below which
     /// nothing may repeat, and how many outputs Kafka held, which shows the fault came
     /// mid-stream. `allowsRepeats` says whether the fault may repeat what is above them.
-    private(set) var faultSnapshots: [(fault: String, allowsRepeats: Bool, committed: [Int32: Int64], outputs: Int)] = []
+    private(set) var faultSnapshots: [(fault: String, allowsRepeats: Bool, committed: [Int64], outputs: Int64)] = []
     let logger: Logger
+    /// What the judge reads Kafka with: not sluiced's client.
+    let reader: KafkaReader
 
     init(options: Chaos.Options, slug: String, logger: Logger) throws {
         self.options = options
@@ -34,6 +36,7 @@ final class ChaosRun {
         cluster = try BenchCluster(brokers: brokers.count, logger: logger)
         try cluster.createTopics([input] + outputs, partitions: options.partitions)
         feeder = ChaosFeeder(count: options.messages)
+        reader = KafkaReader(brokers: cluster.brokers, script: options.reader)
         try placeLeaders()
         try cluster.mock.setGroupCoordinator(group: group, broker: coordinator)
     }
@@ -90,14 +93,9 @@ final class ChaosRun {
     func note(_ fault: String, allowsRepeats: Bool = false) throws {
         faults.append(fault)
         logger.info("chaos: \(fault)")
-        let reader = try KafkaConsumer(
-            configuration: KafkaConfiguration([
-                ("bootstrap.servers", cluster.brokers), ("group.id", group), ("enable.auto.commit", "false"),
-            ]),
-            context: KafkaClientContext(logger: logger, onFatalError: { _ in }))
-        let committed = try reader.committed(topic: input, partitions: Array(0..<options.partitions))
-        _ = reader.close()
-        faultSnapshots.append((fault, allowsRepeats, committed, try cluster.messageCount(topics: outputs, partitions: options.partitions)))
+        let committed = try reader.committed(group: group, topic: input, partitions: options.partitions)
+        let written = try reader.ends(outputs.map { ($0, options.partitions) }).values.joined().reduce(0) { $0 + max(0, $1) }
+        faultSnapshots.append((fault, allowsRepeats, committed, written))
     }
 
     func waitFor(_ what: String, timeout: Duration, _ condition: () throws -> Bool) throws {

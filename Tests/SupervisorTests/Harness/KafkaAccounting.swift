@@ -1,3 +1,4 @@
+import SluiceHarness
 import Testing
 
 /// Every message of a run accounted for from Kafka alone: the input as the independent

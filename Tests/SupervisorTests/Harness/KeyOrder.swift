@@ -1,3 +1,5 @@
+import SluiceHarness
+
 /// Per-key order, judged from the outputs: in each output partition, the first copy of
 /// each message comes after the first copies of every earlier message of its key. `place`
 /// gives a message's key (scope: only messages of one scope are compared) and its rank in

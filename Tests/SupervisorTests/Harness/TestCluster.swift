@@ -1,3 +1,4 @@
+import SluiceHarness
 import Foundation
 import Logging
 import Synchronization
@@ -53,7 +54,9 @@ final class TestCluster: @unchecked Sendable {
     var brokers: String { inProcess?.bootstrapServers ?? process!.bootstrapServers }
 
     /// A reader of this cluster that is not sluiced's code.
-    var reader: KafkaReader { KafkaReader(brokers: brokers) }
+    var reader: KafkaReader {
+        KafkaReader(brokers: brokers, script: "\(SluicedProcess.repositoryRoot)/Tests/SupervisorTests/Readers/kafka_reader.py")
+    }
 
     /// Every output in Kafka now: each output partition read to its end offset as it
     /// stands. After a member has exited or been killed, what it wrote.

@@ -23,23 +23,3 @@ struct TestMessage {
         }
     }
 }
-
-/// A message read back from an output topic.
-struct OutputMessage {
-    let topic: String
-    let partition: Int32
-    let offset: Int64
-    /// The Kafka timestamp, milliseconds since the epoch.
-    let timestamp: Int64
-    let key: [UInt8]?
-    let value: [UInt8]?
-    let headers: [(String, [UInt8]?)]
-
-    func header(_ name: String) -> String? {
-        headers.last { $0.0 == name }?.1.map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    var id: String? { header("id") }
-
-    func integerHeader(_ name: String) -> Int64? { header(name).flatMap { Int64($0) } }
-}

@@ -6,7 +6,8 @@
       {"TOPIC": [high watermark of partition 0, 1, ...], ...}; -1 for a partition whose
       leader did not answer within 5 s (a test can slow a broker down on purpose)
   kafka_reader.py committed BROKERS GROUP TOPIC:PARTITIONS
-      [committed offset of partition 0, 1, ...] (-1 where none)
+      [committed offset of partition 0, 1, ...] (-1 where none); asked again for up to
+      60 s while the coordinator does not answer
   kafka_reader.py read BROKERS TIMEOUT_S TOPIC:PARTITIONS...
       every record below each partition's end offset as it stood when the read began, one
       JSON object a line: topic, partition, offset, timestamp, key and value (base64, or
@@ -24,7 +25,7 @@ import sys
 import threading
 import time
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 
 def partitions(specs):
@@ -101,6 +102,18 @@ def read(brokers, timeout, specs):
         out.write(json.dumps(record) + "\n")
 
 
+def committed(consumer, asked, within=60):
+    """The committed offsets of `asked`; asked again while the coordinator does not answer
+    in time (a broker slowed down on purpose, a loaded machine), for up to `within` s."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return consumer.committed(asked, timeout=10)
+        except KafkaException as error:
+            if error.args[0].code() != KafkaError._TIMED_OUT or time.monotonic() >= deadline:
+                raise
+
+
 def main(argv):
     command = argv[1]
     if command == "ends":
@@ -108,7 +121,7 @@ def main(argv):
     elif command == "committed":
         consumer = client(argv[2], group=argv[3])
         asked = [TopicPartition(topic, partition) for topic, partition in partitions(argv[4:])]
-        print(json.dumps([entry.offset if entry.offset >= 0 else -1 for entry in consumer.committed(asked, timeout=10)]))
+        print(json.dumps([entry.offset if entry.offset >= 0 else -1 for entry in committed(consumer, asked)]))
     elif command == "read":
         read(argv[2], float(argv[3]), argv[4:])
     else:
