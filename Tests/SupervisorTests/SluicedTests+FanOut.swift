@@ -190,6 +190,17 @@ extension SluicedTests {
         #expect(accounting.unidentified == 0)
         #expect(expected.subtracting(accounting.byID.keys).isEmpty, "missing: \(expected.subtracting(accounting.byID.keys).sorted().prefix(10))")
         #expect(accounting.byID.values.allSatisfy { $0.count <= 2 }, "an output repeats at most once after one crash")
+        // Per output key (each is one input key's), first copies in the order of their
+        // inputs and, within one, of the plugin's outputs.
+        var rank: [String: Int64] = [:]
+        for (index, message) in sent.enumerated() {
+            for (output, id) in outputIDs(of: message, count: 1000).enumerated() { rank[id] = Int64(index * 1000 + output) }
+        }
+        let outOfOrder = keyOrderViolations(accounting.byID.values.joined()) { id in
+            guard let rank = rank[id], let key = accounting.byID[id]?.first?.key else { return nil }
+            return (key, rank)
+        }
+        #expect(outOfOrder.isEmpty, "key order broken: \(outOfOrder.prefix(10))")
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)
     }

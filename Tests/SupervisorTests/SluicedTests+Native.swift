@@ -57,6 +57,7 @@ extension SluicedTests {
             let topics = Set((accounting.byID[message.id] ?? []).map(\.topic))
             #expect(topics == [message.route == "success" ? cluster.success : cluster.permanent], "\(message.id): \(topics)")
         }
+        accounting.expectKeyOrder(sent)
         // Each of the three instances restarted one at a time: its rebalance can repeat
         // only what is above the offsets committed when the restart began.
         try KafkaAccounting(reading: cluster).expectRepeatsBounded(by: [atJoin, atScale, atRestart, atRestart, atRestart])
