@@ -2,8 +2,8 @@ import Supervisor
 import Foundation
 
 extension ChaosRun {
-    /// After the script: waits for the feeder and for the outputs to stop growing, stops
-    /// every member with SIGTERM, then reads every output back and judges each input.
+    /// After the script: waits for the feeder and for the group to commit the whole input,
+    /// stops every member with SIGTERM, then reads every output back and judges each input.
     func account(for scenario: ChaosScenario, into figure: inout ChaosFigure) throws {
         try waitFor("the feeder to finish", timeout: .seconds(600)) { feeder.isFinished }
         if let failure = feeder.failure { throw ChaosError("the feeder failed: \(failure)") }
@@ -11,10 +11,12 @@ extension ChaosRun {
         figure.messages = positions.count { $0 != nil }
         figure.unacknowledged = positions.count - figure.messages
         if figure.unacknowledged > 0 { figure.problems.append("\(figure.unacknowledged) inputs never acknowledged to the feeder") }
-        for snapshot in faultSnapshots where !(0 < snapshot.outputs && snapshot.outputs < Int64(figure.messages)) {
-            figure.problems.append("not mid-stream: \(snapshot.outputs) outputs in Kafka at \"\(snapshot.fault)\"")
+        // Mid-stream: outputs written, and input the group had yet to commit.
+        for snapshot in faultSnapshots where !(snapshot.outputs > 0 && zip(snapshot.committed, snapshot.inputEnds).contains { $0 < $1 }) {
+            figure.problems.append(
+                "not mid-stream: \(snapshot.outputs) outputs, committed \(snapshot.committed) of \(snapshot.inputEnds) at \"\(snapshot.fault)\"")
         }
-        try drain(expected: figure.messages, figure: &figure)
+        try drain(figure: &figure)
         // Read before the final stop, which revokes every partition.
         let logs = members.map(\.log)
         for member in members {
@@ -31,24 +33,25 @@ extension ChaosRun {
         }
     }
 
-    /// Waits until the outputs hold at least `expected` messages and grew no more for two
-    /// seconds; a minute without growth is a stall.
-    private func drain(expected: Int, figure: inout ChaosFigure) throws {
-        var last = -1
-        var lastGrowth = ContinuousClock.now
+    /// Waits until the group has committed the whole input, read from the broker: only
+    /// then is every output delivered (a count of outputs can reach the input's with
+    /// repeats while some input is still to do). A minute without a commit is a stall.
+    private func drain(figure: inout ChaosFigure) throws {
+        let ends = try reader.ends([(input, options.partitions)])[input] ?? []
+        var last: [Int64] = []
+        var lastProgress = ContinuousClock.now
         while true {
-            let count = try cluster.messageCount(topics: outputs, partitions: options.partitions)
-            if count != last {
-                last = count
-                lastGrowth = .now
+            let committed = try reader.committed(group: group, topic: input, partitions: options.partitions)
+            if committed == ends { return }
+            if committed != last {
+                last = committed
+                lastProgress = .now
             }
-            let quiet = ContinuousClock.now - lastGrowth
-            if quiet >= .seconds(2) && count >= expected { return }
-            if quiet >= .seconds(60) {
-                figure.problems.append("stalled at \(count) outputs of \(expected)")
+            if ContinuousClock.now - lastProgress >= .seconds(60) {
+                figure.problems.append("stalled: committed \(committed) of \(ends)")
                 return
             }
-            pause(0.2)
+            pause(0.5)
         }
     }
 

@@ -5,20 +5,22 @@ import Glibc
 /// The faults a scenario's script injects. Each heals what it broke before it returns,
 /// except a member kill or stop, which `restartMember` undoes.
 extension ChaosRun {
-    /// Moves every partition's leadership and the group's coordinator off `broker` (the
-    /// mock does not move them when a broker goes down), takes it down for `seconds`, then
-    /// brings it back and puts leadership and the coordinator where they were.
+    /// Moves every partition's leadership off `broker`, and the group's coordinator if it
+    /// is there (the mock moves neither when a broker goes down), takes it down for
+    /// `seconds`, then brings it back and puts leadership where it was.
     func brokerOutage(_ broker: Int32, seconds: Double) throws {
         try placeLeaders(avoiding: broker)
-        try cluster.mock.setGroupCoordinator(group: group, broker: brokers.first { $0 != broker && $0 != coordinator } ?? coordinator)
+        let movesCoordinator = broker == coordinator
+        if movesCoordinator { try setCoordinator(brokers.first { $0 != broker }!) }
         try cluster.mock.setBroker(broker, up: false)
         // A write in flight when its broker goes down can be stored twice by the mock (see
         // docs/RELIABILITY.md, the mock's limits): a repeat above the committed offsets.
-        try note("broker \(broker) down for \(seconds.formatted()) s, its leaders and the coordinator moved", allowsRepeats: true)
+        try note(
+            "broker \(broker) down for \(seconds.formatted()) s, its leaders\(movesCoordinator ? " and the coordinator" : "") moved",
+            allowsRepeats: true)
         pause(seconds)
         try cluster.mock.setBroker(broker, up: true)
         try placeLeaders()
-        try cluster.mock.setGroupCoordinator(group: group, broker: coordinator)
     }
 
     /// Makes sluiced's next `times` × `errors.count` requests of a kind fail, cycling
@@ -40,7 +42,7 @@ extension ChaosRun {
     }
 
     func moveCoordinator(to broker: Int32) throws {
-        try cluster.mock.setGroupCoordinator(group: group, broker: broker)
+        try setCoordinator(broker)
         try note("group coordinator moved to broker \(broker)")
     }
 

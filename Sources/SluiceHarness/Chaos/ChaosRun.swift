@@ -13,18 +13,19 @@ final class ChaosRun {
     let brokers: [Int32] = [1, 2, 3]
     /// Where each kind of request goes, so that an error pushed onto one broker meets only
     /// the requests it is meant for: the feeder writes the input to `inputBroker`, sluiced
-    /// writes its outputs to `outputBroker` and commits to `coordinator`.
+    /// writes its outputs to `outputBroker` and commits to `coordinator`, which faults move.
     let inputBroker: Int32 = 1
     let outputBroker: Int32 = 2
-    let coordinator: Int32 = 3
+    private(set) var coordinator: Int32 = 3
     private(set) var members: [ChaosMember] = []
     let feeder: ChaosFeeder
     /// What was injected, in order, for the report.
     private(set) var faults: [String] = []
     /// At each fault, read from the broker: the group's committed offsets, below which
-    /// nothing may repeat, and how many outputs Kafka held, which shows the fault came
-    /// mid-stream. `allowsRepeats` says whether the fault may repeat what is above them.
-    private(set) var faultSnapshots: [(fault: String, allowsRepeats: Bool, committed: [Int64], outputs: Int64)] = []
+    /// nothing may repeat, the input's end offsets and how many outputs Kafka held, which
+    /// show the fault came mid-stream. `allowsRepeats` says whether the fault may repeat
+    /// what is above the committed offsets.
+    private(set) var faultSnapshots: [(fault: String, allowsRepeats: Bool, committed: [Int64], inputEnds: [Int64], outputs: Int64)] = []
     let logger: Logger
     /// What the judge reads Kafka with: not sluiced's client.
     let reader: KafkaReader
@@ -38,7 +39,13 @@ final class ChaosRun {
         feeder = ChaosFeeder(count: options.messages)
         reader = KafkaReader(brokers: cluster.brokers, script: options.reader)
         try placeLeaders()
-        try cluster.mock.setGroupCoordinator(group: group, broker: coordinator)
+        try setCoordinator(coordinator)
+    }
+
+    /// Makes `broker` the group's coordinator.
+    func setCoordinator(_ broker: Int32) throws {
+        try cluster.mock.setGroupCoordinator(group: group, broker: broker)
+        coordinator = broker
     }
 
     /// Puts the input's leaders on `inputBroker` and the outputs' on `outputBroker`, or on
@@ -94,8 +101,9 @@ final class ChaosRun {
         faults.append(fault)
         logger.info("chaos: \(fault)")
         let committed = try reader.committed(group: group, topic: input, partitions: options.partitions)
-        let written = try reader.ends(outputs.map { ($0, options.partitions) }).values.joined().reduce(0) { $0 + max(0, $1) }
-        faultSnapshots.append((fault, allowsRepeats, committed, written))
+        let ends = try reader.ends(([input] + outputs).map { ($0, options.partitions) })
+        let written = outputs.flatMap { ends[$0] ?? [] }.reduce(0) { $0 + max(0, $1) }
+        faultSnapshots.append((fault, allowsRepeats, committed, ends[input] ?? [], written))
     }
 
     func waitFor(_ what: String, timeout: Duration, _ condition: () throws -> Bool) throws {
