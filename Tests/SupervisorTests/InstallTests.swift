@@ -169,7 +169,7 @@ import Testing
         for folder in ["var/lib/dpkg/info", "var/lib/dpkg/updates"] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
         }
-        FileManager.default.createFile(atPath: "\(root)/var/lib/dpkg/status", contents: Data())
+        _ = FileManager.default.createFile(atPath: "\(root)/var/lib/dpkg/status", contents: Data())
         return root
     }
 }

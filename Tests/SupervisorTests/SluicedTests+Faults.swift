@@ -315,7 +315,7 @@ extension SluicedTests {
         let outputs = try cluster.collectOutputs(expected: sent.count)
         Accounting(outputs).expectExactlyOnce(sent, cluster: cluster)
         // Each worker's shell, and the plugin it runs.
-        let plugins = sluiced.workerPIDs.flatMap { [$0] + childPIDs(of: $0) }
+        let plugins = sluiced.workerPIDs.flatMap { [$0] + ProcessUsage.children(of: $0) }
         #expect(plugins.count >= 4, "\(plugins)")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForExit(timeout: .seconds(30)) == 0, "\(sluiced.output.suffix(2000))")

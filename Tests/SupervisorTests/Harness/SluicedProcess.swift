@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 
+@testable import SluiceHarness
 @testable import Supervisor
 
 /// A real `sluiced` process started by a test, with its log captured.
@@ -116,7 +117,7 @@ final class SluicedProcess: @unchecked Sendable {
     }
 
     /// The pids of sluiced's plugin processes (its direct children).
-    var workerPIDs: [Int32] { childPIDs(of: pid) }
+    var workerPIDs: [Int32] { ProcessUsage.children(of: pid) }
 
     /// Runs `sluiced replay` with `arguments` to its end: exit status and standard output.
     static func replay(cluster: TestCluster, arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -137,14 +138,6 @@ final class SluicedProcess: @unchecked Sendable {
     func killIfRunning() {
         if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
-    }
-}
-
-/// The direct children of a process.
-func childPIDs(of pid: Int32) -> [Int32] {
-    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-    return tasks.flatMap { task in
-        ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int32($0) }
     }
 }
 
