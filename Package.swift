@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "measurement-validator", targets: ["measurement-validator"]),
         .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     ],
+    // The simulator's defects build (`make sim-defects`) plants the defects it must catch.
+    traits: [.trait(name: "PlantedDefects", description: "Compile the defects the simulator must catch into SluiceCore.")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -41,6 +43,22 @@ let package = Package(
         .target(name: "PluginCheck", dependencies: ["PluginProcess", "PluginProtocol", "SluiceSupport"]),
         // Small helpers the daemon and its tools share (duration units, decimal ids).
         .target(name: "SluiceSupport"),
+        // Every decision about a message, from its poll to its commit, as a pure value:
+        // events in, actions out. No Kafka, no processes, no clock, no logger, so a seeded
+        // simulation drives it (`make sim`). `Pipeline` carries out its actions.
+        .target(
+            name: "SluiceCore",
+            dependencies: [
+                "PluginProtocol", "SluiceSupport",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            // Exclusivity checks left out of release builds, as in Supervisor's (below).
+            swiftSettings: [
+                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+                .define("PLANTED_DEFECTS", .when(traits: ["PlantedDefects"])),
+            ]
+        ),
         .target(
             name: "Supervisor",
             dependencies: [
@@ -49,6 +67,7 @@ let package = Package(
                 "PluginProtocol",
                 "PluginProcess",
                 "SluiceControl",
+                "SluiceCore",
                 "SluiceSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -68,6 +87,15 @@ let package = Package(
             // that thread's time (docs/BENCHMARKS.md). Release builds leave the checks out;
             // debug builds (make test, make unit) keep them, so an overlap still fails tests.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
+        // make sim: the flow's core through seeded random schedules (`Simulation`).
+        .target(
+            name: "SluiceSimulation", dependencies: ["SluiceCore", "PluginProtocol"],
+            swiftSettings: [.define("PLANTED_DEFECTS", .when(traits: ["PlantedDefects"]))]),
+        .executableTarget(
+            name: "sluice-sim",
+            dependencies: ["SluiceSimulation", "SluiceCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.define("PLANTED_DEFECTS", .when(traits: ["PlantedDefects"]))]
         ),
         // make bench, make chaos and make fuzz: not linked into the daemon.
         .target(
@@ -132,9 +160,12 @@ let package = Package(
         // Pure logic, no processes and no broker: `make unit`.
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
         .testTarget(
+            name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceSimulation", "PluginProtocol"],
+            swiftSettings: [.define("PLANTED_DEFECTS", .when(traits: ["PlantedDefects"]))]),
+        .testTarget(
             name: "SupervisorUnitTests",
             dependencies: ["Supervisor", "SluiceControl", "PluginProcess", .product(name: "Prometheus", package: "swift-prometheus")]),
         // End to end: real sluiced processes, plugins and the mock cluster.
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceHarness", "SluiceControl", "PluginProtocol"], exclude: ["Plugins", "Readers"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SluiceCore", "SluiceHarness", "SluiceControl", "PluginProtocol"], exclude: ["Plugins", "Readers"]),
     ]
 )

@@ -3,6 +3,7 @@ import Testing
 
 @testable import SluiceHarness
 @testable import Supervisor
+import SluiceCore
 
 extension SluicedTests {
     /// Kafka messages that are hostile or odd, among ordinary ones: a JSON bomb (400,000

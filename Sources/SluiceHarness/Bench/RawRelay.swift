@@ -2,6 +2,7 @@ import Supervisor
 import CProcess
 import Glibc
 import Logging
+import SluiceCore
 
 /// The ceiling `make bench` measures sluiced against: the daemon's consumer and producer
 /// settings and its commit rule (an offset is stored once everything before it is

@@ -1,6 +1,7 @@
 import CProcess
 import Glibc
 import PluginProcess
+import SluiceCore
 
 /// Protocol `exec`: one process per message, at most the pool's target size at once. Exit 0 is
 /// success with stdout as the new value, 75 (EX_TEMPFAIL) transient, anything else

@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import SluiceCore
 
 /// What librdkafka's callbacks reach through the handle's opaque pointer. The handlers are
 /// set before the first poll and called on the polling thread only (delivery reports and

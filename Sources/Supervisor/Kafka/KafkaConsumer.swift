@@ -1,5 +1,6 @@
 import CRdKafka
 import SluiceSupport
+import SluiceCore
 
 /// A group consumer over librdkafka's high-level consumer. Offsets are stored explicitly
 /// (`enable.auto.offset.store=false`) and committed by librdkafka's auto-commit, on revoke

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A change of a group consumer's assignment, handed to `KafkaClientContext.onRebalance`
 /// inside the consumer's poll or close. librdkafka applies an assignment before the
 /// handler runs and a revoke after it returns, so the handler can finish the revoked

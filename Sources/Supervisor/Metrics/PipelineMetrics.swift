@@ -1,6 +1,7 @@
 import CoreMetrics
 import PluginProtocol
 import SluiceControl
+import SluiceCore
 
 /// The pipeline's figures as swift-metrics instruments (Prometheus names), updated from
 /// its counters once a second. Without a metrics backend bootstrapped they cost nothing.

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A consumer the loop takes messages from (the input, or the retrier's transient-failure
 /// topic) with what the loop knows of it: whether a poll may find something, whether
 /// messages are taken now, the partitions it owns and the fetch gate over them. Every
@@ -44,8 +46,8 @@ final class ConsumerFeed {
 
     /// Ends a hold for being full (`.saturated`) once what this side holds is half its
     /// limit.
-    func releaseSaturation(ifHalfEmpty load: MessageTable.Load, limit: BufferLimit) {
-        guard holds(.saturated), limit.isHalfEmpty(load) else { return }
+    func releaseSaturation(ifHalfEmpty isHalfEmpty: Bool) {
+        guard holds(.saturated), isHalfEmpty else { return }
         release(.saturated)
     }
 

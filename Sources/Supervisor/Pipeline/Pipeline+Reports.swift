@@ -1,5 +1,6 @@
 import Glibc
 import SluiceControl
+import SluiceCore
 import SluiceSupport
 
 /// What the pipeline shows of itself (`sluicectl status` and `stats`, systemd's STATUS=,
@@ -14,16 +15,16 @@ extension Pipeline {
             partitions: flow.partitions.all.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
             lag: PartitionReport.totalLag(of: partitionReports()),
             stalledPartitions: flow.partitions.all.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
-                progress.stall(at: now, threshold: flow.stallThreshold).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
+                progress.stall(at: Moment(now), threshold: flow.settings.stallThreshold).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
             },
             paused: input.isHeldBack,
             protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? plugins.pool.execRuns.count : nil,
             targetWorkers: plugins.pool.targetSize, statistics: figures.counters,
-            workers: plugins.pool.workers.map { worker in
+            workers: plugins.pool.workers.enumerated().map { index, worker in
                 WorkerReport(
                     id: worker.id, pid: worker.process?.pid, state: worker.life.name,
                     uptimeSeconds: worker.process == nil ? nil : Int((now - worker.life.startedAt).components.seconds),
-                    handled: worker.handled, inFlight: worker.inFlight.count, restarts: worker.restarts,
+                    handled: worker.handled, inFlight: flow.seat(index)?.inFlight.count ?? 0, restarts: worker.restarts,
                     lastExit: worker.lastExit)
             })
     }
@@ -56,7 +57,7 @@ extension Pipeline {
                 return PartitionReport(
                     topic: progress.topic, partition: progress.partition, isRetry: progress.isRetry, position: position,
                     highWatermark: high, lag: lag, held: progress.held,
-                    stalledSeconds: progress.stall(at: loop.time, threshold: flow.stallThreshold).map(\.wholeSeconds))
+                    stalledSeconds: progress.stall(at: Moment(loop.time), threshold: flow.settings.stallThreshold).map(\.wholeSeconds))
             }
     }
 

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import PluginProtocol
 import SluiceControl
+import SluiceCore
 import SluiceSupport
 import Synchronization
 
@@ -25,8 +26,15 @@ public final class Pipeline: @unchecked Sendable {
     let input: ConsumerFeed
     /// The retrier's consumer of the transient-failure topic; nil when the retrier is off.
     let retryFeed: ConsumerFeed?
-    /// Every message held, from its poll to its output's delivery, and the producer.
-    let flow: MessageFlow
+    /// Every decision about the messages held, from their poll to their outputs'
+    /// delivery: the pipeline carries out what it asks (`carryOut`).
+    var flow: MessageFlow
+    /// The consumed messages the flow holds, by its slots.
+    let messages = HeldMessages()
+    /// The producer of every output.
+    let outputs: OutputProducer
+    /// The workers a dispatch pass gave frames, to write with one call each.
+    var workersGivenFrames: [Worker] = []
     /// The plugin workers (or exec runs) and their processes.
     let plugins: PluginSupervisor
     /// The control socket and its `sluicectl` clients.
@@ -95,12 +103,12 @@ public final class Pipeline: @unchecked Sendable {
                             + settings.consumerProperties),
                     context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
         }
-        let outputs = OutputProducer(
+        outputs = OutputProducer(
             try KafkaProducer(
                 configuration: KafkaConfiguration(
                     ClientProperties.producer(brokers: settings.brokers) + settings.kafkaProperties + settings.producerProperties),
                 context: KafkaClientContext(logger: logger, onFatalError: onFatal)))
-        flow = MessageFlow(settings: settings, logger: logger, outputs: outputs, figures: figures, loop: loop)
+        flow = MessageFlow(settings: settings.flow, seed: UInt64.random(in: .min ... .max))
         input.consumer.client.context.onRebalance = { [unowned self] event in
             self.handleRebalance(event, isRetry: false)
         }
@@ -108,7 +116,7 @@ public final class Pipeline: @unchecked Sendable {
             self.handleRebalance(event, isRetry: true)
         }
         outputs.producer.client.context.onDelivery = { [unowned self] report in
-            self.flow.delivered(report)
+            self.delivered(report)
         }
     }
 
@@ -194,13 +202,13 @@ public final class Pipeline: @unchecked Sendable {
     /// PR_SET_PDEATHSIG fires if it ends.
     private func runOnThisThread() throws(KafkaError) {
         loop.poller.add(input.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.consumer))
-        loop.poller.add(flow.outputs.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
+        loop.poller.add(outputs.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.producer))
         input.consumer.enableWakeups(fd: input.bell.writeFD)
         if let retryFeed {
             loop.poller.add(retryFeed.bell.readFD, events: UInt32(EPOLLIN.rawValue), token: EventToken(.retryConsumer))
             retryFeed.consumer.enableWakeups(fd: retryFeed.bell.writeFD)
         }
-        flow.outputs.producer.enableWakeups(fd: flow.outputs.bell.writeFD)
+        outputs.producer.enableWakeups(fd: outputs.bell.writeFD)
         control.register(with: loop.poller)
         loop.installSignalHandlers()
         try retryFeed?.consumer.subscribe(topics: [settings.transientTopic])
@@ -250,14 +258,16 @@ public final class Pipeline: @unchecked Sendable {
                 statusBaseline = figures.counters
                 lastStatus = now
             }
+            advanceFlow()
             plugins.startDue(at: now)
-            flow.produceDueOutputs(at: now)
-            let polling = flow.shouldPoll(input, now: now)
-            if polling { flow.poll(input) }
+            flow.produceDueOutputs()
+            carryOut()
+            let polling = shouldPollInput(now: now)
+            if polling { pollInput() }
             let pollingRetrier = retryFeed.map { $0.isTaking && $0.hasEvents } ?? false
-            if pollingRetrier, let retryFeed { flow.pollRetries(retryFeed) }
-            if let retryFeed { flow.republishDue(releasing: retryFeed) }
-            plugins.flushOutput(of: flow.dispatch(to: plugins))
+            if pollingRetrier, let retryFeed { pollRetries(retryFeed) }
+            if let retryFeed { republishDue(releasing: retryFeed) }
+            dispatch()
             storeOffsets()
             let busy = (polling && input.hasEvents) || (pollingRetrier && retryFeed?.hasEvents == true)
             let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
@@ -271,8 +281,9 @@ public final class Pipeline: @unchecked Sendable {
     /// the rolling restart, the figures and systemd's watchdog.
     private func everySecond(now: ContinuousClock.Instant, tick: Int) {
         for feed in feeds { feed.hasEvents = true }  // poll at least once a second: max.poll.interval.ms
-        plugins.killHungWorkers(now: now, dispatchedAt: flow.dispatchedAt)
-        flow.reportStalledPartitions(now: now)
+        plugins.killHungWorkers(now: now, oldestRequest: { self.flow.oldestRequest(of: $0) })
+        flow.reportStalledPartitions()
+        carryOut()
         plugins.killHungExecRuns(now: now)
         plugins.pool.reapOrphans()
         plugins.enforceStopTimeout(now: now)
@@ -291,9 +302,9 @@ public final class Pipeline: @unchecked Sendable {
     private func timeoutUntilNextTimer(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Int32 {
         var next = now + .seconds(1)
         if let start = plugins.nextDeadline { next = min(next, start) }
-        if let retry = flow.outputs.pending.nextRetry { next = min(next, retry) }
+        if let retry = flow.pending.nextRetry { next = min(next, retry.instant) }
         if let untilRetry = flow.timeUntilNextRetry { next = min(next, now + untilRetry) }
-        if let forcedPoll = flow.nextForcedPoll(of: input) { next = min(next, forcedPoll) }
+        if let forcedPoll = nextForcedPoll { next = min(next, forcedPoll) }
         if let deadline { next = min(next, deadline) }
         return Int32(max(0, min(1000, (next - now).inMilliseconds)))
     }
@@ -311,9 +322,11 @@ public final class Pipeline: @unchecked Sendable {
             retryFeed?.bell.drain()
             retryFeed?.hasEvents = true
         case .producer:
-            flow.outputs.bell.drain()
-            flow.serveProducer()
-            flow.resumeFetchingIfDrained(input)
+            outputs.bell.drain()
+            outputs.producer.serveDeliveryReports()
+            flow.producerHasRoom()
+            carryOut()
+            resumeFetchingIfDrained()
         case .controlListener:
             control.acceptClients(poller: loop.poller)
         case .controlClient:
@@ -322,8 +335,40 @@ public final class Pipeline: @unchecked Sendable {
             loop.signalBell.drain()
             _ = reload(requestedBy: "SIGHUP")
         case .execStdin, .execStdout, .execStderr, .execExit, .workerStdout, .workerStdin, .workerStderr, .workerExit:
-            plugins.handle(token, answered: flow.answered, handBack: flow.handBack, said: control.publish)
+            plugins.handle(token, report: pluginReported)
         }
+    }
+
+    /// Gives the flow what a plugin's child did; false when the flow holds no request the
+    /// answer is for.
+    private func pluginReported(_ event: PluginEvent) -> Bool {
+        switch event {
+        case .answer(let worker, let request, let output):
+            guard flow.answered(worker: worker, request, output) else { return false }
+        case .execAnswer(let slot, let output):
+            flow.execAnswered(slot: slot, output)
+        case .exited(let worker, let exit):
+            flow.workerExited(worker, exit)
+        case .said(let worker, let line):
+            control.publish(worker: worker, line: line)
+        }
+        carryOut()
+        return true
+    }
+
+    /// Sends ready messages to the plugins, and writes the frames: the flow first learns
+    /// which workers take requests.
+    private func dispatch() {
+        for (index, worker) in plugins.pool.workers.enumerated() {
+            let isAccepting = worker.isAcceptingRequests
+            let hasProved = worker.life.hasProved
+            if let seat = flow.seat(index), seat.isAccepting == isAccepting && seat.hasProved == hasProved { continue }
+            flow.worker(index, isAccepting: isAccepting, hasProved: hasProved)
+        }
+        flow.dispatch(execRoom: plugins.pool.targetSize - plugins.pool.execRuns.count)
+        carryOut()
+        plugins.flushOutput(of: workersGivenFrames)
+        workersGivenFrames.removeAll(keepingCapacity: true)
     }
 
     /// Hands the moved commit positions to librdkafka (the input consumer's or the
@@ -363,6 +408,7 @@ public final class Pipeline: @unchecked Sendable {
             if isRetry == (settings.retrier == .only) { systemd.joinedGroup() }
         case .revoked(let leaving, let lost):
             let revoked = flow.beginRevoke(leaving, isRetry: isRetry, lost: lost)
+            carryOut()
             if !lost {
                 // Let started work finish so the next owner does not redo it. librdkafka is
                 // inside this consumer's poll: no nested poll of it.
@@ -373,6 +419,7 @@ public final class Pipeline: @unchecked Sendable {
                 storeOffsets()
             }
             let unfinished = flow.finishRevoke(revoked)
+            carryOut()
             // Work a rebalance takes during the drain is handed over as during the run; what
             // the drain timeout left is the stop's own shortfall.
             if let stopDrainDeadline, ContinuousClock.now >= stopDrainDeadline { leftUnfinishedByStop += unfinished }
@@ -410,6 +457,7 @@ public final class Pipeline: @unchecked Sendable {
         }
         flow.handBackWaitingRetries { _ in true }
         let released = flow.releaseUnstarted { _ in true }
+        carryOut()
         logger.info("stopping: finishing \(flow.table.count) messages, releasing \(released) not yet started")
         let drainDeadline = ContinuousClock.now + settings.drainTimeout
         stopDrainDeadline = drainDeadline
@@ -418,7 +466,7 @@ public final class Pipeline: @unchecked Sendable {
             logger.warning("drain timeout: \(flow.table.count) messages unfinished; they will be redone after restart")
         }
         let closeDeadline = ContinuousClock.now + Self.closeTimeout
-        flow.outputs.flush(until: min(closeDeadline, .now + .seconds(10)), logger: logger)
+        outputs.flush(until: min(closeDeadline, .now + .seconds(10)), logger: logger)
         storeOffsets()
         var failure: KafkaError?
         let consumers = feeds.map(\.consumer)
@@ -437,10 +485,12 @@ public final class Pipeline: @unchecked Sendable {
         plugins.drainAll()
         runLoop(until: { self.plugins.allExited }, deadline: .now + pluginsStopBound)
         plugins.killExecRuns()
-        flow.outputs.flush(until: closeDeadline, logger: logger)
+        outputs.flush(until: closeDeadline, logger: logger)
         // What the drain timeout left counts whether a revoke has taken it by now or not: it
         // is redone, so the stop did not finish.
         let left = leftUnfinishedByStop + flow.releaseUnfinished()
+        carryOut()
+        messages.forgetAll()
         if left > 0 { failure = KafkaError(.offsets, "\(left) messages unfinished") }
         publishStatistics()
         logger.info("stopped", metadata: .init(figures.counters.summary(since: figures.counters, seconds: 0)))
@@ -544,8 +594,7 @@ public final class Pipeline: @unchecked Sendable {
         let before = settings
         settings = fresh
         logger.logLevel = settings.logLevel
-        flow.settings = fresh
-        flow.logger = logger
+        flow.settings = fresh.flow
         plugins.settings = fresh
         plugins.logger = logger
         if settings.controlGroup != before.controlGroup {
@@ -554,6 +603,6 @@ public final class Pipeline: @unchecked Sendable {
         if settings.workers != before.workers && settings.retrier != .only {
             _ = plugins.scale(to: settings.workers)
         }
-        flow.resumeFetchingIfDrained(input)
+        resumeFetchingIfDrained()
     }
 }

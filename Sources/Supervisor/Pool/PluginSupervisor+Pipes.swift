@@ -1,12 +1,13 @@
 import Glibc
 import Logging
 import PluginProtocol
+import SluiceCore
 import SluiceSupport
 
 extension PluginSupervisor {
-    /// Reads what the worker wrote and hands each answer to `answered`. `exiting` is set
+    /// Reads what the worker wrote and hands each answer to `report`. `exiting` is set
     /// when the child is already gone and only its last words are collected.
-    func readResponses(_ worker: Worker, exiting: Bool = false, answered: (Int, VerdictOutput) -> Void) {
+    func readResponses(_ worker: Worker, exiting: Bool = false, report: (PluginEvent) -> Bool) {
         guard let process = worker.process else { return }
         // Bounded per wake-up so one chatty worker cannot starve the others; unbounded for
         // a child that is gone.
@@ -15,9 +16,9 @@ extension PluginSupervisor {
             guard !worker.life.isKilled else { return false }  // killed: ignore the rest
             switch event {
             case .line(let line):
-                return handleResponse(line, from: worker, answered: answered)
+                return handleResponse(line, from: worker, report: report)
             case .overlong(let prefix):
-                return handleOverlongResponse(prefix, from: worker, answered: answered)
+                return handleOverlongResponse(prefix, from: worker, report: report)
             }
         }
         if reachedEnd && !exiting && worker.stdoutClosedAt == nil {
@@ -29,83 +30,77 @@ extension PluginSupervisor {
     }
 
     /// Decodes one response; false after a protocol error (the worker is being restarted).
-    private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker, answered: (Int, VerdictOutput) -> Void) -> Bool {
+    private func handleResponse(_ line: UnsafeRawBufferPointer, from worker: Worker, report: (PluginEvent) -> Bool) -> Bool {
         guard settings.protocolKind != .kafkaNative else {
             // It answers through Kafka; what it prints is a log line.
             logger.info("plugin: \(String(decoding: line, as: UTF8.self))", metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
             return true
         }
         let response: ResponseFrame
-        let requestID: UInt64?
+        let request: MessageFlow.AnswerTo
         do {
             switch settings.protocolKind {
             case .json:
                 response = try ResponseFrame(decoding: line)
-                requestID = UInt64(decimalBytes: response.id)
+                request = .id(UInt64(decimalBytes: response.id))
             case .lines, .exec, .kafkaNative:  // exec's answers are exit statuses; kafka-native's go to Kafka
                 response = try LineFrames.decodeAnswer(line)
-                requestID = worker.answerOrder.popFirst()  // answers come in request order
+                request = .oldest  // answers come in request order
             }
         } catch {
             protocolError(worker, "invalid response: \(error)", line: line)
             return false
         }
-        guard let slot = takeAnswer(requestID, from: worker) else {
+        if let outputs = response.outputs, outputs.count > settings.maxOutputs {
+            let reason = "the plugin answered with \(outputs.count) outputs, more than --max-outputs (\(settings.maxOutputs))"
+            return deadLetterAnswer(request, from: worker, reason: reason, source: .tooManyOutputs, line: line, report: report)
+        }
+        let success = response.verdict == .success
+        let output = VerdictOutput(
+            verdict: response.verdict, payload: success ? response.payload?.bytes : nil, key: success ? response.key : .input,
+            reason: response.reason, headers: response.headers, outputs: response.outputs, worker: worker.id,
+            retryAfterMilliseconds: response.retryAfterMilliseconds)
+        guard report(.answer(worker: worker.id - 1, request, output)) else {
             protocolError(worker, "response to an unknown or already answered id", line: line)
             return false
         }
-        if let outputs = response.outputs, outputs.count > settings.maxOutputs {
-            let reason = "the plugin answered with \(outputs.count) outputs, more than --max-outputs (\(settings.maxOutputs))"
-            deadLetterAnswer(slot, from: worker, reason: reason, source: .tooManyOutputs, answered: answered)
-            return true
-        }
-        let success = response.verdict == .success
-        answered(
-            slot,
-            VerdictOutput(
-                verdict: response.verdict, payload: success ? response.payload?.bytes : nil, key: success ? response.key : .input,
-                reason: response.reason, headers: response.headers, outputs: response.outputs, worker: worker.id,
-                retryAfterMilliseconds: response.retryAfterMilliseconds))
+        worker.handled += 1
         return true
     }
 
     /// An answer longer than the frame limit (its rest is skipped): when the request it
     /// answers is known (protocol `lines`, or `json` with `id` first), that input is
     /// dead-lettered as too large and the worker goes on; otherwise it is a protocol error.
-    private func handleOverlongResponse(_ prefix: UnsafeRawBufferPointer, from worker: Worker, answered: (Int, VerdictOutput) -> Void) -> Bool {
-        let requestID: UInt64? =
+    private func handleOverlongResponse(_ prefix: UnsafeRawBufferPointer, from worker: Worker, report: (PluginEvent) -> Bool) -> Bool {
+        let request: MessageFlow.AnswerTo =
             switch settings.protocolKind {
-            case .json: ResponseFrame.leadingID(of: prefix).flatMap { UInt64(decimalBytes: $0) }
-            case .lines: worker.answerOrder.popFirst()
-            case .exec, .kafkaNative: nil
+            case .json: .id(ResponseFrame.leadingID(of: prefix).flatMap { UInt64(decimalBytes: $0) })
+            case .lines: .oldest
+            case .exec, .kafkaNative: .id(nil)
             }
-        guard let slot = takeAnswer(requestID, from: worker) else {
+        let reason = "the plugin's answer is longer than the frame limit of \(settings.maxFrameBytes) bytes (--max-frame-bytes)"
+        guard deadLetterAnswer(request, from: worker, reason: reason, source: .tooLarge, line: nil, report: report) else {
             protocolError(worker, "response line longer than \(settings.maxFrameBytes) bytes", line: prefix)
             return false
         }
-        let reason = "the plugin's answer is longer than the frame limit of \(settings.maxFrameBytes) bytes (--max-frame-bytes)"
-        deadLetterAnswer(slot, from: worker, reason: reason, source: .tooLarge, answered: answered)
         return true
     }
 
-    /// The slot of the request `requestID` the worker answered, no longer in flight there,
-    /// the answer counted and the worker's isolation over; nil when it has no such request.
-    /// Every answer goes through here, whatever becomes of it: a worker left isolating
-    /// after an answer would never be given work again.
-    private func takeAnswer(_ requestID: UInt64?, from worker: Worker) -> Int? {
-        guard let requestID, let slot = worker.inFlight.removeValue(forKey: requestID) else { return nil }
-        worker.isIsolating = false
-        worker.handled += 1
-        return slot
-    }
-
     /// An answer sluiced will not write (too many outputs, too long): its input is
-    /// dead-lettered with `reason`, and the worker goes on.
+    /// dead-lettered with `reason`, and the worker goes on. False when the flow holds no
+    /// such request (a protocol error, which a caller with the whole line reports itself).
     private func deadLetterAnswer(
-        _ slot: Int, from worker: Worker, reason: String, source: FailureSource, answered: (Int, VerdictOutput) -> Void
-    ) {
+        _ request: MessageFlow.AnswerTo, from worker: Worker, reason: String, source: FailureSource, line: UnsafeRawBufferPointer?,
+        report: (PluginEvent) -> Bool
+    ) -> Bool {
+        let output = VerdictOutput(verdict: .permanent, reason: reason, source: source, worker: worker.id)
+        guard report(.answer(worker: worker.id - 1, request, output)) else {
+            if let line { protocolError(worker, "response to an unknown or already answered id", line: line) }
+            return false
+        }
+        worker.handled += 1
         logger.error("\(reason); dead-lettering the input", metadata: ["worker": "\(worker.id)"])
-        answered(slot, VerdictOutput(verdict: .permanent, reason: reason, source: source, worker: worker.id))
+        return true
     }
 
     /// Logs a plugin's protocol violation and kills the worker; its unanswered messages go
@@ -121,8 +116,8 @@ extension PluginSupervisor {
     }
 
     /// Forwards the plugin's stderr to the log, a line at a time, tagged with the worker, at
-    /// the level the line asks for (`PluginLogLine`), and to `said` (`sluicectl tail -f`).
-    func readStderr(_ worker: Worker, said: (Int, Substring) -> Void) {
+    /// the level the line asks for (`PluginLogLine`), and to `report` (`sluicectl tail -f`).
+    func readStderr(_ worker: Worker, report: (PluginEvent) -> Bool) {
         guard let process = worker.process else { return }
         let reachedEnd = worker.stderrLines.readAvailable(from: process.stderrFD, maximumReads: 16)
         let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
@@ -130,7 +125,7 @@ extension PluginSupervisor {
             let line = PluginLogLine(String(decoding: bytes, as: UTF8.self))
             if !truncated { worker.stderrTail.append(String(line.text)) }
             logger.log(level: line.level, "plugin: \(line.text)\(truncated ? "… (line truncated)" : "")", metadata: metadata)
-            said(worker.id, line.text)
+            _ = report(.said(worker: worker.id, line.text))
         }
         worker.stderrLines.drainLines { event in
             switch event {

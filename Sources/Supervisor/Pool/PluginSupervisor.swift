@@ -2,11 +2,12 @@ import CProcess
 import Glibc
 import Logging
 import PluginProcess
+import SluiceCore
 
 /// Runs the plugin pool's children: starts them, wires their pipes to the loop, reads
 /// their answers and stderr, and stops, kills and restarts them as each worker's state
-/// machine says. What a child answers or leaves unanswered goes to the message flow
-/// through the closures the pipeline passes; this type holds no message.
+/// machine says. What a child answers or leaves unanswered goes to the message flow as a
+/// `PluginEvent` the pipeline is given; this type holds no message.
 final class PluginSupervisor {
     /// The worker slots, the size asked for, the rolling restart and the exec runs.
     let pool: WorkerPool
@@ -32,13 +33,9 @@ final class PluginSupervisor {
         self.loop = loop
     }
 
-    /// Hands an event of a worker's or an exec run's child to the code that serves it.
-    /// Answers go to `answered`, the unanswered messages of a child that exited to
-    /// `handBack`, each stderr line of a worker's child (after logging) to `said`.
-    func handle(
-        _ token: EventToken, answered: (Int, VerdictOutput) -> Void, handBack: (UnansweredWork) -> Void,
-        said: (Int, Substring) -> Void
-    ) {
+    /// Hands an event of a worker's or an exec run's child to the code that serves it; what
+    /// the flow must know goes to `report` (false: the flow holds no such request).
+    func handle(_ token: EventToken, report: (PluginEvent) -> Bool) {
         switch token.kind {
         case .execStdin, .execStdout, .execStderr, .execExit:
             guard let run = pool.execRuns[token.worker] else { return }
@@ -47,18 +44,17 @@ final class PluginSupervisor {
             case .execStdout: readExecOutput(run)
             case .execStderr: readExecStderr(run)
             default:
-                if let (slot, output) = handleExecExit(run) { answered(slot, output) }
+                if let (slot, output) = handleExecExit(run) { _ = report(.execAnswer(slot: slot, output)) }
             }
         case .workerStdout, .workerStdin, .workerStderr, .workerExit:
             guard token.worker < pool.workers.count else { return }
             let worker = pool.workers[token.worker]
             guard worker.generation == token.generation, worker.process != nil else { return }
             switch token.kind {
-            case .workerStdout: readResponses(worker, answered: answered)
+            case .workerStdout: readResponses(worker, report: report)
             case .workerStdin: flushOutput(worker)
-            case .workerStderr: readStderr(worker, said: said)
-            default:
-                if let work = handleExit(worker, answered: answered, said: said) { handBack(work) }
+            case .workerStderr: readStderr(worker, report: report)
+            default: handleExit(worker, report: report)
             }
         default:
             return
@@ -102,24 +98,19 @@ final class PluginSupervisor {
         return next
     }
 
-    /// The child exited: collect its last output, return its unanswered messages for the
-    /// other workers (same order, keys still held), and do what its state machine says
-    /// follows.
-    private func handleExit(
-        _ worker: Worker, answered: (Int, VerdictOutput) -> Void, said: (Int, Substring) -> Void
-    ) -> UnansweredWork? {
-        guard var process = worker.process, let termination = process.reap() else { return nil }
-        if !worker.life.isKilled { readResponses(worker, exiting: true, answered: answered) }
-        readStderr(worker, said: said)
+    /// The child exited: collect its last output, give its unanswered messages back to the
+    /// flow (same order, keys still held), and do what its state machine says follows.
+    private func handleExit(_ worker: Worker, report: (PluginEvent) -> Bool) {
+        guard var process = worker.process, let termination = process.reap() else { return }
+        if !worker.life.isKilled { readResponses(worker, exiting: true, report: report) }
+        readStderr(worker, report: report)
         for fd in [process.stdoutFD, process.stderrFD, process.pidFD] { loop.poller.remove(fd) }
         stopWaitingForWritable(worker)
         process.closeDescriptors()
         worker.lastExit = termination.description
-        let unanswered = unansweredWork(of: worker, termination: termination)
+        let exit = exitReport(of: worker, termination: termination)
         worker.detach()
-        let metadata: Logger.Metadata = [
-            "worker": "\(worker.id)", "pid": "\(process.pid)", "unanswered": "\(unanswered.slots.count)",
-        ]
+        let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
         switch worker.life.exited(at: .now, startSeconds: settings.startSeconds, startRetries: settings.startRetries) {
         case .start(let reason):
             countRestart(worker, reason: reason)
@@ -136,17 +127,16 @@ final class PluginSupervisor {
             logger.warning("worker exited: \(termination); restarting", metadata: metadata)
             countRestart(worker, reason: reason)
         }
-        return unanswered
+        _ = report(.exited(worker: worker.id - 1, exit))
     }
 
-    /// The messages an exited worker held, with the blame its state machine puts on the
-    /// child: a worker the daemon was stopping blames nobody.
-    private func unansweredWork(of worker: Worker, termination: ChildProcess.Termination) -> UnansweredWork {
+    /// What becomes of the messages an exited worker held: the blame its state machine puts
+    /// on the child. A worker the daemon was stopping blames nobody.
+    private func exitReport(of worker: Worker, termination: ChildProcess.Termination) -> MessageFlow.Exit {
         let blame = worker.life.blameForExit
         let cause = blame?.cause ?? Worker.StateMachine.KillCause(source: .crash, reason: "plugin crashed while processing")
-        return UnansweredWork(
-            slots: worker.inFlight.sorted(by: { $0.key > $1.key }).map(\.value), workerFailed: blame != nil,
-            strike: blame?.strike == true,
+        return MessageFlow.Exit(
+            workerFailed: blame != nil, strike: blame?.strike == true,
             deadLetter: VerdictOutput(
                 verdict: .permanent, reason: cause.reason, source: cause.source, worker: worker.id,
                 termination: termination.description, stderrTail: worker.stderrTail.text))
@@ -159,21 +149,19 @@ final class PluginSupervisor {
         worker.process?.signalGroup(SIGKILL)
     }
 
-    /// Kills workers whose oldest unanswered request (sent at `dispatchedAt` of its slot) is
-    /// older than the message timeout, and workers that closed their stdout but kept
+    /// Kills workers whose oldest unanswered request (`oldestRequest` of the worker's index)
+    /// is older than the message timeout, and workers that closed their stdout but kept
     /// running.
-    func killHungWorkers(now: ContinuousClock.Instant, dispatchedAt: (Int) -> ContinuousClock.Instant?) {
-        for worker in pool.workers where worker.life.isUp {
+    func killHungWorkers(now: ContinuousClock.Instant, oldestRequest: (Int) -> Moment?) {
+        for (index, worker) in pool.workers.enumerated() where worker.life.isUp {
             if let closedAt = worker.stdoutClosedAt, now - closedAt >= .seconds(1) {
                 protocolError(worker, "closed its stdout while running", line: nil)
                 continue
             }
-            guard let oldest = worker.inFlight.values.compactMap(dispatchedAt).min(), now - oldest >= settings.messageTimeout else {
-                continue
-            }
+            guard let oldest = oldestRequest(index), now - oldest.instant >= settings.messageTimeout else { continue }
             logger.error(
                 "worker gave no answer within \(settings.messageTimeout); killing it",
-                metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)", "unanswered": "\(worker.inFlight.count)"])
+                metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
             kill(worker, cause: .timeout, reason: "timed out: no answer within \(settings.messageTimeout)")
         }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import SluiceCore
 
 extension Worker {
     /// A worker slot's life, after supervisord's program states, each state carrying what it

@@ -1,9 +1,8 @@
-import DequeModule
 import PluginProcess
 import PluginProtocol
 
-/// One slot of the plugin pool: the current child process (if any), its pending output and
-/// its unanswered requests. Confined to the pipeline thread.
+/// One slot of the plugin pool: the current child process (if any) and its pending output.
+/// The requests it holds are the flow's (`WorkerSeat`). Confined to the pipeline thread.
 final class Worker {
     /// 1-based id shown in logs and status.
     let id: Int
@@ -19,13 +18,6 @@ final class Worker {
     private(set) var stdoutLines: LineBuffer
     private(set) var stderrLines: LineBuffer
     private let maximumFrameBytes: Int
-    /// Unanswered requests: request id to message slot.
-    var inFlight: [UInt64: Int] = [:]
-    /// Protocol `lines`: the request ids in the order written, which is the order of the
-    /// answers.
-    var answerOrder: Deque<UInt64> = []
-    /// Handling one suspect message alone; takes nothing else until it answers.
-    var isIsolating = false
     /// The child's last stderr lines, for the dead letter of a message that crashed it.
     var stderrTail = StderrTail()
     /// Restarts of this slot.
@@ -64,13 +56,10 @@ final class Worker {
 
     /// Forgets the child that exited: what was written to it but not yet read dies with
     /// it (what it wrote and was not handled dies with its buffers, at the next `attach`).
-    /// Its unanswered requests must have been handed back first.
+    /// Its unanswered requests go back to the flow (`PluginEvent.exited`).
     func detach() {
         process = nil
         stdin = StdinBuffer()
-        inFlight.removeAll()
-        answerOrder.removeAll()
-        isIsolating = false
     }
 
     /// When the child closed its stdout, while it has not exited yet.

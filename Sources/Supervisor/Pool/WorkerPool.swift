@@ -3,8 +3,8 @@ import PluginProcess
 
 /// The plugin pool: the worker slots (ids 1 to n), the size asked for (by settings, then
 /// `scale` or a reload), the rolling restart's queue, and with protocol exec the runs
-/// under way. It decides which workers start, drain or go, and which takes the next
-/// request; `PluginSupervisor` runs their processes.
+/// under way. It decides which workers start, drain or go; `PluginSupervisor` runs their
+/// processes, and the flow decides which takes the next request.
 final class WorkerPool {
     /// Slot `id - 1` is worker `id`; retired slots past the target leave from the end.
     private(set) var workers: [Worker]
@@ -15,7 +15,6 @@ final class WorkerPool {
     private let maximumFrameBytes: Int
     /// Protocol `exec`: the processes running now.
     var execRuns = ExecRuns()
-    private var lastRequestID: UInt64 = 0
     /// `NAME=value` pairs every plugin process gets, beside its `SLUICE_WORKER_ID`
     /// (`ChildEnvironment`); a reload may change them.
     var childEnvironment: [String]
@@ -38,12 +37,6 @@ final class WorkerPool {
             executable: settings.command.executable, arguments: settings.command.arguments,
             environment: childEnvironment + ["SLUICE_WORKER_ID=\(workerID)"], directory: settings.pluginDirectory,
             umask: settings.pluginUmask)
-    }
-
-    /// The id of the next request frame sent to any worker.
-    func nextRequestID() -> UInt64 {
-        lastRequestID += 1
-        return lastRequestID
     }
 
     /// Worker `id`, if the pool has one by that id.
@@ -104,28 +97,6 @@ final class WorkerPool {
             },
             canRestart: { id in self[id].map { $0.process != nil && !$0.life.isRetiring } ?? false })
         return next.flatMap { self[$0] }
-    }
-
-    /// The workers taking requests, not busy with a suspect, other than `excluded`, least
-    /// busy first and up to `limit` in flight each: what a dispatch pass hands messages to
-    /// (by their index in `workers`).
-    func leastBusyWorkers(limit: Int, excluding excluded: Worker?) -> LeastBusyWorkers {
-        let entries = workers.indices.compactMap { index -> LeastBusyWorkers.Entry? in
-            let worker = workers[index]
-            guard worker.isAcceptingRequests && !worker.isIsolating && worker !== excluded else { return nil }
-            return LeastBusyWorkers.Entry(inFlight: worker.inFlight.count, index: index)
-        }
-        return LeastBusyWorkers(entries, limit: limit)
-    }
-
-    /// The worker with the fewest requests in flight among those taking requests, not busy
-    /// with a suspect, for which `condition` holds.
-    func leastBusyWorker(where condition: (Worker) -> Bool) -> Worker? {
-        var best: Worker?
-        for worker in workers where worker.isAcceptingRequests && !worker.isIsolating && condition(worker) {
-            if best == nil || worker.inFlight.count < best!.inFlight.count { best = worker }
-        }
-        return best
     }
 
     /// Whether any worker can run (not all fatal or stopped).

@@ -3,6 +3,7 @@ import Logging
 import PluginProcess
 import PluginProtocol
 import SluiceControl
+import SluiceCore
 
 /// Everything the daemon needs to run one pipeline. `SettingsSources` fills it from the
 /// command line, the environment (the original demo's variables) and the config file;

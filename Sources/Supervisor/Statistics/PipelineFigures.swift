@@ -1,6 +1,7 @@
 import PluginProtocol
 import SluiceControl
 import SluiceSupport
+import SluiceCore
 
 /// What the pipeline counts and times: the counters, the plugin and processing latencies,
 /// the throughput of the last minute, and the Prometheus instruments they feed. One

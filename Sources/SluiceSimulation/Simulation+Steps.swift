@@ -1,0 +1,195 @@
+import PluginProtocol
+import SluiceCore
+
+extension Simulation {
+    /// One step: the world does one random thing, the flow's actions are carried out, and
+    /// the invariants are checked. `settling` (after the stop began) leaves out what adds
+    /// work or faults that would keep the stop from ending.
+    mutating func takeStep(settling: Bool = false) throws(Violation) {
+        let choice = pick(100)
+        trace?("step \(step): \(choice)")
+        switch choice {
+        case 0..<10 where !settling: writeInput()
+        case 10..<24 where stopDeadline == nil: try pollInput()
+        case 24..<28 where stopDeadline == nil: try pollRetries()
+        case 28..<40: try dispatch()
+        case 40..<58: try answer(settling: settling)
+        case 58..<74: try deliver(settling: settling)
+        case 74..<79: try advanceTime(jump: !settling && roll(0.1))
+        case 79..<83: try storePositions()
+        case 83..<85 where !settling: try workerFails()
+        case 85..<90: try reapAndStart()
+        case 90 where stopDeadline == nil: try rebalance()
+        case 91..<94: try finishRevokes(force: false)
+        case 94..<96: producerHasRoom()
+        case 96 where stopDeadline == nil: try operate()
+        default: try dispatch()
+        }
+        try carryOut()
+        try checkBudgets()
+        if let misplaced = flow.misplacedMessage() { throw violation(misplaced) }
+    }
+
+    // MARK: Kafka
+
+    mutating func writeInput() {
+        let id = inputPartitions[pick(inputPartitions.count)]
+        let key: Int? = roll(0.8) ? Int(id.partition) * 1000 + pick(6) : nil
+        partitions[id]!.append(.init(messageID: nextMessageID, key: key, attempt: 1, due: nil))
+        nextMessageID += 1
+    }
+
+    /// The input consumer's poll: a message of an assigned partition, as the pipeline takes
+    /// it, only while the input is not full and no revoke lets work finish.
+    mutating func pollInput() throws(Violation) {
+        guard !inputPaused, !flow.isInputFull, !revoking.contains(where: { !$0.isRetry }) else { return }
+        try poll(from: inputPartitions, isRetry: false)
+    }
+
+    mutating func pollRetries() throws(Violation) {
+        guard !flow.isRetrierFull, !revoking.contains(where: { $0.isRetry }) else { return }
+        try poll(from: retryPartitions, isRetry: true)
+    }
+
+    private mutating func poll(from ids: [SimulatedPartition.ID], isRetry: Bool) throws(Violation) {
+        let ready = ids.filter { partitions[$0]!.epoch != nil && partitions[$0]!.fetchPosition < Int64(partitions[$0]!.log.count) }
+        guard !ready.isEmpty else { return }
+        let id = ready[pick(ready.count)]
+        let offset = partitions[id]!.fetchPosition
+        partitions[id]!.fetchPosition += 1
+        let entry = partitions[id]!.log[Int(offset)]
+        let consumed = MessageFlow.Consumed(
+            partition: TopicPartition(topic: Self.topics[id.topic], partition: id.partition), offset: offset, keyHash: entry.key,
+            bytes: 20 + pick(200), attempt: entry.attempt)
+        let slot = isRetry ? flow.polledRetry(consumed, due: entry.due) : flow.polled(consumed)
+        guard let slot else { throw violation("the flow refused \(id)@\(offset) of a partition it owns") }
+        guard slotOwner[slot] == nil else { throw violation("slot \(slot) handed out while instance \(slotOwner[slot]!) holds it") }
+        slotOwner[slot] = instances.count
+        instances.append(
+            SimulatedInstance(
+                partition: id, offset: offset, messageID: entry.messageID, key: entry.key, slot: slot, epoch: partitions[id]!.epoch!))
+        outcome.polled += 1
+    }
+
+    /// A delivery report, for any write librdkafka holds: reports come in any order across
+    /// partitions.
+    mutating func deliver(settling: Bool) throws(Violation) {
+        guard !inFlightWrites.isEmpty else { return }
+        let write = inFlightWrites.remove(at: pick(inFlightWrites.count))
+        let topic = write.kind == .republish ? Self.topics[0] : write.kind.isTransientTopic ? Self.topics[1] : "out"
+        let faults = settling ? 0.02 : 0.12
+        if roll(faults) {
+            let failure: ProduceFailure =
+                roll(0.3)
+                ? ProduceFailure(.refused(tooLarge: roll(0.5)), description: "refused", reason: "refused")
+                : ProduceFailure(.retriable, description: "timed out", reason: "timed out")
+            trace?("  delivery of \(write.token) failed: \(failure.kind)")
+            if failure.kind != .retriable { releaseKeyHold(write.instance) }
+            flow.delivered(write.token, topic: topic, .failed(failure))
+            return
+        }
+        trace?("  delivered \(write.token) \(write.kind)")
+        store(write)
+        flow.delivered(write.token, topic: topic, roll(0.05) ? .storedBefore : .stored)
+    }
+
+    /// The broker stored `write`: the world's Kafka holds it from now on.
+    private mutating func store(_ write: SimulatedWrite) {
+        let instance = instances[write.instance]
+        let source = instance.partition
+        switch write.kind {
+        case .success(let index):
+            instances[write.instance].storedSuccess.insert(index)
+            if let wanted = instance.successOutputs, instances[write.instance].storedSuccess.count >= wanted { markFinished(write.instance) }
+        case .permanent:
+            markFinished(write.instance)
+        case .transient(let due):
+            let target = retryPartitions[pick(retryPartitions.count)]
+            partitions[target]!.append(.init(messageID: instance.messageID, key: nil, attempt: attempt(of: write.instance), due: due))
+            markFinished(write.instance)
+        case .republish:
+            let home = inputPartitions[pick(inputPartitions.count)]
+            partitions[home]!.append(.init(messageID: instance.messageID, key: nil, attempt: attempt(of: write.instance) + 1, due: nil))
+            markFinished(write.instance)
+        case .handBack:
+            let entry = partitions[source]!.log[Int(instance.offset)]
+            partitions[source]!.append(entry)
+            markFinished(write.instance)
+        }
+    }
+
+    private func attempt(of instance: Int) -> Int {
+        partitions[instances[instance].partition]!.log[Int(instances[instance].offset)].attempt
+    }
+
+    mutating func markFinished(_ instance: Int) {
+        let id = instances[instance].partition
+        partitions[id]!.finished[Int(instances[instance].offset)] = true
+    }
+
+    mutating func producerHasRoom() {
+        guard inFlightWrites.count < queueCapacity else { return }
+        flow.producerHasRoom()
+    }
+
+    /// Hands the moved commit positions over, as the pipeline does once per loop turn, and
+    /// checks the commit rule: every offset below a stored position is finished.
+    mutating func storePositions() throws(Violation) {
+        let moved = flow.takeMovedPositions()
+        for position in moved.input + moved.retry {
+            let id = SimulatedPartition.ID(topic: position.topic == Self.topics[0] ? 0 : 1, partition: position.partition)
+            guard let partition = partitions[id] else { throw violation("a position stored for unknown partition \(id)") }
+            guard partition.epoch != nil else {
+                throw violation("position \(position.next) stored for \(id), which this member no longer owns")
+            }
+            guard position.next >= partition.committed else {
+                throw violation("position of \(id) went back from \(partition.committed) to \(position.next)")
+            }
+            for offset in partition.committed..<position.next where !partition.finished[Int(offset)] {
+                throw violation("position \(position.next) stored for \(id) while offset \(offset) is not finished")
+            }
+            partitions[id]!.committed = position.next
+        }
+    }
+
+    // MARK: Time
+
+    mutating func advanceTime(jump: Bool) throws(Violation) {
+        let step: Duration = jump ? .seconds(Int64(5 + pick(60))) : .milliseconds(Int64(10 + pick(500)))
+        now = now + step
+        wallMilliseconds += step.milliseconds
+        flow.advance(to: now, wallMilliseconds: wallMilliseconds)
+        flow.produceDueOutputs()
+        try carryOut()
+        flow.republishDue()
+        try carryOut()
+        flow.reportStalledPartitions()
+        try carryOut()
+        try killHungWorkers()
+    }
+
+    /// A worker whose oldest request is older than the message timeout is killed, as the
+    /// supervisor does once a second.
+    private mutating func killHungWorkers() throws(Violation) {
+        for index in workers.indices where workers[index].isAccepting {
+            guard let oldest = flow.oldestRequest(of: index), now - oldest >= flow.settings.messageTimeout else { continue }
+            workers[index].state = .killed
+        }
+    }
+}
+
+extension SimulatedWrite.Kind {
+    var isTransientTopic: Bool {
+        switch self {
+        case .transient, .handBack: true
+        default: false
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,128 @@
+import PluginProtocol
+import SluiceCore
+
+/// One seeded schedule: the real `MessageFlow` driven through a random world that plays
+/// librdkafka (polls, enqueues, delivery reports in any order, rebalances, lost
+/// partitions), the plugins (answers in any order, late, garbage, twice, never; crashes,
+/// hangs) and the operator (scale, restart, pause, reload, stop), with the invariants of
+/// `docs/RELIABILITY.md` checked after every step. The same seed replays the same
+/// schedule, step for step.
+package struct Simulation {
+    /// Why a schedule failed: the invariant broken, and at which step.
+    package struct Violation: Error, CustomStringConvertible {
+        package let seed: UInt64
+        package let step: Int
+        package let invariant: String
+
+        package var description: String { "seed \(seed), step \(step): \(invariant)" }
+    }
+
+    /// What a schedule did, for the figures.
+    package struct Outcome {
+        package var steps = 0
+        package var polled = 0
+        package var finished = 0
+        package var released = 0
+
+        package init() {}
+    }
+
+    let seed: UInt64
+    /// Told each step's event and each action, when a replay is traced.
+    package var trace: ((String) -> Void)?
+    var random: SplitMix64
+    var flow: MessageFlow
+    var step = 0
+    var outcome = Outcome()
+
+    // The world.
+    var partitions: [SimulatedPartition.ID: SimulatedPartition] = [:]
+    var inputPartitions: [SimulatedPartition.ID] = []
+    var retryPartitions: [SimulatedPartition.ID] = []
+    var workers: [SimulatedWorker] = []
+    var instances: [SimulatedInstance] = []
+    /// The instance each slot of the flow holds now.
+    var slotOwner: [Int: Int] = [:]
+    /// Writes librdkafka holds, until their delivery report.
+    var inFlightWrites: [SimulatedWrite] = []
+    /// How many writes librdkafka's queue holds at most.
+    var queueCapacity: Int
+    var now = Moment.origin
+    var wallMilliseconds: Int64 = 1_700_000_000_000
+    var nextMessageID = 0
+    var inputPaused = false
+    /// Partitions letting started work finish before they go, until a deadline.
+    var revoking: [(ids: [SimulatedPartition.ID], progress: [PartitionProgress], isRetry: Bool, deadline: Moment)] = []
+    /// Set once the stop began: its drain ends at this moment.
+    var stopDeadline: Moment?
+    /// The most the input may hold: the limit, or what it held when a reload lowered it.
+    var inputAllowance: Int
+    static let topics = ["in", "retry"]
+    static let drainTimeout = Duration.seconds(2)
+
+    package init(seed: UInt64) {
+        self.seed = seed
+        var random = SplitMix64(seed: seed)
+        let delivery: FlowSettings.Delivery = Bool.random(using: &random) ? .byID : .inOrder
+        var retry = RetryPolicy()
+        retry.base = .milliseconds(100)
+        retry.maximum = .seconds(2)
+        retry.maxAttempts = Int.random(in: 2...4, using: &random)
+        let settings = FlowSettings(
+            delivery: delivery, maxInFlight: Int.random(in: 1...3, using: &random),
+            bufferLimit: BufferLimit(messages: Int.random(in: 4...24, using: &random), bytes: Int.random(in: 400...4000, using: &random)),
+            poisonThreshold: Int.random(in: 2...3, using: &random), messageTimeout: .seconds(5), retry: retry)
+        flow = MessageFlow(settings: settings, seed: random.next())
+        queueCapacity = Int.random(in: 2...16, using: &random)
+        inputAllowance = settings.bufferLimit.messages
+        let inputCount = Int32.random(in: 1...3, using: &random)
+        let retryCount = Int32.random(in: 1...2, using: &random)
+        for partition in 0..<inputCount {
+            let id = SimulatedPartition.ID(topic: 0, partition: partition)
+            partitions[id] = SimulatedPartition(id: id)
+            inputPartitions.append(id)
+        }
+        for partition in 0..<retryCount {
+            let id = SimulatedPartition.ID(topic: 1, partition: partition)
+            partitions[id] = SimulatedPartition(id: id)
+            retryPartitions.append(id)
+        }
+        for _ in 0..<Int.random(in: 1...4, using: &random) { workers.append(SimulatedWorker()) }
+        self.random = random
+    }
+
+    /// Runs `steps` random steps, then stops the flow, whatever it is doing, and checks
+    /// that every message came to an end.
+    package mutating func run(steps: Int) throws(Violation) -> Outcome {
+        flow.advance(to: now, wallMilliseconds: wallMilliseconds)
+        for index in inputPartitions.indices { assign(inputPartitions[index]) }
+        for index in retryPartitions.indices { assign(retryPartitions[index]) }
+        while step < steps {
+            step += 1
+            try takeStep()
+        }
+        try beginStop()
+        while try !advanceStop() {
+            step += 1
+            try takeStep(settling: true)
+        }
+        try checkQuiescence()
+        outcome.steps = step
+        return outcome
+    }
+
+    mutating func pick(_ count: Int) -> Int {
+        Int.random(in: 0..<count, using: &random)
+    }
+
+    func violation(_ text: String) -> Violation {
+        Violation(seed: seed, step: step, invariant: text)
+    }
+}
+
+extension Simulation {
+    /// Whether an event of probability `probability` happens now.
+    mutating func roll(_ probability: Double) -> Bool {
+        Double(random.next() >> 11) / Double(1 << 53) < probability
+    }
+}
