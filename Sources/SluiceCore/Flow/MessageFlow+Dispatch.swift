@@ -29,10 +29,7 @@ extension MessageFlow {
             return
         case .byID, .inOrder: break
         }
-        while !suspects.isEmpty, let worker = leastBusyWorker(where: { $0.hasProved && $0.inFlight.isEmpty }) {
-            send(suspects.removeFirst(), to: worker)
-            workers[worker].isIsolating = true
-        }
+        sendSuspects()
         guard !scheduler.ready.isEmpty else { return }
         // A suspect still waiting gets the proved worker that will be idle first: it takes
         // nothing new until it is, or a backlog would keep every worker busy, and the
@@ -51,6 +48,15 @@ extension MessageFlow {
             }
             send(slot, to: worker)
             candidates.addRequestToLeastBusy()
+        }
+        sendSuspects()  // one found in this pass goes now, not at the next event
+    }
+
+    /// Sends waiting suspects, each alone to a proved worker that holds nothing.
+    private mutating func sendSuspects() {
+        while !suspects.isEmpty, let worker = leastBusyWorker(where: { $0.hasProved && $0.inFlight.isEmpty }) {
+            send(suspects.removeFirst(), to: worker)
+            workers[worker].isIsolating = true
         }
     }
 
