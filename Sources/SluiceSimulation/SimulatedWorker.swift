@@ -44,4 +44,17 @@ struct SimulatedWrite {
     let token: DeliveryToken
     let instance: Int
     let kind: Kind
+    /// A dead letter written because an output was refused for good: it may come after
+    /// newer outputs of its key.
+    let isRefusalDeadLetter: Bool
+
+    /// The topic partition it goes to: librdkafka keeps one queue each, delivered in order.
+    var lane: Int {
+        switch kind {
+        case .success: 0
+        case .permanent: 1
+        case .transient, .handBack: 2
+        case .republish: 3
+        }
+    }
 }

@@ -82,6 +82,14 @@ extension Simulation {
             flow.enqueueFailed(token, topic: "out", ProduceFailure(.queueFull))
             return
         }
+        // The outage may end between two writes of one pass: librdkafka learns of a topic
+        // in its own thread.
+        if isOutputOutage && roll(0.05) { outputOutageUntil = nil }
+        if isOutputOutage {
+            trace?("    enqueue failed: outage")
+            flow.enqueueFailed(token, topic: "out", ProduceFailure(.retriable, description: "outage", reason: "outage"))
+            return
+        }
         if stopDeadline == nil && roll(0.03) {
             let failure: ProduceFailure =
                 roll(0.25)
@@ -95,7 +103,8 @@ extension Simulation {
             return
         }
         try checkKeyOrder(owner, kind: kind, index: token.index)
-        inFlightWrites.append(SimulatedWrite(token: token, instance: owner, kind: kind))
+        let refusalDeadLetter = record.stage == .producing && record.producingOutput.source == .unproducible
+        inFlightWrites.append(SimulatedWrite(token: token, instance: owner, kind: kind, isRefusalDeadLetter: refusalDeadLetter))
         flow.enqueued(token)
     }
 
@@ -163,6 +172,7 @@ extension Simulation {
         partitions[id]!.epoch = epoch
         partitions[id]!.fetchPosition = partitions[id]!.committed
         partitions[id]!.lastEnqueuedByKey = [:]
+        lastStoredByKey[id] = [:]
         partitions[id]!.keyHolder = [:]
         flow.assigned([TopicPartition(topic: Self.topics[id.topic], partition: id.partition)], isRetry: id.topic == 1)
     }

@@ -23,6 +23,7 @@ extension Simulation {
         case 91..<94: try finishRevokes(force: false)
         case 94..<96: producerHasRoom()
         case 96 where stopDeadline == nil: try operate()
+        case 97 where !settling && outputOutageUntil == nil: outputOutageUntil = now + .milliseconds(Int64(500 + pick(4500)))
         default: try dispatch()
         }
         try carryOut()
@@ -71,32 +72,43 @@ extension Simulation {
         outcome.polled += 1
     }
 
-    /// A delivery report, for any write librdkafka holds: reports come in any order across
-    /// partitions.
+    /// A delivery report. librdkafka reports each topic partition's writes in the order
+    /// they were enqueued, and its idempotent producer fails every later write of a
+    /// partition with one that failed; partitions report in any order among themselves.
     mutating func deliver(settling: Bool) throws(Violation) {
         guard !inFlightWrites.isEmpty else { return }
-        let write = inFlightWrites.remove(at: pick(inFlightWrites.count))
+        let lane = inFlightWrites[pick(inFlightWrites.count)].lane
+        let head = inFlightWrites.firstIndex { $0.lane == lane }!
+        let write = inFlightWrites.remove(at: head)
         let topic = write.kind == .republish ? Self.topics[0] : write.kind.isTransientTopic ? Self.topics[1] : "out"
         let faults = settling ? 0.02 : 0.12
-        if roll(faults) {
-            let failure: ProduceFailure =
-                roll(0.3)
-                ? ProduceFailure(.refused(tooLarge: roll(0.5)), description: "refused", reason: "refused")
-                : ProduceFailure(.retriable, description: "timed out", reason: "timed out")
-            trace?("  delivery of \(write.token) failed: \(failure.kind)")
-            if failure.kind != .retriable { releaseKeyHold(write.instance) }
-            flow.delivered(write.token, topic: topic, .failed(failure))
+        if isOutputOutage || roll(faults) {
+            if !isOutputOutage && roll(0.3) {
+                trace?("  delivery of \(write.token) refused")
+                releaseKeyHold(write.instance)
+                let failure = ProduceFailure(.refused(tooLarge: roll(0.5)), description: "refused", reason: "refused")
+                flow.delivered(write.token, topic: topic, .failed(failure))
+                return
+            }
+            let failure = ProduceFailure(.retriable, description: "timed out", reason: "timed out")
+            var failed = [write]
+            while let next = inFlightWrites.firstIndex(where: { $0.lane == lane }) { failed.append(inFlightWrites.remove(at: next)) }
+            for write in failed {
+                trace?("  delivery of \(write.token) failed")
+                flow.delivered(write.token, topic: topic, .failed(failure))
+            }
             return
         }
         trace?("  delivered \(write.token) \(write.kind)")
-        store(write)
+        try store(write)
         flow.delivered(write.token, topic: topic, roll(0.05) ? .storedBefore : .stored)
     }
 
     /// The broker stored `write`: the world's Kafka holds it from now on.
-    private mutating func store(_ write: SimulatedWrite) {
+    private mutating func store(_ write: SimulatedWrite) throws(Violation) {
         let instance = instances[write.instance]
         let source = instance.partition
+        try checkStoredOrder(write)
         switch write.kind {
         case .success(let index):
             instances[write.instance].storedSuccess.insert(index)
@@ -118,6 +130,25 @@ extension Simulation {
         }
     }
 
+    /// A key's outputs reach each output topic in the order their inputs were consumed,
+    /// whatever failed, within an assignment of the input partition.
+    private mutating func checkStoredOrder(_ write: SimulatedWrite) throws(Violation) {
+        let instance = instances[write.instance]
+        guard let key = instance.key, instance.epoch == partitions[instance.partition]!.epoch, !write.isRefusalDeadLetter else { return }
+        let index: Int
+        switch write.kind {
+        case .success(let output): index = output
+        case .transient, .permanent: index = 0
+        case .republish, .handBack: return
+        }
+        let place = KeyInTopic(key: key, lane: write.lane)
+        if let last = lastStoredByKey[instance.partition]?[place], (instance.offset, index) < (last.offset, last.index) {
+            throw violation(
+                "key \(key) of \(instance.partition): output \(index) of offset \(instance.offset) stored after output \(last.index) of offset \(last.offset)")
+        }
+        lastStoredByKey[instance.partition, default: [:]][place] = (instance.offset, index)
+    }
+
     private func attempt(of instance: Int) -> Int {
         partitions[instances[instance].partition]!.log[Int(instances[instance].offset)].attempt
     }
@@ -125,6 +156,13 @@ extension Simulation {
     mutating func markFinished(_ instance: Int) {
         let id = instances[instance].partition
         partitions[id]!.finished[Int(instances[instance].offset)] = true
+    }
+
+    /// Whether the output topics cannot be written now; an outage ends at its time, or at
+    /// once when the stop began.
+    var isOutputOutage: Bool {
+        guard let until = outputOutageUntil else { return false }
+        return now < until && stopDeadline == nil
     }
 
     mutating func producerHasRoom() {
@@ -157,6 +195,7 @@ extension Simulation {
     mutating func advanceTime(jump: Bool) throws(Violation) {
         let step: Duration = jump ? .seconds(Int64(5 + pick(60))) : .milliseconds(Int64(10 + pick(500)))
         now = now + step
+        if let until = outputOutageUntil, now >= until { outputOutageUntil = nil }
         wallMilliseconds += step.milliseconds
         flow.advance(to: now, wallMilliseconds: wallMilliseconds)
         flow.produceDueOutputs()

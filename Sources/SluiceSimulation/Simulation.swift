@@ -45,12 +45,23 @@ package struct Simulation {
     var slotOwner: [Int: Int] = [:]
     /// Writes librdkafka holds, until their delivery report.
     var inFlightWrites: [SimulatedWrite] = []
+    /// The last output of each key and output topic stored in the current assignment of
+    /// the key's input partition: (offset, index).
+    var lastStoredByKey: [SimulatedPartition.ID: [KeyInTopic: (offset: Int64, index: Int)]] = [:]
+
+    struct KeyInTopic: Hashable {
+        let key: Int
+        let lane: Int
+    }
     /// How many writes librdkafka's queue holds at most.
     var queueCapacity: Int
     var now = Moment.origin
     var wallMilliseconds: Int64 = 1_700_000_000_000
     var nextMessageID = 0
     var inputPaused = false
+    /// While set, the output topics cannot be written (a topic deleted and created again, a
+    /// broker down): every enqueue and delivery fails until then.
+    var outputOutageUntil: Moment?
     /// Partitions letting started work finish before they go, until a deadline.
     var revoking: [(ids: [SimulatedPartition.ID], progress: [PartitionProgress], isRetry: Bool, deadline: Moment)] = []
     /// Set once the stop began: its drain ends at this moment.

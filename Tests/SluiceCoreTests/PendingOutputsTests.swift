@@ -62,6 +62,21 @@ import Testing
         #expect(pending.retrying(keyHash: 7) == 0 && pending.nextRetry == nil)
     }
 
+    /// A keyed output refused with the queue full waits in its key's line: a later output
+    /// of the key, even one due at once, goes only after it; it is tried at each pass and
+    /// sets no timer.
+    @Test func aKeyedOutputWaitingForRoomHoldsItsKeysLine() {
+        var pending = PendingOutputs()
+        let start = Moment.origin
+        func turn(_ offset: Int64, index: Int = 0) -> PendingOutputs.Turn { .init(keyHash: 7, offset: offset, index: index) }
+        pending.retry(DeliveryToken(slot: 2, generation: 0), turn: turn(20), at: start)
+        pending.waitForRoom(DeliveryToken(slot: 1, generation: 0), turn: turn(10))
+        #expect(pending.retrying(keyHash: 7) == 2)
+        #expect(pending.nextRetry == nil, "the key's first waits for room: no timer")
+        #expect(!pending.isWaitingForRoom, "only outputs with no key wait in the room queue")
+        #expect(pending.takeDueRetries(at: start).map(\.output.slot) == [1, 2], "in the key's order")
+    }
+
     /// A delivery report's token names the slot, the output within its verdict and the
     /// slot's generation, and is never zero (librdkafka's "no opaque").
     @Test func tokensRoundTripThroughLibrdkafkasOpaque() {

@@ -20,26 +20,33 @@ extension MessageFlow {
     }
 
     /// librdkafka took the output `token` names: the verdict's next output goes, or once
-    /// all have, the key is free. The next output waiting for room goes too.
+    /// all have, the key is free. If it was taken from those waiting for room, the next of
+    /// them goes too.
     package mutating func enqueued(_ token: DeliveryToken) {
-        defer { resumeWaitingForRoom(after: token) }
-        guard holds(token), table[token.slot].stage == .producing else { return }
-        guard token.index == table[token.slot].producingOutput.enqueued else { return }  // a retried one, enqueued before
-        table[token.slot].producingOutput.enqueued += 1
-        produceVerdict(slot: token.slot, inTurn: true)
+        let wasResumed = token == resumedFromRoom
+        if wasResumed { resumedFromRoom = nil }
+        if holds(token), table[token.slot].stage == .producing, token.index == table[token.slot].producingOutput.enqueued {
+            table[token.slot].producingOutput.enqueued += 1
+            produceVerdict(slot: token.slot, inTurn: true)
+        }  // else a retried one, enqueued before: nothing follows it
+        if wasResumed { resumeWaitingForRoom() }
     }
 
     /// An output librdkafka would not enqueue: refused for good, it is dead-lettered; with
     /// the queue full, it is enqueued again as soon as delivery reports make room, before
-    /// anything newer; on any other error, again in a second.
+    /// anything newer (a keyed one in its key's line); on any other error, again in a second.
     package mutating func enqueueFailed(_ token: DeliveryToken, topic: String, _ failure: ProduceFailure) {
+        let wasResumed = token == resumedFromRoom
+        if wasResumed { resumedFromRoom = nil }
         guard holds(token) else { return }
         switch failure.kind {
         case .refused: outputRefused(token, failure, topic: topic)
         case .queueFull:
-            if resumingWaitingForRoom {
-                resumingWaitingForRoom = false
+            if let turn = turn(of: token) {
+                pending.waitForRoom(token, turn: turn)
+            } else if wasResumed {
                 pending.waitForRoomFirst(token)  // it keeps its turn ahead of the rest
+                return  // full again: the rest wait for the next report
             } else {
                 pending.waitForRoom(token)
             }
@@ -48,39 +55,40 @@ extension MessageFlow {
             logProduceFailure(token.slot, topic: topic, failure.description, .enqueueAgain)
             pending.retry(token, turn: turn(of: token), at: now + .seconds(1))
         }
+        if wasResumed { resumeWaitingForRoom() }
     }
 
-    /// Delivery reports made room in the producer's queue: what waited for it is enqueued
-    /// again, oldest first, one at a time, until the queue is full again.
+    /// Delivery reports made room in the producer's queue: what waited for it with no key
+    /// is enqueued again, oldest first, one at a time, until the queue is full again.
     package mutating func producerHasRoom() {
-        guard !resumingWaitingForRoom else { return }
-        resumeWaitingForRoom(after: nil)
+        guard resumedFromRoom == nil else { return }
+        resumeWaitingForRoom()
     }
 
-    private mutating func resumeWaitingForRoom(after token: DeliveryToken?) {
-        if token != nil {
-            guard resumingWaitingForRoom else { return }
-            resumingWaitingForRoom = false
-        }
+    private mutating func resumeWaitingForRoom() {
         while let id = pending.takeFirstWaitingForRoom() {
             guard holds(id) else { continue }
-            resumingWaitingForRoom = true
+            let before = pendingActionCount
             produceAgain(id)
+            guard pendingActionCount > before else { continue }  // nothing left to write of it
+            resumedFromRoom = id
             return
         }
     }
 
-    /// Produces again the outputs whose retry time has come.
+    /// Produces again the outputs whose retry time has come. Whether a write was taken is
+    /// known only once the interpreter has carried it out, after this pass: so a pass writes
+    /// one output per key, and the key's next ones go at the next pass (at once, being
+    /// due), behind it if it was refused again. Two in one pass could reach Kafka in the
+    /// wrong order: the first refused, the second taken.
     package mutating func produceDueOutputs() {
-        var refusedAgain = Set<Int>()  // keys whose earlier output went back: the rest follow it
+        var keysWritten = Set<Int>()
         for (id, turn) in pending.takeDueRetries(at: now) where holds(id) {
-            if let turn, refusedAgain.contains(turn.keyHash) {
+            if let turn, !keysWritten.insert(turn.keyHash).inserted {
                 pending.retry(id, turn: turn, at: now)
                 continue
             }
-            let waiting = pending.retrying(keyHash: turn?.keyHash)
             produceAgain(id)
-            if let turn, pending.retrying(keyHash: turn.keyHash) > waiting { refusedAgain.insert(turn.keyHash) }
         }
     }
 

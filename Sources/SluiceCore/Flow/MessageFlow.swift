@@ -37,9 +37,9 @@ package struct MessageFlow {
     /// Actions not yet taken by the interpreter, from `actionCursor` on.
     private var actions: [FlowAction] = []
     private var actionCursor = 0
-    /// Whether a produce taken from the queue of outputs waiting for room is outstanding:
-    /// the next goes once it is enqueued, so they keep their order.
-    var resumingWaitingForRoom = false
+    /// The output taken from those waiting for room whose enqueue is outstanding: the
+    /// next goes once it is settled, so they keep their order.
+    var resumedFromRoom: DeliveryToken?
 
     package init(settings: FlowSettings, seed: UInt64) {
         self.settings = settings
@@ -65,6 +65,9 @@ package struct MessageFlow {
     mutating func emit(_ action: FlowAction) {
         actions.append(action)
     }
+
+    /// How many actions wait for the interpreter: whether a call asked for one.
+    var pendingActionCount: Int { actions.count - actionCursor }
 
     /// The time moves on (once per loop turn): events from now on happened at `now`.
     package mutating func advance(to now: Moment, wallMilliseconds: Int64) {
