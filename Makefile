@@ -71,8 +71,8 @@ SIM_SCHEDULES ?= 5000
 sim: deps
 	$(SWIFT) build -c $(SIM_BUILD) --product sluice-sim
 	$$($(SWIFT) build -c $(SIM_BUILD) --show-bin-path)/sluice-sim --schedules $(SIM_SCHEDULES)
-	$(SWIFT) build -c $(SIM_BUILD) --traits PlantedDefects --scratch-path .build/defects --product sluice-sim
-	$$($(SWIFT) build -c $(SIM_BUILD) --traits PlantedDefects --scratch-path .build/defects --show-bin-path)/sluice-sim --plant all --schedules 2000
+	$(SWIFT) build -c $(SIM_BUILD) --traits PlantedDefects --scratch-path .build-defects --product sluice-sim
+	$$($(SWIFT) build -c $(SIM_BUILD) --traits PlantedDefects --scratch-path .build-defects --show-bin-path)/sluice-sim --plant all --schedules 2000
 
 release: deps
 	$(SWIFT) build -c release

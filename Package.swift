@@ -11,7 +11,7 @@ let package = Package(
         .executable(name: "measurement-validator", targets: ["measurement-validator"]),
         .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     ],
-    // The simulator's defects build (`make sim-defects`) plants the defects it must catch.
+    // The simulator's defects build (`make sim`) plants the defects it must catch.
     traits: [.trait(name: "PlantedDefects", description: "Compile the defects the simulator must catch into SluiceCore.")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

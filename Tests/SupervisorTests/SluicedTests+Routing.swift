@@ -186,25 +186,3 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 }
-
-extension SluicedTests {
-    /// Verdict `drop` (protocol 1.1): a dropped message is finished with no output and its
-    /// offset committed like any other's: the group's committed offsets, read from the
-    /// broker, reach the end of every input partition, so nothing is redone after a restart.
-    @Test func droppedMessagesWriteNothingAndAreCommitted() async throws {
-        let cluster = try TestCluster()
-        let sent = simpleMessages(90, prefix: "drop", routes: ["success", "drop", "permanent"])
-        try cluster.produce(sent)
-        let kept = sent.filter { $0.route != "drop" }
-        let first = try SluicedProcess(cluster: cluster, arguments: ["--workers", "2"], plugin: SluicedProcess.pythonPlugin("route_plugin.py"))
-        defer { first.killIfRunning() }
-        let accounting = Accounting(try cluster.collectOutputs(expected: kept.count))
-        accounting.expectExactlyOnce(kept, cluster: cluster)
-        let dropped = sent.filter { $0.route == "drop" }.map(\.id)
-        #expect(dropped.allSatisfy { accounting.byID[$0] == nil }, "a dropped message is written nowhere")
-        first.signal(SIGTERM)
-        #expect(try await first.waitForExit() == 0)
-        #expect(try cluster.isInputCommitted(), "every input offset committed, the dropped ones' too")
-        #expect(try cluster.outputsWritten() == Int64(kept.count), "nothing written after the outputs were read")
-    }
-}

@@ -1,6 +1,6 @@
 #if PLANTED_DEFECTS
 /// Defects the simulator must catch, each planted by a switch that only the simulator's
-/// defects build compiles (`make sim-defects`, trait `PlantedDefects`): proof that the
+/// defects build compiles (trait `PlantedDefects`, built by `make sim`): proof that the
 /// invariants bite. The daemon's build has none of this.
 package enum PlantedDefect: String, CaseIterable, Sendable {
     /// A fan-out's message is finished, and its offset may be stored, at its first

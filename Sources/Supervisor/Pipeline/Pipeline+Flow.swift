@@ -27,9 +27,10 @@ extension Pipeline {
         }
     }
 
-    /// The flow's time is the loop's: read once per turn.
-    func advanceFlow() {
-        flow.advance(to: Moment(loop.time), wallMilliseconds: WallClock.milliseconds)
+    /// The flow's time: read at the top of each loop turn for what the turn starts
+    /// (dispatch, retries, polls), and again as a wait returns for the events it brought.
+    func advanceFlow(to now: ContinuousClock.Instant) {
+        flow.advance(to: Moment(now), wallMilliseconds: WallClock.milliseconds)
     }
 
     /// Appends the request frame of the message in `slot` to the stdin of worker index

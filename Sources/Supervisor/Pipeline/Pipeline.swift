@@ -258,7 +258,7 @@ public final class Pipeline: @unchecked Sendable {
                 statusBaseline = figures.counters
                 lastStatus = now
             }
-            advanceFlow()
+            advanceFlow(to: now)
             plugins.startDue(at: now)
             flow.produceDueOutputs()
             carryOut()
@@ -271,7 +271,9 @@ public final class Pipeline: @unchecked Sendable {
             storeOffsets()
             let busy = (polling && input.hasEvents) || (pollingRetrier && retryFeed?.hasEvents == true)
             let timeout = busy ? 0 : timeoutUntilNextTimer(now: now, deadline: deadline)
-            for event in loop.wait(timeoutMilliseconds: timeout) {
+            let events = loop.wait(timeoutMilliseconds: timeout)
+            advanceFlow(to: loop.time)
+            for event in events {
                 handle(event)
             }
         }
