@@ -87,7 +87,7 @@ extension Simulation {
                 trace?("  delivery of \(write.token) refused")
                 releaseKeyHold(write.instance)
                 let failure = ProduceFailure(.refused(tooLarge: roll(0.5)), description: "refused", reason: "refused")
-                flow.delivered(write.token, topic: topic, .failed(failure))
+                flow.delivered(write.token, topic: { topic }, .failed(failure))
                 return
             }
             let failure = ProduceFailure(.retriable, description: "timed out", reason: "timed out")
@@ -95,13 +95,13 @@ extension Simulation {
             while let next = inFlightWrites.firstIndex(where: { $0.lane == lane }) { failed.append(inFlightWrites.remove(at: next)) }
             for write in failed {
                 trace?("  delivery of \(write.token) failed")
-                flow.delivered(write.token, topic: topic, .failed(failure))
+                flow.delivered(write.token, topic: { topic }, .failed(failure))
             }
             return
         }
         trace?("  delivered \(write.token) \(write.kind)")
         try store(write)
-        flow.delivered(write.token, topic: topic, roll(0.05) ? .storedBefore : .stored)
+        flow.delivered(write.token, topic: { topic }, roll(0.05) ? .storedBefore : .stored)
     }
 
     /// The broker stored `write`: the world's Kafka holds it from now on.

@@ -2,6 +2,7 @@ import PluginProtocol
 
 /// What the flow asks of the world after an event: plain values the interpreter carries
 /// out in order. Frames, Kafka writes and log lines are made there, from the slots named.
+/// No case holds a reference, so taking one out of the buffer retains nothing.
 package enum FlowAction: Equatable {
     /// Encode the request for the message in `slot` into worker `worker`'s stdin, as
     /// request `requestID`. A frame that cannot be made comes back as `requestRefused`.
@@ -17,8 +18,8 @@ package enum FlowAction: Equatable {
     case forget(slot: Int)
     /// Count something.
     case count(FlowFigure)
-    /// Say something.
-    case log(FlowLog)
+    /// Say the next line of `MessageFlow.nextLogLine()`.
+    case log
 }
 
 /// What the flow counts, for the figures.

@@ -88,7 +88,7 @@ extension MessageFlow {
                 if Self.planted == .handBackTwice { scheduler.retryFirst(slot) }
                 #endif
             case .deadLetter:
-                emit(.log(.poison(position(of: slot), strikes: table[slot].failures.strikes, reason: exit.deadLetter.reason ?? "")))
+                say(.poison(position(of: slot), strikes: table[slot].failures.strikes, reason: exit.deadLetter.reason ?? ""))
                 deadLetter(slot, exit.deadLetter)
             }
         }

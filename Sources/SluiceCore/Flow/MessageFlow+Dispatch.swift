@@ -7,9 +7,20 @@ extension MessageFlow {
         workers[worker].hasProved = hasProved
     }
 
-    /// Whether worker `worker` takes requests and has proved it can run, as the flow knows.
-    package func seat(_ worker: Int) -> WorkerSeat? {
-        workers.indices.contains(worker) ? workers[worker] : nil
+    /// Whether the flow knows worker `worker` as taking requests and proved; false for one
+    /// it does not know.
+    package func knows(_ worker: Int, isAccepting: Bool, hasProved: Bool) -> Bool {
+        workers.indices.contains(worker) && workers[worker].isAccepting == isAccepting && workers[worker].hasProved == hasProved
+    }
+
+    /// How many requests worker `worker` holds.
+    package func requests(of worker: Int) -> Int {
+        workers.indices.contains(worker) ? workers[worker].inFlight.count : 0
+    }
+
+    /// Whether worker `worker` runs a suspect alone.
+    package func isIsolating(_ worker: Int) -> Bool {
+        workers.indices.contains(worker) && workers[worker].isIsolating
     }
 
     /// Sends ready messages to the plugins: with protocol exec, a process each up to

@@ -126,11 +126,13 @@ extension MessageFlow {
     /// A delivery report: on success the output is settled, and once all of its verdict's
     /// are the message is done and its partition's commit position may move; on failure
     /// the output is produced again. A report for a message that is gone is ignored.
-    package mutating func delivered(_ token: DeliveryToken, topic: String, _ delivery: Delivery) {
+    /// `topic` names the output's topic, asked only for a failure or a log line.
+    package mutating func delivered(_ token: DeliveryToken, topic topicName: () -> String, _ delivery: Delivery) {
         guard holds(token) else { return }
         let slot = token.slot
         switch delivery {
         case .failed(let failure):
+            let topic = topicName()
             emit(.count(.produceFailed))
             if case .refused = failure.kind { return outputRefused(token, failure, topic: topic) }
             logProduceFailure(slot, topic: topic, failure.description, .produceAgain)
@@ -143,12 +145,13 @@ extension MessageFlow {
             // librdkafka's idempotent producer reports a DUPLICATE_SEQUENCE_NUMBER answer as
             // delivered without an offset: Kafka holds the write already. Say so, so that a
             // broker that acknowledges what it never stored can be found out.
-            emit(.log(.duplicateAcknowledged(position(of: slot))))
+            say(.duplicateAcknowledged(position(of: slot)))
         case .stored:
             break
         }
-        if !failureLog.isEmpty, let unlogged = failureLog.succeeded(topic: topic) {
-            emit(.log(.outputsGoThrough(topic: topic, unlogged: unlogged)))
+        if !failureLog.isEmpty {
+            let topic = topicName()
+            if let unlogged = failureLog.succeeded(topic: topic) { say(.outputsGoThrough(topic: topic, unlogged: unlogged)) }
         }
         guard table[slot].stage == .producing && table[slot].producingOutput.outputs != nil else { return finish(slot) }  // its one output
         table[slot].producingOutput.settled += 1
@@ -163,7 +166,7 @@ extension MessageFlow {
     /// line every 30 s says how many there were (`RepeatedFailureLog`).
     mutating func logProduceFailure(_ slot: Int, topic: String, _ text: String, _ retry: FlowLog.ProduceRetry) {
         guard let unlogged = failureLog.record(topic: topic, at: now) else { return }
-        emit(.log(.produceFailed(position(of: slot), topic: topic, reason: text, retry: retry, unlogged: unlogged)))
+        say(.produceFailed(position(of: slot), topic: topic, reason: text, retry: retry, unlogged: unlogged))
     }
 
     /// An output the broker refused for good: the original goes to the permanent topic
@@ -177,14 +180,14 @@ extension MessageFlow {
         let text = failure.reason
         guard table[slot].stage == .producing, var output = table[slot].output else {
             // A retry's republish or hand-back: its one output.
-            emit(.log(.outputRefused(position(of: slot), which: "an output", topic: topic, reason: text)))
+            say(.outputRefused(position(of: slot), which: "an output", topic: topic, reason: text))
             table[slot].produce(
                 VerdictOutput(verdict: .permanent, reason: "the broker refused the output to \(topic): \(text)", source: .unproducible))
             return produceVerdict(slot: slot)
         }
         if output.source == .unproducible {
             if failure.kind == .refused(tooLarge: true) && !output.withoutValue {
-                emit(.log(.deadLetterTooLarge(position(of: slot), reason: text)))
+                say(.deadLetterTooLarge(position(of: slot), reason: text))
                 table[slot].produce(
                     VerdictOutput(
                         verdict: .permanent, reason: "\(output.reason ?? ""); the value is left out (\(text))",
@@ -198,7 +201,7 @@ extension MessageFlow {
         if id.index < output.enqueued { output.settled += 1 }  // it was in flight
         if output.refusal == nil {
             let which = output.outputs.map { "output \(id.index + 1) of \($0.count)" } ?? "the output"
-            emit(.log(.outputRefused(position(of: slot), which: which, topic: topic, reason: text)))
+            say(.outputRefused(position(of: slot), which: which, topic: topic, reason: text))
             output.refusal = "the broker refused \(which) to \(topic): \(text)"
         }
         table[slot].output = output

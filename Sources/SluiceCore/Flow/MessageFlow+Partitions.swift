@@ -73,17 +73,16 @@ extension MessageFlow {
     package mutating func reportStalledPartitions() {
         for progress in partitions.all {
             guard let stalled = progress.stallToReport(at: now, threshold: settings.stallThreshold) else { continue }
-            emit(
-                .log(
-                    .partitionStalled(
-                        topic: progress.topic, partition: progress.partition, seconds: stalled.wholeSeconds, held: progress.held,
-                        position: progress.position)))
+            say(
+                .partitionStalled(
+                    topic: progress.topic, partition: progress.partition, seconds: stalled.wholeSeconds, held: progress.held,
+                    position: progress.position))
         }
     }
 
     /// The partition's commit position moved: a stand-still that was reported is over.
     mutating func positionMoved(_ progress: PartitionProgress) {
         guard let stood = progress.positionMoved(at: now) else { return }
-        emit(.log(.partitionMovesAgain(topic: progress.topic, partition: progress.partition, seconds: stood.wholeSeconds)))
+        say(.partitionMovesAgain(topic: progress.topic, partition: progress.partition, seconds: stood.wholeSeconds))
     }
 }

@@ -18,7 +18,7 @@ extension MessageFlow {
     /// not match it): dead-lettered with `reason`.
     package mutating func noRetryHome(_ token: DeliveryToken, reason: String) {
         guard holds(token), table[token.slot].stage == .republishing else { return }
-        emit(.log(.noRetryHome(position(of: token.slot), reason: reason)))
+        say(.noRetryHome(position(of: token.slot), reason: reason))
         table[token.slot].produce(VerdictOutput(verdict: .permanent, reason: reason, source: .unproducible))
         produceVerdict(slot: token.slot)
     }

@@ -37,6 +37,9 @@ package struct MessageFlow {
     /// Actions not yet taken by the interpreter, from `actionCursor` on.
     private var actions: [FlowAction] = []
     private var actionCursor = 0
+    /// The lines `FlowAction.log` says, in order, apart from the actions: they hold
+    /// strings, the actions hold none.
+    private var logLines: Deque<FlowLog> = []
     /// The output taken from those waiting for room whose enqueue is outstanding: the
     /// next goes once it is settled, so they keep their order.
     var resumedFromRoom: DeliveryToken?
@@ -64,6 +67,17 @@ package struct MessageFlow {
 
     mutating func emit(_ action: FlowAction) {
         actions.append(action)
+    }
+
+    /// Asks the interpreter to log `line`.
+    mutating func say(_ line: FlowLog) {
+        logLines.append(line)
+        emit(.log)
+    }
+
+    /// The line a `FlowAction.log` says.
+    package mutating func nextLogLine() -> FlowLog {
+        logLines.removeFirst()
     }
 
     /// How many actions wait for the interpreter: whether a call asked for one.
@@ -113,8 +127,9 @@ package struct MessageFlow {
     mutating func finish(_ slot: Int) {
         switch table[slot].stage {
         case .producing:
-            let output = table[slot].producingOutput
-            emit(.count(.delivered(output.verdict, output.source, processing: now - table[slot].consumedAt)))
+            // Field by field: the output read whole is copied, every string and array in it.
+            let verdict = table[slot].producingOutput.verdict
+            emit(.count(.delivered(verdict, table[slot].producingOutput.source, processing: now - table[slot].consumedAt)))
         case .republishing:
             emit(.count(.retried))
         case .handingBack:
@@ -146,7 +161,7 @@ package struct MessageFlow {
         scheduler = KeyScheduler()
         suspects.removeAll()
         let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        emit(.log(.leftUnfinished(count: left.count, byPartition: counts)))
+        say(.leftUnfinished(count: left.count, byPartition: counts))
         return left.count
     }
 }

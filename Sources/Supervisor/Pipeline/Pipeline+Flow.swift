@@ -21,8 +21,8 @@ extension Pipeline {
                 messages.forget(slot)
             case .count(let figure):
                 count(figure)
-            case .log(let line):
-                log(line)
+            case .log:
+                log(flow.nextLogLine())
             }
         }
     }
@@ -105,7 +105,7 @@ extension Pipeline {
         } else {
             delivery = report.offset == nil ? .storedBefore : .stored
         }
-        flow.delivered(DeliveryToken(rawValue: report.token), topic: report.topic, delivery)
+        flow.delivered(DeliveryToken(rawValue: report.token), topic: { report.topic }, delivery)
         carryOut()
     }
 

@@ -24,7 +24,7 @@ extension Pipeline {
                 WorkerReport(
                     id: worker.id, pid: worker.process?.pid, state: worker.life.name,
                     uptimeSeconds: worker.process == nil ? nil : Int((now - worker.life.startedAt).components.seconds),
-                    handled: worker.handled, inFlight: flow.seat(index)?.inFlight.count ?? 0, restarts: worker.restarts,
+                    handled: worker.handled, inFlight: flow.requests(of: index), restarts: worker.restarts,
                     lastExit: worker.lastExit)
             })
     }

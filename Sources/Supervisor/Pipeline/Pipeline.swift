@@ -364,8 +364,9 @@ public final class Pipeline: @unchecked Sendable {
         for (index, worker) in plugins.pool.workers.enumerated() {
             let isAccepting = worker.isAcceptingRequests
             let hasProved = worker.life.hasProved
-            if let seat = flow.seat(index), seat.isAccepting == isAccepting && seat.hasProved == hasProved { continue }
-            flow.worker(index, isAccepting: isAccepting, hasProved: hasProved)
+            if !flow.knows(index, isAccepting: isAccepting, hasProved: hasProved) {
+                flow.worker(index, isAccepting: isAccepting, hasProved: hasProved)
+            }
         }
         flow.dispatch(execRoom: plugins.pool.targetSize - plugins.pool.execRuns.count)
         carryOut()
@@ -404,7 +405,11 @@ public final class Pipeline: @unchecked Sendable {
         let owner = isRetry ? "retrier " : ""
         switch event {
         case .assigned(let assigned):
-            flow.assigned(assigned, isRetry: isRetry)
+            // The flow looks a message's partition up by its topic's name: holding the
+            // settings' own string, that comparison finds the same storage at once.
+            let known = isRetry ? settings.transientTopic : settings.inputTopics.single
+            flow.assigned(
+                assigned.map { TopicPartition(topic: $0.topic == known ? known! : $0.topic, partition: $0.partition) }, isRetry: isRetry)
             feed.assign(assigned)
             logger.info("\(owner)partitions assigned: \(assigned.isEmpty ? "none" : Self.names(assigned))")
             if isRetry == (settings.retrier == .only) { systemd.joinedGroup() }

@@ -44,7 +44,7 @@ import Testing
         let alone = next.first { $0.slot == suspect }!
         #expect(alone.worker != sends[0].worker, "only a proved worker takes a suspect")
         #expect(!next.contains { $0.worker == alone.worker && $0.slot != suspect }, "it runs alone")
-        #expect(harness.flow.seat(alone.worker)!.isIsolating)
+        #expect(harness.flow.isIsolating(alone.worker))
     }
 
     @Test func aRequestThatCannotBeFramedIsDeadLetteredAndTheWorkerGoesOn() {
@@ -54,6 +54,6 @@ import Testing
         harness.flow.requestRefused(
             slot: slot, worker: 0, requestID: send.request, VerdictOutput(verdict: .permanent, reason: "too large", source: .tooLarge))
         #expect(harness.flow.table[slot].producingOutput.source == .tooLarge)
-        #expect(harness.flow.seat(0)!.inFlight.isEmpty)
+        #expect(harness.flow.requests(of: 0) == 0)
     }
 }

@@ -13,11 +13,11 @@ import Testing
         harness.poll(1)
         let sends = harness.dispatch()
         let second = harness.answer(sends[1].request)
-        harness.flow.delivered(second[0], topic: "out", .stored)
+        harness.flow.delivered(second[0], topic: { "out" }, .stored)
         let storedEarly = harness.storedInput().isEmpty
         #expect(storedEarly, "offset 0 is not finished")
         let first = harness.answer(sends[0].request)
-        harness.flow.delivered(first[0], topic: "out", .stored)
+        harness.flow.delivered(first[0], topic: { "out" }, .stored)
         let stored = harness.storedInput()
         #expect(stored == [2])
     }
@@ -29,11 +29,11 @@ import Testing
         let outputs = (0..<3).map { _ in ResponseFrame.Output(payload: nil) }
         let tokens = harness.answer(send.request, VerdictOutput(verdict: .success, outputs: outputs))
         #expect(tokens.map(\.index) == [0, 1, 2])
-        harness.flow.delivered(tokens[2], topic: "out", .stored)
-        harness.flow.delivered(tokens[0], topic: "out", .stored)
+        harness.flow.delivered(tokens[2], topic: { "out" }, .stored)
+        harness.flow.delivered(tokens[0], topic: { "out" }, .stored)
         let storedEarly = harness.storedInput().isEmpty
         #expect(storedEarly)
-        harness.flow.delivered(tokens[1], topic: "out", .stored)
+        harness.flow.delivered(tokens[1], topic: { "out" }, .stored)
         let stored = harness.storedInput()
         #expect(stored == [1])
     }
@@ -42,11 +42,11 @@ import Testing
         var harness = FlowHarness()
         let slot = harness.poll(0)
         let token = harness.answer(harness.dispatch()[0].request)[0]
-        harness.flow.delivered(token, topic: "out", .stored)
+        harness.flow.delivered(token, topic: { "out" }, .stored)
         _ = harness.actions()
         let reused = harness.poll(1)
         #expect(reused == slot, "the slot is reused")
-        harness.flow.delivered(token, topic: "out", .stored)  // the old report again
+        harness.flow.delivered(token, topic: { "out" }, .stored)  // the old report again
         #expect(harness.flow.table.contains(reused) && harness.flow.table[reused].stage == .queued)
         #expect(!harness.flow.holds(token) && harness.flow.holds(harness.flow.token(reused)))
     }
@@ -72,11 +72,11 @@ import Testing
         var harness = FlowHarness()
         let slot = harness.poll(0)
         let token = harness.answer(harness.dispatch()[0].request)[0]
-        harness.flow.delivered(token, topic: "out", .failed(ProduceFailure(.refused(tooLarge: false), reason: "invalid")))
+        harness.flow.delivered(token, topic: { "out" }, .failed(ProduceFailure(.refused(tooLarge: false), reason: "invalid")))
         #expect(harness.flow.table[slot].producingOutput.verdict == .permanent)
         #expect(harness.flow.table[slot].producingOutput.source == .unproducible)
         let deadLetter = harness.enqueueAll()
-        harness.flow.delivered(deadLetter[0], topic: "dead", .stored)
+        harness.flow.delivered(deadLetter[0], topic: { "dead" }, .stored)
         let stored = harness.storedInput()
         #expect(stored == [1])
     }
@@ -85,7 +85,7 @@ import Testing
         var harness = FlowHarness()
         harness.poll(0)
         let token = harness.answer(harness.dispatch()[0].request)[0]
-        harness.flow.delivered(token, topic: "out", .failed(ProduceFailure(.retriable, reason: "timed out")))
+        harness.flow.delivered(token, topic: { "out" }, .failed(ProduceFailure(.retriable, reason: "timed out")))
         harness.flow.produceDueOutputs()
         let atOnce = harness.actions()
         #expect(FlowHarness.produced(atOnce).isEmpty)

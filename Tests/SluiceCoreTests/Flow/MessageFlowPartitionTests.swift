@@ -16,7 +16,7 @@ import Testing
         let revokeActions = harness.actions()
         #expect(revokeActions.contains(.forget(slot: queued)))
         let token = harness.answer(send.request)[0]
-        harness.flow.delivered(token, topic: "out", .stored)
+        harness.flow.delivered(token, topic: { "out" }, .stored)
         let stored = harness.storedInput()
         #expect(stored == [1])
         let unfinished = harness.flow.finishRevoke(revoked)
@@ -31,7 +31,7 @@ import Testing
         let unfinished = harness.flow.finishRevoke(revoked)
         #expect(unfinished == 1)
         let token = harness.answer(send.request)[0]
-        harness.flow.delivered(token, topic: "out", .stored)
+        harness.flow.delivered(token, topic: { "out" }, .stored)
         let storedLate = harness.storedInput().isEmpty
         #expect(storedLate, "the partition is the next owner's")
     }
@@ -48,7 +48,7 @@ import Testing
         let token = FlowHarness.produced(harness.actions())
         #expect(token == [harness.flow.token(slot)] && harness.flow.table[slot].stage == .republishing)
         harness.flow.enqueued(token[0])
-        harness.flow.delivered(token[0], topic: "in", .stored)
+        harness.flow.delivered(token[0], topic: { "in" }, .stored)
         let storedRetries = harness.flow.takeMovedPositions().retry.map(\.next)
         #expect(storedRetries == [1])
     }
