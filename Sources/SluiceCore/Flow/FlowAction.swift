@@ -24,7 +24,6 @@ package enum FlowAction: Equatable {
 
 /// What the flow counts, for the figures.
 package enum FlowFigure: Equatable {
-    case consumed
     /// A worker answered `after` the request went.
     case answered(after: Duration)
     /// A message is done with `verdict` decided by `source`, `processing` after it was

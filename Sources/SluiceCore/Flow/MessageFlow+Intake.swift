@@ -36,7 +36,8 @@ extension MessageFlow {
     package var isRetrierHalfEmpty: Bool { settings.bufferLimit.isHalfEmpty(table.retries) }
 
     /// A message polled from the input. Returns its slot, under which the interpreter keeps
-    /// the message, or nil when it is not taken (a late message of a revoked partition).
+    /// (and counts) the message, or nil when it is not taken (a late message of a revoked
+    /// partition).
     package mutating func polled(_ message: Consumed) -> Int? {
         guard let progress = partitions[message.partition], !progress.isRevoked, !progress.isRetry else { return nil }
         progress.take(message.offset, at: now)
@@ -46,7 +47,6 @@ extension MessageFlow {
                 bytes: message.bytes))
         scheduler.enqueue(slot, keyHash: message.keyHash)
         table[slot].holdsKey = message.keyHash != nil
-        emit(.count(.consumed))
         return slot
     }
 

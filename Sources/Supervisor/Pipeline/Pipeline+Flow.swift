@@ -43,10 +43,11 @@ extension Pipeline {
         let start = target.stdin.bytes.count
         switch settings.protocolKind {
         case .json:
-            let record = flow.table[slot]
+            // Field by field: the record read whole is copied, every reference in it retained.
+            let table = flow.table
             RequestFrameWriter.begin(
-                id: requestID, topic: record.progress.topic, partition: record.progress.partition, offset: record.offset,
-                timestamp: message.timestamp, attempt: record.attempt, fields: settings.requestFields, to: &target.stdin.bytes)
+                id: requestID, topic: table[slot].progress.topic, partition: table[slot].progress.partition, offset: table[slot].offset,
+                timestamp: message.timestamp, attempt: table[slot].attempt, fields: settings.requestFields, to: &target.stdin.bytes)
             if settings.requestFields.contains(.key), let key = message.key { RequestFrameWriter.appendKey(key, to: &target.stdin.bytes) }
             if settings.requestFields.contains(.headers) { RequestFrameWriter.appendHeaders(message.forEachHeader, to: &target.stdin.bytes) }
             RequestFrameWriter.end(value: message.value, to: &target.stdin.bytes)
@@ -111,7 +112,6 @@ extension Pipeline {
 
     private func count(_ figure: FlowFigure) {
         switch figure {
-        case .consumed: figures.consumed()
         case .answered(let after): figures.answered(after: after)
         case .delivered(let verdict, let source, let processing): figures.delivered(verdict, source: source, processing: processing)
         case .retried: figures.retried()

@@ -47,7 +47,10 @@ extension Pipeline {
                 let consumed = MessageFlow.Consumed(
                     partition: TopicPartition(topic: single ?? message.topic, partition: message.partition), offset: message.offset,
                     keyHash: keyHash, bytes: message.heldBytes, attempt: OutputHeaders.attempt(of: message))
-                if let slot = flow.polled(consumed) { messages.keep(message, at: slot) }
+                if let slot = flow.polled(consumed) {
+                    messages.keep(message, at: slot)
+                    figures.consumed()
+                }
             case .failure(let error): logger.warning("\(error)")
             case nil:
                 input.hasEvents = false
