@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import SluiceCore
 import SluiceSimulation
 
@@ -27,6 +28,14 @@ struct SluiceSim: ParsableCommand {
     #endif
 
     mutating func run() throws {
+        // Swift seeds its hashing at random in each process, and a dictionary iterates in hash
+        // order (the flow's key scheduler lets go of waiting messages in that order): a seed
+        // replays step for step in another process only with hashing fixed.
+        if getenv("SWIFT_DETERMINISTIC_HASHING") == nil {
+            setenv("SWIFT_DETERMINISTIC_HASHING", "1", 1)
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            throw ValidationError("cannot run again with deterministic hashing: \(String(cString: strerror(errno)))")
+        }
         #if PLANTED_DEFECTS
         if let plant { return try check(planting: plant) }
         #endif
