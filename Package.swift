@@ -90,11 +90,11 @@ let package = Package(
         ),
         // make sim: the flow's core through seeded random schedules (`Simulation`).
         .target(
-            name: "SluiceSimulation", dependencies: ["SluiceCore", "PluginProtocol"],
+            name: "SluiceSimulation", dependencies: ["SluiceCore", "PluginProtocol", "SluiceSupport"],
             swiftSettings: [.define("PLANTED_DEFECTS", .when(traits: ["PlantedDefects"]))]),
         .executableTarget(
             name: "sluice-sim",
-            dependencies: ["SluiceSimulation", "SluiceCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SluiceSimulation", "SluiceCore", "SluiceSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.define("PLANTED_DEFECTS", .when(traits: ["PlantedDefects"]))]
         ),
         // make bench, make chaos and make fuzz: not linked into the daemon.

@@ -29,6 +29,15 @@ struct SimulatedPartition {
     var lastEnqueuedByKey: [Int: (offset: Int64, index: Int)] = [:]
     /// The instance of each key that holds it now, in the current epoch.
     var keyHolder: [Int: Int] = [:]
+    /// The last output of each key stored in each output topic partition in the current
+    /// epoch: (offset, index).
+    var lastStoredByKey: [KeyInTopic: (offset: Int64, index: Int)] = [:]
+
+    /// A key of this partition, and the output topic partition (`SimulatedWrite.lane`).
+    struct KeyInTopic: Hashable {
+        let key: Int
+        let lane: Int
+    }
 
     init(id: ID) {
         self.id = id

@@ -48,6 +48,15 @@ struct SimulatedWrite {
     /// newer outputs of its key.
     let isRefusalDeadLetter: Bool
 
+    /// The topic its delivery report names.
+    var topic: String {
+        switch kind {
+        case .success, .permanent: "out"
+        case .transient, .handBack: Simulation.topics[1]
+        case .republish: Simulation.topics[0]
+        }
+    }
+
     /// The topic partition it goes to: librdkafka keeps one queue each, delivered in order.
     var lane: Int {
         switch kind {

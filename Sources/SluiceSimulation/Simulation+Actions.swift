@@ -172,7 +172,7 @@ extension Simulation {
         partitions[id]!.epoch = epoch
         partitions[id]!.fetchPosition = partitions[id]!.committed
         partitions[id]!.lastEnqueuedByKey = [:]
-        lastStoredByKey[id] = [:]
+        partitions[id]!.lastStoredByKey = [:]
         partitions[id]!.keyHolder = [:]
         flow.assigned([TopicPartition(topic: Self.topics[id.topic], partition: id.partition)], isRetry: id.topic == 1)
     }

@@ -1,5 +1,6 @@
 import PluginProtocol
 import SluiceCore
+import SluiceSupport
 
 extension Simulation {
     /// One step: the world does one random thing, the flow's actions are carried out, and
@@ -80,7 +81,7 @@ extension Simulation {
         let lane = inFlightWrites[pick(inFlightWrites.count)].lane
         let head = inFlightWrites.firstIndex { $0.lane == lane }!
         let write = inFlightWrites.remove(at: head)
-        let topic = write.kind == .republish ? Self.topics[0] : write.kind.isTransientTopic ? Self.topics[1] : "out"
+        let topic = write.topic
         let faults = settling ? 0.02 : 0.12
         if isOutputOutage || roll(faults) {
             if !isOutputOutage && roll(0.3) {
@@ -141,12 +142,12 @@ extension Simulation {
         case .transient, .permanent: index = 0
         case .republish, .handBack: return
         }
-        let place = KeyInTopic(key: key, lane: write.lane)
-        if let last = lastStoredByKey[instance.partition]?[place], (instance.offset, index) < (last.offset, last.index) {
+        let place = SimulatedPartition.KeyInTopic(key: key, lane: write.lane)
+        if let last = partitions[instance.partition]!.lastStoredByKey[place], (instance.offset, index) < (last.offset, last.index) {
             throw violation(
                 "key \(key) of \(instance.partition): output \(index) of offset \(instance.offset) stored after output \(last.index) of offset \(last.offset)")
         }
-        lastStoredByKey[instance.partition, default: [:]][place] = (instance.offset, index)
+        partitions[instance.partition]!.lastStoredByKey[place] = (instance.offset, index)
     }
 
     private func attempt(of instance: Int) -> Int {
@@ -196,7 +197,7 @@ extension Simulation {
         let step: Duration = jump ? .seconds(Int64(5 + pick(60))) : .milliseconds(Int64(10 + pick(500)))
         now = now + step
         if let until = outputOutageUntil, now >= until { outputOutageUntil = nil }
-        wallMilliseconds += step.milliseconds
+        wallMilliseconds += step.inMilliseconds
         flow.advance(to: now, wallMilliseconds: wallMilliseconds)
         flow.produceDueOutputs()
         try carryOut()
@@ -214,21 +215,5 @@ extension Simulation {
             guard let oldest = flow.oldestRequest(of: index), now - oldest >= flow.settings.messageTimeout else { continue }
             workers[index].state = .killed
         }
-    }
-}
-
-extension SimulatedWrite.Kind {
-    var isTransientTopic: Bool {
-        switch self {
-        case .transient, .handBack: true
-        default: false
-        }
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

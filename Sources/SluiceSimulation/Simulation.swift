@@ -45,14 +45,6 @@ package struct Simulation {
     var slotOwner: [Int: Int] = [:]
     /// Writes librdkafka holds, until their delivery report.
     var inFlightWrites: [SimulatedWrite] = []
-    /// The last output of each key and output topic stored in the current assignment of
-    /// the key's input partition: (offset, index).
-    var lastStoredByKey: [SimulatedPartition.ID: [KeyInTopic: (offset: Int64, index: Int)]] = [:]
-
-    struct KeyInTopic: Hashable {
-        let key: Int
-        let lane: Int
-    }
     /// How many writes librdkafka's queue holds at most.
     var queueCapacity: Int
     var now = Moment.origin

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import SluiceCore
 import SluiceSimulation
+import SluiceSupport
 
 /// `make sim`: runs the message flow's core through seeded random schedules and checks its
 /// invariants after every step. A failing seed is printed and replays with `--seed`.
@@ -95,7 +96,7 @@ struct SluiceSim: ParsableCommand {
                 throw ExitCode.failure
             }
         }
-        let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+        let seconds = (clock.now - start).inSeconds
         print(
             "\(seeds.count) schedules, \(totals.steps) steps, \(totals.polled) messages polled (\(totals.finished) finished, \(totals.released) let go) in \((seconds * 10).rounded() / 10) s: every invariant held"
         )

@@ -7,12 +7,6 @@ extension MessageFlow {
         workers[worker].hasProved = hasProved
     }
 
-    /// Whether the flow knows worker `worker` as taking requests and proved; false for one
-    /// it does not know.
-    package func knows(_ worker: Int, isAccepting: Bool, hasProved: Bool) -> Bool {
-        workers.indices.contains(worker) && workers[worker].isAccepting == isAccepting && workers[worker].hasProved == hasProved
-    }
-
     /// How many requests worker `worker` holds.
     package func requests(of worker: Int) -> Int {
         workers.indices.contains(worker) ? workers[worker].inFlight.count : 0

@@ -362,11 +362,7 @@ public final class Pipeline: @unchecked Sendable {
     /// which workers take requests.
     private func dispatch() {
         for (index, worker) in plugins.pool.workers.enumerated() {
-            let isAccepting = worker.isAcceptingRequests
-            let hasProved = worker.life.hasProved
-            if !flow.knows(index, isAccepting: isAccepting, hasProved: hasProved) {
-                flow.worker(index, isAccepting: isAccepting, hasProved: hasProved)
-            }
+            flow.worker(index, isAccepting: worker.isAcceptingRequests, hasProved: worker.life.hasProved)
         }
         flow.dispatch(execRoom: plugins.pool.targetSize - plugins.pool.execRuns.count)
         carryOut()
