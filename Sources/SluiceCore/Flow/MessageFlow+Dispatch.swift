@@ -1,6 +1,7 @@
 extension MessageFlow {
-    /// Worker `worker` (its index in the pool) changed: whether it takes requests, whether
-    /// its child has proved it can run. The interpreter says so before each dispatch pass.
+    /// What worker `worker` (its index in the pool) is now: whether it takes requests,
+    /// whether its child has proved it can run. The interpreter says so before each
+    /// dispatch pass.
     package mutating func worker(_ worker: Int, isAccepting: Bool, hasProved: Bool) {
         while workers.count <= worker { workers.append(WorkerSeat()) }
         workers[worker].isAccepting = isAccepting

@@ -117,9 +117,16 @@ package struct MessageFlow {
 
     /// Frees a message without a verdict; its offset is never stored.
     mutating func discard(_ slot: Int) {
+        _ = remove(slot)
+    }
+
+    /// Takes the message in `slot` out of the flow and its partition's count, and tells
+    /// the interpreter to free it.
+    private mutating func remove(_ slot: Int) -> MessageRecord {
         let record = table.remove(slot)
         record.progress.held -= 1
         emit(.forget(slot: slot))
+        return record
     }
 
     /// The message in `slot` is done (its outputs delivered, or none to write): counted,
@@ -137,9 +144,7 @@ package struct MessageFlow {
         case .queued, .dispatched, .waitingForRetry:
             return
         }
-        let record = table.remove(slot)
-        record.progress.held -= 1
-        emit(.forget(slot: slot))
+        let record = remove(slot)
         if partitions.finish(record.offset, of: record.progress) { positionMoved(record.progress) }
     }
 
