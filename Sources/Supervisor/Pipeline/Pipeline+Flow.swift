@@ -121,14 +121,14 @@ extension Pipeline {
 
     private func log(_ line: FlowLog) {
         switch line {
-        case .produceFailed(let input, let topic, let reason, let retry, let unlogged):
+        case .produceFailed(let input, _, let reason, let retry, let unlogged):
             let more = unlogged > 0 ? " (\(unlogged) more outputs failed alike since the last such line)" : ""
             switch retry {
             case .enqueueAgain: logger.error("\(reason); retrying every second\(more)", metadata: input.metadata)
             case .produceAgain: logger.error("\(reason); producing again every second\(more)", metadata: input.metadata)
             case .deadLetterAgain:
                 logger.critical(
-                    "cannot dead-letter a message to \(topic) either (\(reason)): its partition stops committing until this succeeds; retrying every 5 s\(more)",
+                    "cannot dead-letter a message either (\(reason)): its partition stops committing until this succeeds; retrying every 5 s\(more)",
                     metadata: input.metadata)
             }
         case .outputsGoThrough(let topic, let unlogged):
