@@ -106,9 +106,9 @@ extension Simulation {
         let worker = pick(workers.count)
         switch workers[worker].state {
         case .killed: try exit(worker, failed: true)
-        case .down where !workers[worker].retired && stopDeadline == nil: workers[worker].state = .starting
+        case .down where !workers[worker].retired && !isStopping: workers[worker].state = .starting
         case .starting: workers[worker].state = .running
-        case .draining where workers[worker].requests.isEmpty || stopDeadline.map({ now >= $0 }) == true:
+        case .draining where workers[worker].requests.isEmpty || flow.stopDrainEnds.map({ now >= $0 }) == true:
             try exit(worker, failed: false)
         default: break
         }

@@ -11,8 +11,8 @@ extension Simulation {
         trace?("step \(step): \(choice)")
         switch choice {
         case 0..<10 where !settling: writeInput()
-        case 10..<24 where stopDeadline == nil: try pollInput()
-        case 24..<28 where stopDeadline == nil: try pollRetries()
+        case 10..<24 where !isStopping: try pollInput()
+        case 24..<28 where !isStopping: try pollRetries()
         case 28..<40: try dispatch()
         case 40..<58: try answer(settling: settling)
         case 58..<74: try deliver(settling: settling)
@@ -20,15 +20,16 @@ extension Simulation {
         case 79..<83: try storePositions()
         case 83..<85 where !settling: try workerFails()
         case 85..<90: try reapAndStart()
-        case 90 where stopDeadline == nil: try rebalance()
+        case 90 where !isStopping: try rebalance()
         case 91..<94: try finishRevokes(force: false)
         case 94..<96: producerHasRoom()
-        case 96 where stopDeadline == nil: try operate()
+        case 96 where !isStopping: try operate()
         case 97 where !settling && outputOutageUntil == nil: outputOutageUntil = now + .milliseconds(Int64(500 + pick(4500)))
         default: try dispatch()
         }
         try carryOut()
         try checkBudgets()
+        try checkStopEnds()
         if let misplaced = flow.misplacedMessage() { throw violation(misplaced) }
     }
 
@@ -163,7 +164,7 @@ extension Simulation {
     /// once when the stop began.
     var isOutputOutage: Bool {
         guard let until = outputOutageUntil else { return false }
-        return now < until && stopDeadline == nil
+        return now < until && !isStopping
     }
 
     mutating func producerHasRoom() {

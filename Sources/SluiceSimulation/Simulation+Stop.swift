@@ -1,21 +1,30 @@
 import SluiceCore
 
 extension Simulation {
-    /// The stop begins, as the pipeline's: nothing more is taken, held failures are written
-    /// back, what has not started is let go, and started work has the drain to finish.
+    /// Whether the stop was asked for: nothing more is taken or started.
+    var isStopping: Bool { stopAskedAt != nil }
+
+    /// The stop begins, as the pipeline's: the flow hands back held failures, lets go of
+    /// what has not started, and gives started work the drain to finish.
     mutating func beginStop() throws(Violation) {
-        stopDeadline = now + Self.drainTimeout
-        flow.handBackWaitingRetries { _ in true }
-        flow.releaseUnstarted { _ in true }
+        stopAskedAt = now
+        flow.beginStop(drainTimeout: Self.drainTimeout)
         try carryOut()
     }
 
-    /// Whether the stop is over: once everything held is finished or the drain has run
-    /// out, positions are stored, the partitions go, the workers exit and what is left is
-    /// let go. A stop ends within its drain, whatever the world does.
+    /// A stop ends: once the drain timeout has passed since the stop was asked, the flow
+    /// has ended its drain, whatever the world does.
+    func checkStopEnds() throws(Violation) {
+        guard let asked = stopAskedAt, flow.isDraining, now >= asked + Self.drainTimeout else { return }
+        throw violation("the stop still drains \(now - asked) after it was asked, past its drain timeout of \(Self.drainTimeout)")
+    }
+
+    /// Whether the stop is over: once the flow has ended the drain, the world does what the
+    /// pipeline's close does (positions stored, the partitions gone, the workers exited)
+    /// and says so; the flow lets go of what is left, and that must be every message that
+    /// had not ended.
     mutating func advanceStop() throws(Violation) -> Bool {
-        guard let deadline = stopDeadline else { return false }
-        guard flow.table.count == 0 || now >= deadline else { return false }
+        guard case .closing = flow.stopPhase else { return false }
         try storePositions()
         try finishRevokes(force: true)
         for id in inputPartitions + retryPartitions where partitions[id]!.epoch != nil {
@@ -30,11 +39,9 @@ extension Simulation {
         for worker in workers.indices where workers[worker].state != .down { try exit(worker, failed: false) }
         try carryOut()
         let unended = instances.indices.filter { !instances[$0].ended }
-        let left = flow.releaseUnfinished()
+        _ = flow.closed()
         try carryOut()
-        guard left == unended.count else {
-            throw violation("the stop let go of \(left) messages, but \(unended.count) had not ended")
-        }
+        guard case .stopped = flow.stopPhase else { throw violation("the flow is in stop phase \(flow.stopPhase) once closed") }
         for index in unended {
             instances[index].ended = true
             outcome.released += 1

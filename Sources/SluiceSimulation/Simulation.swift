@@ -56,8 +56,8 @@ package struct Simulation {
     var outputOutageUntil: Moment?
     /// Partitions letting started work finish before they go, until a deadline.
     var revoking: [(ids: [SimulatedPartition.ID], progress: [PartitionProgress], isRetry: Bool, deadline: Moment)] = []
-    /// Set once the stop began: its drain ends at this moment.
-    var stopDeadline: Moment?
+    /// When the stop was asked for; nil before.
+    var stopAskedAt: Moment?
     /// The most the input may hold: the limit, or what it held when a reload lowered it.
     var inputAllowance: Int
     static let topics = ["in", "retry"]

@@ -62,6 +62,11 @@ package enum FlowLog: Equatable {
     case partitionStalled(topic: String, partition: Int32, seconds: Int64, held: Int, position: Int64?)
     /// The commit position moves again after a reported stand-still.
     case partitionMovesAgain(topic: String, partition: Int32, seconds: Int64)
+    /// The stop began: `finishing` started messages have the drain to finish, `released`
+    /// not yet started were let go.
+    case stopping(finishing: Int, released: Int)
+    /// The stop's drain ran out with `unfinished` messages held.
+    case drainTimedOut(unfinished: Int)
     /// Messages left unfinished at the end of the stop, by partition.
     case leftUnfinished(count: Int, byPartition: String)
 

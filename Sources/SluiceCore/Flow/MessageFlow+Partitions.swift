@@ -39,6 +39,9 @@ extension MessageFlow {
     package mutating func finishRevoke(_ revoked: [PartitionProgress]) -> Int {
         // Counted before the queued ones are let go: the next owner redoes those too.
         let unfinished = revoked.reduce(0) { $0 + $1.held }
+        // After the stop's drain these are the stop's shortfall; before it, handed over as
+        // during the run.
+        if case .closing = stopPhase { leftByStop += unfinished }
         for progress in revoked { progress.isReleased = true }
         releaseQueued { $0.progress.isReleased }
         for progress in revoked { partitions.remove(progress) }

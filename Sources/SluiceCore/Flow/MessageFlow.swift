@@ -43,6 +43,10 @@ package struct MessageFlow {
     /// The output taken from those waiting for room whose enqueue is outstanding: the
     /// next goes once it is settled, so they keep their order.
     var resumedFromRoom: DeliveryToken?
+    /// Where the ordered stop is.
+    package internal(set) var stopPhase = StopPhase.running
+    /// Messages of partitions a revoke took after the stop's drain, unfinished.
+    var leftByStop = 0
 
     package init(settings: FlowSettings, seed: UInt64) {
         self.settings = settings
@@ -87,6 +91,7 @@ package struct MessageFlow {
     package mutating func advance(to now: Moment, wallMilliseconds: Int64) {
         self.now = now
         self.wallMilliseconds = wallMilliseconds
+        settleStop()
     }
 
     /// The token of output `index` of the message in `slot`, for its generation now.
@@ -126,6 +131,7 @@ package struct MessageFlow {
         let record = table.remove(slot)
         record.progress.held -= 1
         emit(.forget(slot: slot))
+        settleStop()
         return record
     }
 
@@ -152,21 +158,5 @@ package struct MessageFlow {
     /// retrier's.
     package mutating func takeMovedPositions() -> (input: [AssignedPartitions.Position], retry: [AssignedPartitions.Position]) {
         partitions.takeMovedPositions()
-    }
-
-    /// At the end of the stop: frees every message still held. Their offsets are not
-    /// committed, so they are redone after a restart. Returns how many were left.
-    package mutating func releaseUnfinished() -> Int {
-        let left = table.removeAll()
-        guard !left.isEmpty else { return 0 }
-        var perPartition: [String: Int] = [:]
-        for record in left {
-            perPartition["\(record.progress.topic)[\(record.progress.partition)]", default: 0] += 1
-        }
-        scheduler = KeyScheduler()
-        suspects.removeAll()
-        let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        say(.leftUnfinished(count: left.count, byPartition: counts))
-        return left.count
     }
 }

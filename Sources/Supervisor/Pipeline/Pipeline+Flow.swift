@@ -155,6 +155,10 @@ extension Pipeline {
                 metadata: metadata)
         case .partitionMovesAgain(let topic, let partition, let seconds):
             logger.info("commit position of \(topic)[\(partition)] moves again after \(seconds) s")
+        case .stopping(let finishing, let released):
+            logger.info("stopping: finishing \(finishing) messages, releasing \(released) not yet started")
+        case .drainTimedOut(let unfinished):
+            logger.warning("drain timeout: \(unfinished) messages unfinished; they will be redone after restart")
         case .leftUnfinished(let count, let byPartition):
             logger.warning("left \(count) messages unfinished, not committed, to be redone after a restart: \(byPartition)")
         }

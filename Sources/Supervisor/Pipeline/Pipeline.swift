@@ -42,12 +42,6 @@ public final class Pipeline: @unchecked Sendable {
     /// Counted by the flow and the plugins, published once a second.
     let figures = PipelineFigures()
     let shared = SharedState()
-    /// When the stop's drain ends; nil until the stop begins. A revoke during the stop
-    /// (a rebalance, or leaving the group) waits no longer than this.
-    private var stopDrainDeadline: ContinuousClock.Instant?
-    /// Messages still unfinished at the stop's drain deadline that a revoke then took away
-    /// (leaving the group revokes everything), to be redone by the next owner.
-    private var leftUnfinishedByStop = 0
 
     /// What other threads read or set, behind a lock.
     final class SharedState: Sendable {
@@ -417,15 +411,16 @@ public final class Pipeline: @unchecked Sendable {
                 // inside this consumer's poll: no nested poll of it.
                 let wasTaking = feed.isTaking
                 feed.isTaking = false
-                runLoop(until: { revoked.allSatisfy { $0.held == 0 } }, deadline: stopDrainDeadline ?? .now + settings.drainTimeout)
+                // During the stop, a revoke waits no longer than the stop's drain.
+                runLoop(
+                    until: { revoked.allSatisfy { $0.held == 0 } },
+                    deadline: flow.stopDrainEnds.map(\.instant) ?? .now + settings.drainTimeout)
                 feed.isTaking = wasTaking
+                advanceFlow(to: .now)
                 storeOffsets()
             }
             let unfinished = flow.finishRevoke(revoked)
             carryOut()
-            // Work a rebalance takes during the drain is handed over as during the run; what
-            // the drain timeout left is the stop's own shortfall.
-            if let stopDrainDeadline, ContinuousClock.now >= stopDrainDeadline { leftUnfinishedByStop += unfinished }
             if unfinished > 0 {
                 logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
             }
@@ -458,16 +453,14 @@ public final class Pipeline: @unchecked Sendable {
             feed.isTaking = false
             feed.hold(.stopping)
         }
-        flow.handBackWaitingRetries { _ in true }
-        let released = flow.releaseUnstarted { _ in true }
+        advanceFlow(to: .now)
+        flow.beginStop(drainTimeout: settings.drainTimeout)
         carryOut()
-        logger.info("stopping: finishing \(flow.table.count) messages, releasing \(released) not yet started")
-        let drainDeadline = ContinuousClock.now + settings.drainTimeout
-        stopDrainDeadline = drainDeadline
-        runLoop(until: { self.flow.table.count == 0 }, deadline: drainDeadline)
-        if flow.table.count > 0 {
-            logger.warning("drain timeout: \(flow.table.count) messages unfinished; they will be redone after restart")
+        if let drainEnds = flow.stopDrainEnds {
+            runLoop(until: { !self.flow.isDraining }, deadline: drainEnds.instant)
         }
+        advanceFlow(to: .now)
+        carryOut()
         let closeDeadline = ContinuousClock.now + Self.closeTimeout
         outputs.flush(until: min(closeDeadline, .now + .seconds(10)), logger: logger)
         storeOffsets()
@@ -491,7 +484,7 @@ public final class Pipeline: @unchecked Sendable {
         outputs.flush(until: closeDeadline, logger: logger)
         // What the drain timeout left counts whether a revoke has taken it by now or not: it
         // is redone, so the stop did not finish.
-        let left = leftUnfinishedByStop + flow.releaseUnfinished()
+        let left = flow.closed()
         carryOut()
         messages.forgetAll()
         if left > 0 { failure = KafkaError(.offsets, "\(left) messages unfinished") }

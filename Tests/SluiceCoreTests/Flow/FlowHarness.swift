@@ -6,6 +6,8 @@ import PluginProtocol
 /// event, and reads the actions the flow asks for.
 struct FlowHarness {
     var flow: MessageFlow
+    /// The lines the flow said, in order.
+    var said: [FlowLog] = []
     static let input = TopicPartition(topic: "in", partition: 0)
     static let retries = TopicPartition(topic: "retry", partition: 0)
 
@@ -31,7 +33,10 @@ struct FlowHarness {
     /// Takes every action the flow asked for.
     mutating func actions() -> [FlowAction] {
         var taken: [FlowAction] = []
-        while let action = flow.nextAction() { taken.append(action) }
+        while let action = flow.nextAction() {
+            if action == .log { said.append(flow.nextLogLine()) }
+            taken.append(action)
+        }
         return taken
     }
 

@@ -79,13 +79,4 @@ import Testing
         harness.flow.noRetryHome(token, reason: "no input topic takes it")
         #expect(harness.flow.table[slot].producingOutput.verdict == .permanent)
     }
-
-    @Test func theStopLetsGoOfWhatIsLeft() {
-        var harness = FlowHarness()
-        harness.poll(0)
-        harness.poll(1)
-        let released = harness.flow.releaseUnstarted { _ in true }
-        #expect(released == 2)
-        #expect(harness.flow.table.count == 0)
-    }
 }
