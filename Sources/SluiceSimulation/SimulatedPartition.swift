@@ -21,6 +21,9 @@ struct SimulatedPartition {
     var committed: Int64 = 0
     /// Whether this member owns it now, and since which assignment.
     var epoch: Int?
+    /// Whether librdkafka has it paused: kept across revoke and re-assign, as librdkafka
+    /// keeps an application's pause.
+    var paused = false
     /// The next offset the consumer hands over.
     var fetchPosition: Int64 = 0
     /// Which offsets are finished: their outputs are in Kafka (or they were dropped).

@@ -24,7 +24,45 @@ extension Simulation {
             case .startExec: throw violation("a process started per message, with protocol exec not in play")
             case .produce(let token): try produce(token)
             case .forget(let slot): try forget(slot)
+            case .fetch: try fetch(flow.nextFetchChange())
             case .count, .log: break
+            }
+        }
+    }
+
+    /// Pauses or resumes partitions as librdkafka does: a pause is kept until resumed,
+    /// whatever the assignment does.
+    private mutating func fetch(_ change: MessageFlow.FetchChange) throws(Violation) {
+        trace?("    fetch \(change)")
+        let pause: Bool
+        let names: [TopicPartition]
+        switch change.action {
+        case .pause(let partitions): (pause, names) = (true, partitions)
+        case .resume(let partitions): (pause, names) = (false, partitions)
+        }
+        for name in names {
+            let id = SimulatedPartition.ID(topic: change.isRetry ? 1 : 0, partition: name.partition)
+            guard let partition = partitions[id], name.topic == Self.topics[id.topic] else {
+                throw violation("fetching of unknown partition \(name.topic)[\(name.partition)] changed")
+            }
+            if pause {
+                guard partition.epoch != nil else { throw violation("partition \(id) paused while not assigned") }
+            } else {
+                // librdkafka before 2.4 can restart a partition resumed while not paused
+                // from a stale position (librdkafka #4637, #4686).
+                guard partition.paused else { throw violation("partition \(id) resumed while not paused") }
+            }
+            partitions[id]!.paused = pause
+        }
+    }
+
+    /// Every assigned partition is paused exactly while the flow holds its consumer's
+    /// fetching back: none stays paused for a reason long gone, across a rebalance too.
+    func checkFetching() throws(Violation) {
+        for (id, partition) in partitions where partition.epoch != nil {
+            let held = flow.isFetchPaused(isRetry: id.topic == 1)
+            guard partition.paused == held else {
+                throw violation("partition \(id) is \(partition.paused ? "paused" : "fetched") while the flow holds fetching \(held ? "back" : "open")")
             }
         }
     }

@@ -133,7 +133,11 @@ extension Simulation {
         case 2:
             drain(pick(workers.count))  // a restart: drained, then started again
         case 3:
-            inputPaused.toggle()
+            if flow.holds(.operatorRequest, isRetry: false) {
+                flow.release(.operatorRequest, isRetry: false)
+            } else {
+                flow.hold(.operatorRequest, isRetry: false)
+            }
         default:
             var settings = flow.settings
             settings.maxInFlight = 1 + pick(3)

@@ -30,6 +30,7 @@ extension Simulation {
         try carryOut()
         try checkBudgets()
         try checkStopEnds()
+        try checkFetching()
         if let misplaced = flow.misplacedMessage() { throw violation(misplaced) }
     }
 
@@ -45,7 +46,7 @@ extension Simulation {
     /// The input consumer's poll: a message of an assigned partition, as the pipeline takes
     /// it, only while the input is not full and no revoke lets work finish.
     mutating func pollInput() throws(Violation) {
-        guard !inputPaused, !flow.isInputFull, !revoking.contains(where: { !$0.isRetry }) else { return }
+        guard !flow.isInputFull, !revoking.contains(where: { !$0.isRetry }) else { return }
         try poll(from: inputPartitions, isRetry: false)
     }
 
@@ -55,7 +56,9 @@ extension Simulation {
     }
 
     private mutating func poll(from ids: [SimulatedPartition.ID], isRetry: Bool) throws(Violation) {
-        let ready = ids.filter { partitions[$0]!.epoch != nil && partitions[$0]!.fetchPosition < Int64(partitions[$0]!.log.count) }
+        let ready = ids.filter {
+            partitions[$0]!.epoch != nil && !partitions[$0]!.paused && partitions[$0]!.fetchPosition < Int64(partitions[$0]!.log.count)
+        }
         guard !ready.isEmpty else { return }
         let id = ready[pick(ready.count)]
         let offset = partitions[id]!.fetchPosition

@@ -50,7 +50,6 @@ package struct Simulation {
     var now = Moment.origin
     var wallMilliseconds: Int64 = 1_700_000_000_000
     var nextMessageID = 0
-    var inputPaused = false
     /// While set, the output topics cannot be written (a topic deleted and created again, a
     /// broker down): every enqueue and delivery fails until then.
     var outputOutageUntil: Moment?

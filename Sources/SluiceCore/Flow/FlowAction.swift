@@ -16,6 +16,8 @@ package enum FlowAction: Equatable {
     case produce(DeliveryToken)
     /// The message in `slot` is gone from the flow: free what the interpreter keeps of it.
     case forget(slot: Int)
+    /// Pause or resume partitions of a consumer, as `MessageFlow.nextFetchChange()` says.
+    case fetch
     /// Count something.
     case count(FlowFigure)
     /// Say the next line of `MessageFlow.nextLogLine()`.
@@ -62,6 +64,13 @@ package enum FlowLog: Equatable {
     case partitionStalled(topic: String, partition: Int32, seconds: Int64, held: Int, position: Int64?)
     /// The commit position moves again after a reported stand-still.
     case partitionMovesAgain(topic: String, partition: Int32, seconds: Int64)
+    /// The input was full and unpolled for `after`: fetching is paused, the member stays
+    /// in the group.
+    case saturated(after: Duration)
+    /// Every worker is fatal or stopped: fetching is paused until one can run.
+    case noWorkerCanRun
+    /// A worker can run again: fetching resumes.
+    case aWorkerCanRunAgain
     /// The stop began: `finishing` started messages have the drain to finish, `released`
     /// not yet started were let go.
     case stopping(finishing: Int, released: Int)

@@ -62,6 +62,7 @@ extension MessageFlow {
                 progress: progress, offset: message.offset, keyHash: nil, attempt: message.attempt, consumedAt: now,
                 bytes: message.bytes, stage: .waitingForRetry))
         heldRetries.hold(slot, due: due ?? wallMilliseconds + settings.retry.base.inMilliseconds)
+        settleSaturation()
         return slot
     }
 }

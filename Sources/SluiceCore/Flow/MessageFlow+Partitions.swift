@@ -6,6 +6,11 @@ extension MessageFlow {
         for entry in assigned {
             partitions.add(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
         }
+        if isRetry {
+            apply(retryGate.assign(assigned), isRetry: true)
+        } else {
+            apply(inputGate.assign(assigned), isRetry: false)
+        }
     }
 
     /// The first half of a revoke: the partitions take nothing more, and what of them has
@@ -41,10 +46,20 @@ extension MessageFlow {
         let unfinished = revoked.reduce(0) { $0 + $1.held }
         // After the stop's drain these are the stop's shortfall; before it, handed over as
         // during the run.
-        if case .closing = stopPhase { leftByStop += unfinished }
+        if case .closing = stopPhase {
+            for progress in revoked where progress.held > 0 { leftByStop[progress.name, default: 0] += progress.held }
+        }
         for progress in revoked { progress.isReleased = true }
         releaseQueued { $0.progress.isReleased }
         for progress in revoked { partitions.remove(progress) }
+        // A pause librdkafka would keep across revoke and re-assign is cleared as the
+        // partitions leave (`FetchGate.revoke`).
+        let leaving = revoked.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
+        if revoked.first?.isRetry == true {
+            apply(retryGate.revoke(leaving), isRetry: true)
+        } else {
+            apply(inputGate.revoke(leaving), isRetry: false)
+        }
         return unfinished
     }
 

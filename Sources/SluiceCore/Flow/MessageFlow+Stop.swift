@@ -14,11 +14,13 @@ extension MessageFlow {
         case stopped(left: Int)
     }
 
-    /// The stop begins: held failures are written back, what has not started is let go,
+    /// The stop begins: fetching is paused for good, held failures are written back, what has not started is let go,
     /// and started work has `drainTimeout` to finish. The drain ends at once when nothing
     /// is held.
     package mutating func beginStop(drainTimeout: Duration) {
         guard case .running = stopPhase else { fatalError("beginStop in stop phase \(stopPhase)") }
+        hold(.stopping, isRetry: false)
+        hold(.stopping, isRetry: true)
         handBackWaitingRetries { _ in true }
         let released = releaseUnstarted { _ in true }
         say(.stopping(finishing: table.count, released: released))
@@ -60,15 +62,13 @@ extension MessageFlow {
         let held = table.removeAll()
         scheduler = KeyScheduler()
         suspects.removeAll()
-        // A message of a partition already handed over was counted when it went.
-        let kept = held.filter { !$0.progress.isReleased }
-        if !kept.isEmpty {
-            var perPartition: [String: Int] = [:]
-            for record in kept { perPartition["\(record.progress.topic)[\(record.progress.partition)]", default: 0] += 1 }
-            let counts = perPartition.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            say(.leftUnfinished(count: kept.count, byPartition: counts))
+        // A message of a partition already handed over was counted as it went.
+        for record in held where !record.progress.isReleased { leftByStop[record.progress.name, default: 0] += 1 }
+        let left = leftByStop.values.reduce(0, +)
+        if left > 0 {
+            let counts = leftByStop.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            say(.leftUnfinished(count: left, byPartition: counts))
         }
-        let left = leftByStop + kept.count
         stopPhase = .stopped(left: left)
         return left
     }

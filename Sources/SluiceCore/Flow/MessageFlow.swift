@@ -8,8 +8,10 @@ import DequeModule
 /// buffer the interpreter (`Pipeline`) drains after each event. No clock, no I/O, no
 /// logger: a seeded simulation drives this same value through any schedule.
 package struct MessageFlow {
-    /// Changed by a reload.
-    package var settings: FlowSettings
+    /// Changed by a reload: a raised limit can end a hold for being full.
+    package var settings: FlowSettings {
+        didSet { settleSaturation() }
+    }
     /// Every message held, by slot, until it is finished or let go.
     package let table = MessageTable()
     /// The order queued messages go to the workers in, one at a time per key.
@@ -43,10 +45,20 @@ package struct MessageFlow {
     /// The output taken from those waiting for room whose enqueue is outstanding: the
     /// next goes once it is settled, so they keep their order.
     var resumedFromRoom: DeliveryToken?
+    /// Whether the input's partitions are fetched, and every reason they are not.
+    var inputGate = FetchGate<TopicPartition>()
+    /// The same for the retrier's.
+    var retryGate = FetchGate<TopicPartition>()
+    /// The changes `FlowAction.fetch` asks for, in order, apart from the actions: they
+    /// hold partition names.
+    var fetchChanges: Deque<FetchChange> = []
+    /// When the input was last polled, to pause it once the flow has been full too long.
+    var lastInputPoll = Moment.origin
     /// Where the ordered stop is.
     package internal(set) var stopPhase = StopPhase.running
-    /// Messages of partitions a revoke took after the stop's drain, unfinished.
-    var leftByStop = 0
+    /// Messages the stop leaves unfinished, by partition (`topic[partition]`): those of
+    /// partitions a revoke took after the drain, then those still held at the close.
+    var leftByStop: [String: Int] = [:]
 
     package init(settings: FlowSettings, seed: UInt64) {
         self.settings = settings
@@ -131,6 +143,7 @@ package struct MessageFlow {
         let record = table.remove(slot)
         record.progress.held -= 1
         emit(.forget(slot: slot))
+        settleSaturation()
         settleStop()
         return record
     }

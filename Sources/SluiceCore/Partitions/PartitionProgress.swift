@@ -38,6 +38,9 @@ package final class PartitionProgress {
         self.isRetry = isRetry
     }
 
+    /// `topic[partition]`, as a log line names it.
+    package var name: String { "\(topic)[\(partition)]" }
+
     /// Records a consumed offset (offsets arrive in increasing order).
     package func track(_ offset: Int64) {
         pending.append((offset, false))

@@ -19,6 +19,8 @@ extension Pipeline {
                 produce(token)
             case .forget(let slot):
                 messages.forget(slot)
+            case .fetch:
+                fetch(flow.nextFetchChange())
             case .count(let figure):
                 count(figure)
             case .log:
@@ -110,6 +112,16 @@ extension Pipeline {
         carryOut()
     }
 
+    /// Pauses or resumes the partitions of the consumer the change is for.
+    private func fetch(_ change: MessageFlow.FetchChange) {
+        guard let feed = change.isRetry ? retryFeed : input else { return }
+        switch change.action {
+        case .pause(let partitions) where !partitions.isEmpty: feed.consumer.pause(partitions)
+        case .resume(let partitions) where !partitions.isEmpty: feed.consumer.resume(partitions)
+        case .pause, .resume: break
+        }
+    }
+
     private func count(_ figure: FlowFigure) {
         switch figure {
         case .answered(let after): figures.answered(after: after)
@@ -155,6 +167,12 @@ extension Pipeline {
                 metadata: metadata)
         case .partitionMovesAgain(let topic, let partition, let seconds):
             logger.info("commit position of \(topic)[\(partition)] moves again after \(seconds) s")
+        case .saturated(let after):
+            logger.warning("no verdict for \(after) with the pool full: pausing fetching, staying in the group")
+        case .noWorkerCanRun:
+            logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
+        case .aWorkerCanRunAgain:
+            logger.info("a worker can run again: fetching resumed")
         case .stopping(let finishing, let released):
             logger.info("stopping: finishing \(finishing) messages, releasing \(released) not yet started")
         case .drainTimedOut(let unfinished):

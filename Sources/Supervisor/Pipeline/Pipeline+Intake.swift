@@ -2,40 +2,29 @@ import SluiceCore
 
 /// Taking messages from the consumers into the flow.
 extension Pipeline {
-    /// How long the input consumer may go unpolled while the pool is full before fetching
-    /// is paused, far below `max.poll.interval.ms`.
-    static let longestUnpolled = Duration.seconds(5)
-
-    /// Whether to take messages from the input now. While the daemon holds
-    /// `maxBufferedMessages` it stops taking them and lets librdkafka's bounded prefetch
-    /// wait (cheap: nothing is thrown away). Only if that leaves the consumer unpolled for
-    /// `longestUnpolled` (the plugins are stuck) does it pause the partitions, so it can
-    /// poll again and stay in the group however long the plugins take.
-    func shouldPollInput(now: ContinuousClock.Instant) -> Bool {
+    /// Whether to take messages from the input now (`MessageFlow.pollsInput`).
+    func shouldPollInput() -> Bool {
         guard input.isTaking else { return false }
-        if input.isClosed || !flow.isInputFull { return input.hasEvents }
-        guard now - input.lastPoll >= Self.longestUnpolled else { return false }
-        input.hold(.saturated)
-        logger.warning("no verdict for \(Self.longestUnpolled) with the pool full: pausing fetching, staying in the group")
-        return true
+        let polls = flow.pollsInput(hasEvents: input.hasEvents)
+        carryOut()
+        return polls
     }
 
-    /// When the input must be polled again at the latest: while the daemon is full and
-    /// fetching still runs, `longestUnpolled` after the last poll.
+    /// When the input must be polled again at the latest (`MessageFlow.nextForcedInputPoll`).
     var nextForcedPoll: ContinuousClock.Instant? {
-        guard input.isTaking && !input.isClosed && flow.isInputFull else { return nil }
-        return input.lastPoll + Self.longestUnpolled
+        guard input.isTaking else { return nil }
+        return flow.nextForcedInputPoll?.instant
     }
 
     /// Takes what the input consumer's queue holds, at most a batch (so pipes are served
     /// in between) and not beyond the buffer limit unless fetching is paused.
     func pollInput() {
-        input.lastPoll = loop.time
+        flow.inputPolled()
         // The input consumer is subscribed to the input topics alone (with one, its messages
         // need no look-up of their topic's name).
         let single = settings.inputTopics.single
         for _ in 0..<1000 {
-            guard input.isClosed || !flow.isInputFull else { break }
+            guard flow.inputTakesMore else { break }
             switch input.consumer.poll() {
             case .success(let message):
                 var keyHash: Int?
@@ -60,11 +49,6 @@ extension Pipeline {
         carryOut()
     }
 
-    /// Ends the input's saturation pause once half of the held messages are done.
-    func resumeFetchingIfDrained() {
-        input.releaseSaturation(ifHalfEmpty: flow.isInputHalfEmpty)
-    }
-
     /// Takes transient failures from the retrier's consumer and holds each until its due
     /// time. Any number are held at once up to the buffer limits (messages and bytes,
     /// counted apart from the input's), so a long delay never holds back a shorter one
@@ -85,15 +69,12 @@ extension Pipeline {
                 break taking
             }
         }
-        if !feed.holds(.saturated) && flow.isRetrierFull { feed.hold(.saturated) }
         carryOut()
     }
 
-    /// Publishes every held failure that is due back to the input topic, and ends the
-    /// retrier's saturation pause once half of what it may hold is free.
-    func republishDue(releasing feed: ConsumerFeed) {
+    /// Publishes every held failure that is due back to the input topic.
+    func republishDue() {
         flow.republishDue()
         carryOut()
-        feed.releaseSaturation(ifHalfEmpty: flow.isRetrierHalfEmpty)
     }
 }

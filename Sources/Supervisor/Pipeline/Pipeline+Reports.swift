@@ -12,12 +12,12 @@ extension Pipeline {
         return StatusReport(
             version: SluiceVersion.current, pid: getpid(), uptimeSeconds: figures.uptimeSeconds(at: now),
             group: settings.groupID, inputTopic: settings.inputTopics.description,
-            partitions: flow.partitions.all.filter { !$0.isRetry }.map { "\($0.topic)[\($0.partition)]" }.sorted(),
+            partitions: flow.partitions.all.filter { !$0.isRetry }.map(\.name).sorted(),
             lag: PartitionReport.totalLag(of: partitionReports()),
             stalledPartitions: flow.partitions.all.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.compactMap { progress in
-                progress.stall(at: Moment(now), threshold: flow.settings.stallThreshold).map { "\(progress.topic)[\(progress.partition)] (\($0.wholeSeconds) s)" }
+                progress.stall(at: Moment(now), threshold: flow.settings.stallThreshold).map { "\(progress.name) (\($0.wholeSeconds) s)" }
             },
-            paused: input.isHeldBack,
+            paused: flow.isInputHeldBack,
             protocolKind: settings.protocolKind.rawValue, execRunning: settings.protocolKind == .exec ? plugins.pool.execRuns.count : nil,
             targetWorkers: plugins.pool.targetSize, statistics: figures.counters,
             workers: plugins.pool.workers.enumerated().map { index, worker in
@@ -66,6 +66,6 @@ extension Pipeline {
         let rate = figures.rates(windows: [10]).first.map { Int($0.deliveredPerSecond.rounded()) } ?? 0
         let lag = PartitionReport.totalLag(of: partitionReports()).map(String.init) ?? "unknown"
         return "\(rate) msg/s, \(figures.counters.delivered) done, \(flow.table.count) in flight, lag \(lag), "
-            + "workers \(plugins.pool.runningCount)/\(plugins.pool.targetSize) running\(input.isHeldBack ? ", fetching paused" : "")"
+            + "workers \(plugins.pool.runningCount)/\(plugins.pool.targetSize) running\(flow.isInputHeldBack ? ", fetching paused" : "")"
     }
 }

@@ -144,7 +144,7 @@ public final class Pipeline: @unchecked Sendable {
     func publishStatistics() {
         figures.setGauges(
             inFlight: flow.table.count, runningWorkers: plugins.pool.runningCount, assignedPartitions: flow.partitions.count,
-            paused: input.isHeldBack)
+            paused: flow.isInputHeldBack)
         let snapshot = figures.counters
         let health = PipelineHealth(
             lastTick: .now, ready: systemd.readiness.isReady, notReadyReason: systemd.readiness.notReadyReason)
@@ -256,11 +256,11 @@ public final class Pipeline: @unchecked Sendable {
             plugins.startDue(at: now)
             flow.produceDueOutputs()
             carryOut()
-            let polling = shouldPollInput(now: now)
+            let polling = shouldPollInput()
             if polling { pollInput() }
             let pollingRetrier = retryFeed.map { $0.isTaking && $0.hasEvents } ?? false
             if pollingRetrier, let retryFeed { pollRetries(retryFeed) }
-            if let retryFeed { republishDue(releasing: retryFeed) }
+            if retryFeed != nil { republishDue() }
             dispatch()
             storeOffsets()
             let busy = (polling && input.hasEvents) || (pollingRetrier && retryFeed?.hasEvents == true)
@@ -322,7 +322,6 @@ public final class Pipeline: @unchecked Sendable {
             outputs.producer.serveDeliveryReports()
             flow.producerHasRoom()
             carryOut()
-            resumeFetchingIfDrained()
         case .controlListener:
             control.acceptClients(poller: loop.poller)
         case .controlClient:
@@ -377,15 +376,8 @@ public final class Pipeline: @unchecked Sendable {
     /// when one can again.
     private func pauseWhileNoWorkerCanRun() {
         guard settings.retrier != .only, settings.protocolKind != .exec else { return }
-        let canRun = plugins.pool.canAnyRun
-        guard input.holds(.noWorkerCanRun) == canRun else { return }
-        if canRun {
-            input.release(.noWorkerCanRun)
-            logger.info("a worker can run again: fetching resumed")
-        } else {
-            input.hold(.noWorkerCanRun)
-            logger.error("no worker can run: fetching paused until one is started (sluicectl start ID)")
-        }
+        flow.workers(canRun: plugins.pool.canAnyRun)
+        carryOut()
     }
 
     /// Called by librdkafka inside `poll` or `close` of the input consumer or the retrier's.
@@ -400,7 +392,6 @@ public final class Pipeline: @unchecked Sendable {
             let known = isRetry ? settings.transientTopic : settings.inputTopics.single
             flow.assigned(
                 assigned.map { TopicPartition(topic: $0.topic == known ? known! : $0.topic, partition: $0.partition) }, isRetry: isRetry)
-            feed.assign(assigned)
             logger.info("\(owner)partitions assigned: \(assigned.isEmpty ? "none" : Self.names(assigned))")
             if isRetry == (settings.retrier == .only) { systemd.joinedGroup() }
         case .revoked(let leaving, let lost):
@@ -424,9 +415,6 @@ public final class Pipeline: @unchecked Sendable {
             if unfinished > 0 {
                 logger.warning("\(owner)partitions revoked with \(unfinished) messages unfinished; the next owner will redo them")
             }
-            // A pause librdkafka would keep across revoke and re-assign is cleared as the
-            // partitions leave (`FetchGate.revoke`).
-            feed.revoke(leaving)
             logger.info("\(owner)partitions \(lost ? "lost" : "revoked"): \(Self.names(leaving))")
         }
     }
@@ -449,10 +437,7 @@ public final class Pipeline: @unchecked Sendable {
     private func shutDown() -> KafkaError? {
         systemd.stopping(status: "stopping: finishing \(flow.table.count) messages", mayTake: stopBound)
         control.close(poller: loop.poller)
-        for feed in feeds {
-            feed.isTaking = false
-            feed.hold(.stopping)
-        }
+        for feed in feeds { feed.isTaking = false }
         advanceFlow(to: .now)
         flow.beginStop(drainTimeout: settings.drainTimeout)
         carryOut()
@@ -538,11 +523,13 @@ public final class Pipeline: @unchecked Sendable {
         case .version:
             return ControlResponse(ok: true, message: SluiceVersion.current)
         case .pause:
-            input.hold(.operatorRequest)
+            flow.hold(.operatorRequest, isRetry: false)
+            carryOut()
             logger.info("fetching paused by sluicectl")
             return ControlResponse(ok: true, message: "fetching paused; group membership kept")
         case .resume:
-            input.release(.operatorRequest)
+            flow.release(.operatorRequest, isRetry: false)
+            carryOut()
             logger.info("fetching resumed by sluicectl")
             return ControlResponse(ok: true, message: "fetching resumed")
         case .scale(let target):
@@ -599,6 +586,6 @@ public final class Pipeline: @unchecked Sendable {
         if settings.workers != before.workers && settings.retrier != .only {
             _ = plugins.scale(to: settings.workers)
         }
-        resumeFetchingIfDrained()
+        carryOut()
     }
 }

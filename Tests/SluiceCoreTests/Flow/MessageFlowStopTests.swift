@@ -68,6 +68,8 @@ import Testing
         let revoked = harness.flow.beginRevoke([FlowHarness.input], isRetry: false, lost: false)
         #expect(harness.flow.finishRevoke(revoked) == 1)
         #expect(harness.flow.closed() == 1)
+        _ = harness.actions()
+        #expect(harness.said.last == .leftUnfinished(count: 1, byPartition: "in[0]=1"), "named by partition, as it was taken")
     }
 
     /// A rebalance during the drain hands its partitions over as during the run: what they
