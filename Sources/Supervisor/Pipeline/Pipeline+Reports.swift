@@ -23,7 +23,7 @@ extension Pipeline {
             workers: plugins.pool.workers.enumerated().map { index, worker in
                 WorkerReport(
                     id: worker.id, pid: worker.process?.pid, state: worker.life.name,
-                    uptimeSeconds: worker.process == nil ? nil : Int((now - worker.life.startedAt).components.seconds),
+                    uptimeSeconds: worker.process == nil ? nil : Int((now - worker.life.startedAt.instant).components.seconds),
                     handled: worker.handled, inFlight: flow.requests(of: index), restarts: worker.restarts,
                     lastExit: worker.lastExit)
             })

@@ -68,7 +68,7 @@ final class PluginSupervisor {
             process = try pool.spawnPlugin(settings, workerID: worker.id)
         } catch {
             logger.error("cannot start plugin: \(error)", metadata: ["worker": "\(worker.id)"])
-            _ = worker.life.startFailed(at: .now, startRetries: settings.startRetries)
+            _ = worker.life.startFailed(at: Moment(.now), startRetries: settings.startRetries)
             return
         }
         worker.attach(process)
@@ -82,7 +82,7 @@ final class PluginSupervisor {
 
     /// Starts the workers whose backoff is over.
     func startDue(at now: ContinuousClock.Instant) {
-        for worker in pool.workers where worker.life.tick(at: now, startSeconds: settings.startSeconds) {
+        for worker in pool.workers where worker.life.tick(at: Moment(now), startSeconds: settings.startSeconds) {
             start(worker)
         }
     }
@@ -92,7 +92,7 @@ final class PluginSupervisor {
     var nextDeadline: ContinuousClock.Instant? {
         var next: ContinuousClock.Instant?
         for worker in pool.workers {
-            guard let deadline = worker.life.nextDeadline(startSeconds: settings.startSeconds) else { continue }
+            guard let deadline = worker.life.nextDeadline(startSeconds: settings.startSeconds)?.instant else { continue }
             next = min(next ?? deadline, deadline)
         }
         return next
@@ -111,7 +111,7 @@ final class PluginSupervisor {
         let exit = exitReport(of: worker, termination: termination)
         worker.detach()
         let metadata: Logger.Metadata = ["worker": "\(worker.id)", "pid": "\(process.pid)"]
-        switch worker.life.exited(at: .now, startSeconds: settings.startSeconds, startRetries: settings.startRetries) {
+        switch worker.life.exited(at: Moment(.now), startSeconds: settings.startSeconds, startRetries: settings.startRetries) {
         case .start(let reason):
             countRestart(worker, reason: reason)
             logger.info("worker drained for a restart: \(termination)", metadata: metadata)
@@ -134,7 +134,7 @@ final class PluginSupervisor {
     /// on the child. A worker the daemon was stopping blames nobody.
     private func exitReport(of worker: Worker, termination: ChildProcess.Termination) -> MessageFlow.Exit {
         let blame = worker.life.blameForExit
-        let cause = blame?.cause ?? Worker.StateMachine.KillCause(source: .crash, reason: "plugin crashed while processing")
+        let cause = blame?.cause ?? WorkerLife.KillCause(source: .crash, reason: "plugin crashed while processing")
         return MessageFlow.Exit(
             workerFailed: blame != nil, strike: blame?.strike == true,
             deadLetter: VerdictOutput(
@@ -145,8 +145,7 @@ final class PluginSupervisor {
     /// Kills a worker whose child misbehaved; its messages are blamed with `cause` once it
     /// has exited, and it restarts.
     func kill(_ worker: Worker, cause source: FailureSource, reason: String) {
-        worker.life.kill(.init(source: source, reason: reason))
-        worker.process?.signalGroup(SIGKILL)
+        carryOut(worker.life.kill(.init(source: source, reason: reason)), on: worker)
     }
 
     /// Kills workers whose oldest unanswered request (`oldestRequest` of the worker's index)
@@ -168,16 +167,22 @@ final class PluginSupervisor {
 
     /// Asks `worker` to finish what it holds and exit, `then` what follows: no new
     /// requests, stdin closed. Without a child, `then` applies at once.
-    func drain(_ worker: Worker, then: Worker.StateMachine.AfterStop) {
-        // A kafka-native plugin reads no stdin: SIGTERM (or plugin.stop_signal) is its stop
-        // request (the original demo's contract).
-        let bySignal = settings.protocolKind == .kafkaNative && worker.process != nil
-        worker.life.stop(then: then, hasChild: worker.process != nil, signalled: bySignal, at: .now)
+    func drain(_ worker: Worker, then: WorkerLife.AfterStop) {
+        let commands = worker.life.stop(
+            then: then, hasChild: worker.process != nil, readsStdin: settings.protocolKind != .kafkaNative, at: Moment(.now))
+        carryOut(commands, on: worker)
+    }
+
+    /// Does to the worker's child what its life asked for.
+    private func carryOut(_ commands: WorkerLife.Commands, on worker: Worker) {
         guard let process = worker.process else { return }
-        flushOutput(worker)
-        stopWaitingForWritable(worker)
-        worker.process?.closeStdin()
-        if bySignal { process.signalGroup(settings.stopSignalNumber) }
+        if commands.contains(.closeStdin) {
+            flushOutput(worker)
+            stopWaitingForWritable(worker)
+            worker.process?.closeStdin()
+        }
+        if commands.contains(.stopSignal) { process.signalGroup(settings.stopSignalNumber) }
+        if commands.contains(.kill) { process.signalGroup(SIGKILL) }
     }
 
     /// The stop: every worker is asked to finish and exit (stdin closed), then gets
@@ -192,13 +197,13 @@ final class PluginSupervisor {
     /// A draining child still running `stopTimeout` after it was asked to stop gets
     /// `stopSignal`, and SIGKILL after another `stopTimeout`.
     func enforceStopTimeout(now: ContinuousClock.Instant) {
-        let stopSignal = settings.stopSignalNumber
         for worker in pool.workers where worker.process != nil {
-            guard let signal = worker.life.escalate(at: now, stopTimeout: settings.stopTimeout, stopSignal: stopSignal) else { continue }
+            guard let commands = worker.life.escalate(at: Moment(now), stopTimeout: settings.stopTimeout) else { continue }
+            let signal = commands.contains(.kill) ? SIGKILL : settings.stopSignalNumber
             logger.warning(
                 "worker still running after it was asked to stop; sending \(String(cString: strsignal(signal)))",
                 metadata: ["worker": "\(worker.id)", "pid": "\(worker.process?.pid ?? 0)"])
-            worker.process?.signalGroup(signal)
+            carryOut(commands, on: worker)
         }
     }
 

@@ -1,13 +1,14 @@
 import PluginProcess
 import PluginProtocol
+import SluiceCore
 
 /// One slot of the plugin pool: the current child process (if any) and its pending output.
 /// The requests it holds are the flow's (`WorkerSeat`). Confined to the pipeline thread.
 final class Worker {
     /// 1-based id shown in logs and status.
     let id: Int
-    /// Where the slot is in its life (`Worker.StateMachine`).
-    var life = StateMachine()
+    /// Where the slot is in its life.
+    var life = WorkerLife()
     var process: ChildProcess?
     /// Bumped per child, so events about a previous child are recognised as stale.
     var generation: UInt32 = 0
@@ -51,7 +52,7 @@ final class Worker {
         stderrLines = Self.stderrBuffer()
         stdoutClosedAt = nil
         stderrTail = StderrTail()
-        life.started(at: .now)
+        life.started(at: Moment(.now))
     }
 
     /// Forgets the child that exited: what was written to it but not yet read dies with

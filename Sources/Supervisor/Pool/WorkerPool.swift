@@ -1,3 +1,4 @@
+import SluiceCore
 import CProcess
 import PluginProcess
 
@@ -62,7 +63,7 @@ final class WorkerPool {
         guard keepsWorkers else { return resize }
         for (index, worker) in workers.enumerated() {
             if index < target {
-                worker.life.unretire(at: now)
+                worker.life.unretire(at: Moment(now))
             } else if !worker.life.isRetiring {
                 resize.retire.append(worker)
             }

@@ -1,3 +1,4 @@
+import SluiceCore
 import Testing
 
 @testable import Supervisor
@@ -21,7 +22,7 @@ import Testing
         let shrink = pool.resize(to: 1, at: now)
         #expect(shrink.start.isEmpty && shrink.retire.map(\.id) == [2, 3, 4])
         // Their children gone (none here), they retire and leave from the end.
-        for worker in shrink.retire { worker.life.stop(then: .retire, hasChild: false, at: now) }
+        for worker in shrink.retire { _ = worker.life.stop(then: .retire, hasChild: false, at: Moment(now)) }
         pool.removeRetired()
         #expect(pool.workers.map(\.id) == [1])
     }
@@ -29,7 +30,7 @@ import Testing
     @Test func aRetiringSlotBelowTheNewTargetStays() {
         let pool = WorkerPool(size: 3, keepsWorkers: true, maximumFrameBytes: 1024, childEnvironment: [])
         let shrink = pool.resize(to: 1, at: now)
-        for worker in shrink.retire { worker.life.stop(then: .retire, hasChild: false, at: now) }
+        for worker in shrink.retire { _ = worker.life.stop(then: .retire, hasChild: false, at: Moment(now)) }
         let grow = pool.resize(to: 3, at: now)
         #expect(grow.start.isEmpty && grow.retire.isEmpty, "slots 2 and 3 still exist: they come back, none is added")
         #expect(pool.workers.allSatisfy { !$0.life.isRetiring })
@@ -49,7 +50,7 @@ import Testing
         pool.queueRestart([1, 2])
         #expect(pool.nextToRestart() == nil, "no child to drain: nothing to restart")
         #expect(!pool.canAnyRun && !pool.isUp, "none started yet")
-        pool[1]?.life.started(at: now)
+        pool[1]?.life.started(at: Moment(now))
         #expect(pool.canAnyRun && !pool.isUp, "one of two up")
     }
 }

@@ -1,12 +1,11 @@
-import Glibc
 import Testing
 
-@testable import Supervisor
+@testable import SluiceCore
 
-/// `Worker.StateMachine`: every path through a worker's life, with no process.
-struct WorkerStateMachineTests {
-    typealias Machine = Worker.StateMachine
-    let t0 = ContinuousClock.now
+/// `WorkerLife`: every path through a worker's life, with no process.
+struct WorkerLifeTests {
+    typealias Machine = WorkerLife
+    let t0 = Moment.origin + .seconds(100)
     let startSeconds = Duration.seconds(1)
     let startRetries = 3
 
@@ -82,8 +81,8 @@ struct WorkerStateMachineTests {
     @Test func aKilledChildBlamesItsCauseAndIsRestarted() {
         var machine = running()
         let timeout = Machine.KillCause(source: .timeout, reason: "timed out")
-        machine.kill(timeout)
-        machine.kill(.init(source: .protocolError, reason: "later"))
+        #expect(machine.kill(timeout) == .kill)
+        #expect(machine.kill(.init(source: .protocolError, reason: "later")) == .kill, "killed again, to be sure")
         #expect(machine.isKilled && !machine.isUp && machine.name == "restarting")
         #expect(machine.blameForExit == .init(cause: timeout, strike: true), "the first cause stands")
         let next = machine.exited(at: t0 + .seconds(9), startSeconds: startSeconds, startRetries: startRetries)
@@ -92,51 +91,43 @@ struct WorkerStateMachineTests {
 
     @Test func anOperatorStopDrainsBlamesNobodyAndStaysDown() {
         var machine = running()
-        machine.stop(then: .stayDown, hasChild: true, at: t0 + .seconds(2))
+        #expect(machine.stop(then: .stayDown, hasChild: true, at: t0 + .seconds(2)) == .closeStdin)
         #expect(!machine.isUp && machine.name == "stopping" && machine.hasProved)
         #expect(machine.blameForExit == nil)
         let exitedResult3 = machine.exited(at: t0 + .seconds(3), startSeconds: startSeconds, startRetries: startRetries)
         #expect(exitedResult3 == .stayDown)
         #expect(machine.state == .stopped && machine.canBeStartedByHand)
         var idle = Machine()
-        idle.stop(then: .stayDown, hasChild: false, at: t0)
+        #expect(idle.stop(then: .stayDown, hasChild: false, at: t0) == [])
         #expect(idle.state == .stopped, "without a child the stop is done at once")
     }
 
-    @Test func aStopEscalatesToSigtermThenSigkill() {
+    @Test func aStopEscalatesToTheStopSignalThenSigkill() {
         var machine = running()
         let stopTimeout = Duration.seconds(5)
-        machine.stop(then: .stayDown, hasChild: true, at: t0)
+        _ = machine.stop(then: .stayDown, hasChild: true, at: t0)
         let escalateResult1 = machine.escalate(at: t0 + .seconds(4), stopTimeout: stopTimeout)
         #expect(escalateResult1 == nil)
         let escalateResult2 = machine.escalate(at: t0 + .seconds(5), stopTimeout: stopTimeout)
-        #expect(escalateResult2 == SIGTERM)
+        #expect(escalateResult2 == .stopSignal)
         let escalateResult3 = machine.escalate(at: t0 + .seconds(6), stopTimeout: stopTimeout)
         #expect(escalateResult3 == nil)
         let escalateResult4 = machine.escalate(at: t0 + .seconds(10), stopTimeout: stopTimeout)
-        #expect(escalateResult4 == SIGKILL)
+        #expect(escalateResult4 == .kill)
         let escalateResult5 = machine.escalate(at: t0 + .seconds(60), stopTimeout: stopTimeout)
         #expect(escalateResult5 == nil, "nothing after SIGKILL")
         var signalled = running()
-        signalled.stop(then: .stayDown, hasChild: true, signalled: true, at: t0)  // kafka-native: SIGTERM was the request
+        // A kafka-native plugin reads no stdin: the stop signal is the request.
+        #expect(signalled.stop(then: .stayDown, hasChild: true, readsStdin: false, at: t0) == [.closeStdin, .stopSignal])
         let escalateResult6 = signalled.escalate(at: t0 + .seconds(5), stopTimeout: stopTimeout)
         #expect(escalateResult6 == nil)
         let escalateResult7 = signalled.escalate(at: t0 + .seconds(10), stopTimeout: stopTimeout)
-        #expect(escalateResult7 == SIGKILL)
-    }
-
-    /// plugin.stop_signal replaces SIGTERM; SIGKILL still ends it.
-    @Test func aStopEscalatesToTheStopSignalGiven() {
-        var machine = running()
-        machine.stop(then: .stayDown, hasChild: true, at: t0)
-        let first = machine.escalate(at: t0 + .seconds(5), stopTimeout: .seconds(5), stopSignal: SIGINT)
-        let second = machine.escalate(at: t0 + .seconds(10), stopTimeout: .seconds(5), stopSignal: SIGINT)
-        #expect(first == SIGINT && second == SIGKILL)
+        #expect(escalateResult7 == .kill)
     }
 
     @Test func aRetiredSlotIsGoneOnceDrainedUnlessScaleTakesItBack() {
         var machine = running()
-        machine.stop(then: .retire, hasChild: true, at: t0)
+        _ = machine.stop(then: .retire, hasChild: true, at: t0)
         #expect(machine.isRetiring && machine.name == "retiring")
         let exitedResult4 = machine.exited(at: t0 + .seconds(1), startSeconds: startSeconds, startRetries: startRetries)
         #expect(exitedResult4 == .retired)
@@ -147,7 +138,7 @@ struct WorkerStateMachineTests {
         #expect(tickResult5, "taken back: starts at once")
 
         var draining = running()
-        draining.stop(then: .retire, hasChild: true, at: t0)
+        _ = draining.stop(then: .retire, hasChild: true, at: t0)
         draining.unretire(at: t0)
         #expect(!draining.isRetiring && draining.isDrainingForRestart)
         let exitedResult5 = draining.exited(at: t0 + .seconds(1), startSeconds: startSeconds, startRetries: startRetries)
@@ -156,7 +147,7 @@ struct WorkerStateMachineTests {
 
     @Test func aRollingRestartDrainsThenStartsAtOnce() {
         var machine = running()
-        machine.stop(then: .restart(reason: "operator"), hasChild: true, at: t0)
+        _ = machine.stop(then: .restart(reason: "operator"), hasChild: true, at: t0)
         #expect(machine.isDrainingForRestart && machine.blameForExit == nil)
         let exitedResult6 = machine.exited(at: t0 + .seconds(1), startSeconds: startSeconds, startRetries: startRetries)
         #expect(exitedResult6 == .start(reason: "operator"))
@@ -166,16 +157,16 @@ struct WorkerStateMachineTests {
 
     @Test func aKillDuringAStopKeepsWhatFollowsAndAStopDuringAKillToo() {
         var retiring = running()
-        retiring.stop(then: .retire, hasChild: true, at: t0)
-        retiring.kill(.init(source: .protocolError, reason: "bad line"))
+        _ = retiring.stop(then: .retire, hasChild: true, at: t0)
+        _ = retiring.kill(.init(source: .protocolError, reason: "bad line"))
         #expect(retiring.isKilled && retiring.isRetiring)
         #expect(retiring.blameForExit?.cause.source == .protocolError, "killed for a cause: its messages are blamed")
         let exitedResult7 = retiring.exited(at: t0 + .seconds(1), startSeconds: startSeconds, startRetries: startRetries)
         #expect(exitedResult7 == .retired)
 
         var killed = running()
-        killed.kill(.init(source: .timeout, reason: "timed out"))
-        killed.stop(then: .stayDown, hasChild: true, at: t0)  // the pool stops meanwhile
+        _ = killed.kill(.init(source: .timeout, reason: "timed out"))
+        _ = killed.stop(then: .stayDown, hasChild: true, at: t0)  // the pool stops meanwhile
         #expect(killed.isKilled)
         let exitedResult8 = killed.exited(at: t0 + .seconds(1), startSeconds: startSeconds, startRetries: startRetries)
         #expect(exitedResult8 == .stayDown)
