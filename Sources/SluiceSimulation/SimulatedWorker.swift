@@ -1,31 +1,28 @@
 import SluiceCore
 
-/// A plugin worker as the simulated world plays it: its child's state, and the requests it
-/// holds in the order they came.
+/// A plugin worker as the simulated world plays it: the supervisor's `WorkerLife` (the
+/// real state machine), its child, and the requests the child holds in the order they came.
 struct SimulatedWorker {
-    enum State: Equatable {
-        /// No child: it starts at the next start step.
-        case down
-        /// Spawned, not yet up for long enough to have proved it can run.
-        case starting
-        case running
-        /// Asked to finish what it holds and exit (stdin closed).
-        case draining
-        /// Killed by the daemon (a protocol error, a hang): it exits at a reap step.
-        case killed
-    }
-
-    var state = State.down
+    /// The worker's life, as the supervisor keeps it.
+    var life = WorkerLife()
+    /// Whether a child runs.
+    var hasChild = false
+    /// Its child's stdin is closed: it exits once it has answered what it holds, unless it
+    /// ignores that.
+    var stdinClosed = false
+    /// What the child was sent (the stop signal, SIGKILL); SIGKILL ends it at once.
+    var signalled: WorkerLife.Commands = []
     /// Requests it holds: id and slot, oldest first.
     var requests: [(id: UInt64, slot: Int)] = []
     /// It stopped answering.
     var isHung = false
-    /// The child proved it can run before it was killed or asked to drain.
-    var proved = false
-    /// Retired by a scale down: it stays down.
-    var retired = false
+    /// The child keeps running when its stdin closes, or when it gets the stop signal:
+    /// only the escalation ends it.
+    var ignoresStdinClose = false
+    var ignoresStopSignal = false
 
-    var isAccepting: Bool { state == .starting || state == .running }
+    /// Whether it takes requests, as the supervisor's `Worker.isAcceptingRequests`.
+    var isAccepting: Bool { life.isUp && hasChild && !stdinClosed }
 }
 
 /// A write librdkafka holds until its delivery report.

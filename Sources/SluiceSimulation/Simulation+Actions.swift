@@ -69,7 +69,7 @@ extension Simulation {
 
     private mutating func send(_ slot: Int, to worker: Int, requestID: UInt64) throws(Violation) {
         guard workers.indices.contains(worker) else { throw violation("a request sent to worker \(worker), which does not exist") }
-        guard workers[worker].isAccepting else { throw violation("a request sent to worker \(worker), which takes none (\(workers[worker].state))") }
+        guard workers[worker].isAccepting else { throw violation("a request sent to worker \(worker), which takes none (\(workers[worker].life.name))") }
         guard let owner = slotOwner[slot] else { throw violation("slot \(slot) sent to worker \(worker) holds nothing") }
         if let other = instances[owner].worker { throw violation("instance \(owner) sent to worker \(worker) while at worker \(other)") }
         let holdsSuspect = workers[worker].requests.contains { slotOwner[$0.slot].map { instances[$0].isSuspect } ?? false }

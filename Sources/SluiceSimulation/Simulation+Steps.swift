@@ -19,7 +19,7 @@ extension Simulation {
         case 74..<79: try advanceTime(jump: !settling && roll(0.1))
         case 79..<83: try storePositions()
         case 83..<85 where !settling: try workerFails()
-        case 85..<90: try reapAndStart()
+        case 85..<90: try reap()
         case 90 where !isStopping: try rebalance()
         case 91..<94: try finishRevokes(force: false)
         case 94..<96: producerHasRoom()
@@ -30,6 +30,7 @@ extension Simulation {
         try carryOut()
         try checkBudgets()
         try checkStopEnds()
+        try checkPluginsStop()
         try checkFetching()
         if let misplaced = flow.misplacedMessage() { throw violation(misplaced) }
     }
@@ -210,6 +211,7 @@ extension Simulation {
         flow.reportStalledPartitions()
         try carryOut()
         try killHungWorkers()
+        try superviseWorkers()
     }
 
     /// A worker whose oldest request is older than the message timeout is killed, as the
@@ -217,7 +219,7 @@ extension Simulation {
     private mutating func killHungWorkers() throws(Violation) {
         for index in workers.indices where workers[index].isAccepting {
             guard let oldest = flow.oldestRequest(of: index), now - oldest >= flow.settings.messageTimeout else { continue }
-            workers[index].state = .killed
+            try kill(index, .timeout)
         }
     }
 }

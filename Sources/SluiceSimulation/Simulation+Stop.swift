@@ -19,25 +19,28 @@ extension Simulation {
         throw violation("the stop still drains \(now - asked) after it was asked, past its drain timeout of \(Self.drainTimeout)")
     }
 
-    /// Whether the stop is over: once the flow has ended the drain, the world does what the
-    /// pipeline's close does (positions stored, the partitions gone, the workers exited)
-    /// and says so; the flow lets go of what is left, and that must be every message that
-    /// had not ended.
+    /// Whether the stop is over. Once the flow has ended the drain, the world does what the
+    /// pipeline's close does: positions stored, the partitions gone, then every worker
+    /// asked to stop, escalating as its life says. Once every child has exited the flow
+    /// lets go of what is left, and that must be every message that had not ended.
     mutating func advanceStop() throws(Violation) -> Bool {
         guard case .closing = flow.stopPhase else { return false }
-        try storePositions()
-        try finishRevokes(force: true)
-        for id in inputPartitions + retryPartitions where partitions[id]!.epoch != nil {
-            let progress = flow.beginRevoke(
-                [TopicPartition(topic: Self.topics[id.topic], partition: id.partition)], isRetry: id.topic == 1, lost: false)
-            try carryOut()
+        if pluginsStopBegan == nil {
             try storePositions()
-            _ = flow.finishRevoke(progress)
-            try carryOut()
-            partitions[id]!.epoch = nil
+            try finishRevokes(force: true)
+            for id in inputPartitions + retryPartitions where partitions[id]!.epoch != nil {
+                let progress = flow.beginRevoke(
+                    [TopicPartition(topic: Self.topics[id.topic], partition: id.partition)], isRetry: id.topic == 1, lost: false)
+                try carryOut()
+                try storePositions()
+                _ = flow.finishRevoke(progress)
+                try carryOut()
+                partitions[id]!.epoch = nil
+            }
+            for worker in workers.indices { stop(worker, then: .stayDown) }
+            pluginsStopBegan = now
         }
-        for worker in workers.indices where workers[worker].state != .down { try exit(worker, failed: false) }
-        try carryOut()
+        guard workers.allSatisfy({ !$0.hasChild }) else { return false }
         let unended = instances.indices.filter { !instances[$0].ended }
         _ = flow.closed()
         try carryOut()
@@ -48,6 +51,15 @@ extension Simulation {
         }
         slotOwner.removeAll()
         return true
+    }
+
+    /// The plugins' stop ends: within two stop timeouts of asking, every child still
+    /// running has been sent SIGKILL.
+    func checkPluginsStop() throws(Violation) {
+        guard let began = pluginsStopBegan, now >= began + Self.stopTimeout * 2 else { return }
+        if let worker = workers.indices.first(where: { workers[$0].hasChild && !workers[$0].signalled.contains(.kill) }) {
+            throw violation("worker \(worker)'s child runs \(now - began) after the plugins were asked to stop, never sent SIGKILL")
+        }
     }
 
     /// At quiescence every message polled has come to exactly one end, and the flow holds

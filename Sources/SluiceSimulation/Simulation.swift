@@ -55,6 +55,11 @@ package struct Simulation {
     var outputOutageUntil: Moment?
     /// Partitions letting started work finish before they go, until a deadline.
     var revoking: [(ids: [SimulatedPartition.ID], progress: [PartitionProgress], isRetry: Bool, deadline: Moment)] = []
+    /// While set, a reload has made the plugin's command one whose children crash before
+    /// they prove themselves.
+    var pluginBroken = false
+    /// When the plugins' part of the stop began (after the drain); nil before.
+    var pluginsStopBegan: Moment?
     /// When the stop was asked for; nil before.
     var stopAskedAt: Moment?
     /// The most the input may hold: the limit, or what it held when a reload lowered it.
@@ -99,6 +104,7 @@ package struct Simulation {
         flow.advance(to: now, wallMilliseconds: wallMilliseconds)
         for index in inputPartitions.indices { assign(inputPartitions[index]) }
         for index in retryPartitions.indices { assign(retryPartitions[index]) }
+        for index in workers.indices { start(index) }
         while step < steps {
             step += 1
             try takeStep()
