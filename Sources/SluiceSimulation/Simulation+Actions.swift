@@ -128,7 +128,7 @@ extension Simulation {
             flow.enqueueFailed(token, topic: "out", ProduceFailure(.retriable, description: "outage", reason: "outage"))
             return
         }
-        if !isStopping && roll(0.03) {
+        if !isStopping && !isCalm && roll(0.03) {
             let failure: ProduceFailure =
                 roll(0.25)
                 ? ProduceFailure(.refused(tooLarge: roll(0.5)), description: "refused", reason: "refused")

@@ -20,10 +20,10 @@ extension Simulation {
         case 79..<83: try storePositions()
         case 83..<85 where !settling: try workerFails()
         case 85..<90: try reap()
-        case 90 where !isStopping: try rebalance()
+        case 90 where !settling: try rebalance()
         case 91..<94: try finishRevokes(force: false)
         case 94..<96: producerHasRoom()
-        case 96 where !isStopping: try operate()
+        case 96 where !settling: try operate()
         case 97 where !settling && outputOutageUntil == nil: outputOutageUntil = now + .milliseconds(Int64(500 + pick(4500)))
         default: try dispatch()
         }
@@ -87,7 +87,7 @@ extension Simulation {
         let head = inFlightWrites.firstIndex { $0.lane == lane }!
         let write = inFlightWrites.remove(at: head)
         let topic = write.topic
-        let faults = settling ? 0.02 : 0.12
+        let faults = isCalm ? 0 : settling ? 0.02 : 0.12
         if isOutputOutage || roll(faults) {
             if !isOutputOutage && roll(0.3) {
                 trace?("  delivery of \(write.token) refused")

@@ -20,17 +20,24 @@ extension MessageFlow {
         return true
     }
 
-    /// The slot of the request the worker answered, no longer in flight there, the
-    /// worker's isolation over; nil when it has no such request. Every answer goes through
-    /// here, whatever becomes of it: a worker left isolating after an answer would never
-    /// be given work again.
+    /// The slot of the request the worker answered (`takeRequest`); nil when it has no
+    /// such request.
     private mutating func takeAnswer(_ request: AnswerTo, from worker: Int) -> Int? {
         let requestID: UInt64?
         switch request {
         case .id(let id): requestID = id
         case .oldest: requestID = workers[worker].answerOrder.popFirst()
         }
-        guard let requestID, let slot = workers[worker].inFlight.removeValue(forKey: requestID) else { return nil }
+        guard let requestID else { return nil }
+        return takeRequest(requestID, from: worker)
+    }
+
+    /// Takes request `requestID` off worker `worker`: no longer in flight there, and the
+    /// worker's isolation over. Every answer and every frame refused goes through here,
+    /// whatever becomes of the message: a worker left isolating would never be given work
+    /// again. Returns the request's slot; nil when the worker holds no such request.
+    mutating func takeRequest(_ requestID: UInt64, from worker: Int) -> Int? {
+        guard let slot = workers[worker].inFlight.removeValue(forKey: requestID) else { return nil }
         workers[worker].isIsolating = false
         return slot
     }

@@ -115,7 +115,7 @@ extension MessageFlow {
     /// protocol cannot carry, or the frame is over the limit): the message is dead-lettered
     /// with `output` instead, and the worker goes on.
     package mutating func requestRefused(slot: Int, worker: Int, requestID: UInt64, _ output: VerdictOutput) {
-        guard workers[worker].inFlight.removeValue(forKey: requestID) == slot else { return }
+        guard takeRequest(requestID, from: worker) == slot else { return }
         if let index = workers[worker].answerOrder.lastIndex(of: requestID) { workers[worker].answerOrder.remove(at: index) }
         deadLetter(slot, output)
     }

@@ -28,3 +28,18 @@ extension MessageFlow {
         }.map { "slot \($0) (stage \(table[$0].stage)) is nowhere: not queued, at no worker, not held" }
     }
 }
+
+extension MessageFlow {
+    /// Where the messages held are: how many in each stage, how many suspects, and how
+    /// many requests each worker holds, for a report of a schedule that did not finish.
+    package var heldStages: String {
+        var stages: [String: Int] = [:]
+        var slot = table.firstSlot { _, _ in true }
+        while let current = slot {
+            stages["\(table[current].stage)", default: 0] += 1
+            slot = table.firstSlot { next, _ in next > current }
+        }
+        let counts = stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "\(counts); suspects \(suspects.count); at workers \(workers.map(\.inFlight.count))"
+    }
+}

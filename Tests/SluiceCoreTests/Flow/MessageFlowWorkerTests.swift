@@ -42,6 +42,25 @@ import Testing
         }
     }
 
+    /// A suspect whose frame cannot be made (a request id one digit longer than at its
+    /// first send can push a frame at the limit over it) is dead-lettered, and its worker
+    /// takes work again: left isolating, it would never be given any.
+    @Test func aSuspectWhoseFrameIsRefusedFreesItsWorker() {
+        var harness = FlowHarness()
+        let suspect = harness.poll(0)
+        let next = harness.poll(1)
+        _ = harness.dispatch()
+        harness.flow.workerExited(0, MessageFlow.Exit(workerFailed: true, strike: false, deadLetter: VerdictOutput(verdict: .permanent)))
+        harness.flow.worker(0, isAccepting: true, hasProved: true)
+        let alone = harness.dispatch()
+        #expect(alone.map(\.slot) == [suspect])
+        harness.flow.requestRefused(
+            slot: suspect, worker: 0, requestID: alone[0].request, VerdictOutput(verdict: .permanent, source: .tooLarge))
+        #expect(harness.flow.table[suspect].stage == .producing)
+        let after = harness.dispatch()
+        #expect(after.map(\.slot) == [next])
+    }
+
     @Test func aMessageThatKeepsKillingWorkersIsDeadLettered() {
         var harness = FlowHarness(poisonThreshold: 2)
         let slot = harness.poll(0)
