@@ -93,6 +93,9 @@ struct SluiceSim: ParsableCommand {
             } catch {
                 print("FAILED: \(error)")
                 print("replay: sluice-sim --seed \(seed) --steps \(steps)")
+                if seeds.count > 1, let shrunk = shrink(seed: seed) {
+                    print("shrunk to \(shrunk.steps) steps before the end (\(shrunk.violation)): sluice-sim --seed \(seed) --steps \(shrunk.steps) --trace")
+                }
                 throw ExitCode.failure
             }
         }
@@ -100,6 +103,29 @@ struct SluiceSim: ParsableCommand {
         print(
             "\(seeds.count) schedules, \(totals.steps) steps, \(totals.polled) messages polled (\(totals.finished) finished, \(totals.released) let go) in \((seconds * 10).rounded() / 10) s: every invariant held"
         )
+    }
+}
+
+extension SluiceSim {
+    /// The fewest random steps before the calm or the stop with which `seed` still fails,
+    /// found by halving between none and `steps`: the same draws, cut short, make a
+    /// shorter schedule to read with `--trace`. Nil when no shorter one fails.
+    fileprivate func shrink(seed: UInt64) -> (steps: Int, violation: Simulation.Violation)? {
+        var passing = 0
+        var failing = steps
+        var found: Simulation.Violation?
+        while failing - passing > 1 {
+            let middle = (passing + failing) / 2
+            var simulation = Simulation(seed: seed)
+            do {
+                _ = try simulation.run(steps: middle)
+                passing = middle
+            } catch {
+                failing = middle
+                found = error
+            }
+        }
+        return found.map { (failing, $0) }
     }
 }
 
