@@ -179,7 +179,8 @@ extension Simulation {
     /// Hands the moved commit positions over, as the pipeline does once per loop turn, and
     /// checks the commit rule: every offset below a stored position is finished.
     mutating func storePositions() throws(Violation) {
-        let moved = flow.takeMovedPositions()
+        var moved = AssignedPartitions.MovedPositions()
+        flow.takeMovedPositions(into: &moved)
         for position in moved.input + moved.retry {
             let id = SimulatedPartition.ID(topic: position.topic == Self.topics[0] ? 0 : 1, partition: position.partition)
             guard let partition = partitions[id] else { throw violation("a position stored for unknown partition \(id)") }

@@ -20,15 +20,17 @@ import Testing
         // Out of order: 11 finished before 10 moves nothing.
         let movedEarly = partitions.finish(11, of: first)
         #expect(!movedEarly)
-        #expect(partitions.takeMovedPositions().input.isEmpty)
+        var moved = AssignedPartitions.MovedPositions()
+        partitions.takeMovedPositions(into: &moved)
+        #expect(moved.input.isEmpty)
         let movedFirst = partitions.finish(10, of: first)
         let movedRetry = partitions.finish(7, of: retry)
         #expect(movedFirst && movedRetry)
-        let moved = partitions.takeMovedPositions()
+        partitions.takeMovedPositions(into: &moved)
         #expect(moved.input.map { "\($0.topic)[\($0.partition)]@\($0.next)" } == ["in[0]@12"], "10 and 11 done: 12 is next")
         #expect(moved.retry.map { "\($0.topic)[\($0.partition)]@\($0.next)" } == ["retry[0]@8"])
-        let again = partitions.takeMovedPositions()
-        #expect(again.input.isEmpty && again.retry.isEmpty, "each position is handed over once")
+        partitions.takeMovedPositions(into: &moved)
+        #expect(moved.input.isEmpty && moved.retry.isEmpty, "each position is handed over once")
     }
 
     @Test func aRemovedPartitionStillHandsOverWhatMoved() throws {
@@ -36,10 +38,12 @@ import Testing
         partitions.add(topic: "in", partition: 3, isRetry: false)
         let progress = try #require(partitions[TopicPartition(topic: "in", partition: 3)])
         progress.track(40)
-        let moved = partitions.finish(40, of: progress)
-        #expect(moved)
+        let finished = partitions.finish(40, of: progress)
+        #expect(finished)
         partitions.remove(progress)
         #expect(partitions[TopicPartition(topic: "in", partition: 3)] == nil && partitions.count == 0)
-        #expect(partitions.takeMovedPositions().input.map(\.next) == [41], "finished work of a revoked partition is still stored")
+        var moved = AssignedPartitions.MovedPositions()
+        partitions.takeMovedPositions(into: &moved)
+        #expect(moved.input.map(\.next) == [41], "finished work of a revoked partition is still stored")
     }
 }

@@ -168,8 +168,10 @@ package struct MessageFlow {
     }
 
     /// The commit positions that moved since the last call, for the input consumer and the
-    /// retrier's.
-    package mutating func takeMovedPositions() -> (input: [AssignedPartitions.Position], retry: [AssignedPartitions.Position]) {
-        partitions.takeMovedPositions()
+    /// retrier's (`AssignedPartitions.takeMovedPositions`). This is the one place finished
+    /// messages become offsets to commit: stored after delivery today, it is where offsets
+    /// would go into an open transaction instead.
+    package mutating func takeMovedPositions(into moved: inout AssignedPartitions.MovedPositions) {
+        partitions.takeMovedPositions(into: &moved)
     }
 }

@@ -31,25 +31,33 @@ package struct AssignedPartitions {
         return true
     }
 
-    /// The positions that moved since the last call, for the input consumer and for the
-    /// retrier's, each marked as handed over.
-    package mutating func takeMovedPositions() -> (input: [Position], retry: [Position]) {
-        var input: [Position] = []
-        var retry: [Position] = []
-        for progress in moved {
+    /// Puts the positions that moved since the last call into `moved` (emptied first, its
+    /// storage kept, so a steady stream allocates nothing here), for the input consumer and
+    /// for the retrier's, each marked as handed over.
+    package mutating func takeMovedPositions(into moved: inout MovedPositions) {
+        moved.input.removeAll(keepingCapacity: true)
+        moved.retry.removeAll(keepingCapacity: true)
+        for progress in self.moved {
             // A partition let go belongs to its next owner: a message of it that finishes
             // late (a worker answered after the revoke's drain) moves nothing of its.
             guard let next = progress.storable, !progress.isReleased else { continue }
             if progress.isRetry {
-                retry.append((progress.topic, progress.partition, next))
+                moved.retry.append((progress.topic, progress.partition, next))
             } else {
-                input.append((progress.topic, progress.partition, next))
+                moved.input.append((progress.topic, progress.partition, next))
             }
             progress.markStored()
         }
-        moved.removeAll(keepingCapacity: true)
-        return (input, retry)
+        self.moved.removeAll(keepingCapacity: true)
     }
 
     package typealias Position = (topic: String, partition: Int32, next: Int64)
+
+    /// Commit positions to hand to librdkafka: the input consumer's and the retrier's.
+    package struct MovedPositions {
+        package var input: [Position] = []
+        package var retry: [Position] = []
+
+        package init() {}
+    }
 }

@@ -33,6 +33,8 @@ public final class Pipeline: @unchecked Sendable {
     let messages = HeldMessages()
     /// The producer of every output.
     let outputs: OutputProducer
+    /// The commit positions to store, refilled each loop turn.
+    var movedPositions = AssignedPartitions.MovedPositions()
     /// The workers a dispatch pass gave frames, to write with one call each.
     var workersGivenFrames: [Worker] = []
     /// The plugin workers (or exec runs) and their processes.
@@ -366,10 +368,9 @@ public final class Pipeline: @unchecked Sendable {
     /// Hands the moved commit positions to librdkafka (the input consumer's or the
     /// retrier's), which commits them.
     private func storeOffsets() {
-        let moved = flow.takeMovedPositions()
-        for (client, list) in [(input.consumer, moved.input), (retryFeed?.consumer, moved.retry)] where !list.isEmpty {
-            if let error = client?.storeOffsets(list) { logger.error("\(error)") }
-        }
+        flow.takeMovedPositions(into: &movedPositions)
+        if !movedPositions.input.isEmpty, let error = input.consumer.storeOffsets(movedPositions.input) { logger.error("\(error)") }
+        if !movedPositions.retry.isEmpty, let error = retryFeed?.consumer.storeOffsets(movedPositions.retry) { logger.error("\(error)") }
     }
 
     /// Pauses fetching while no worker can run (all fatal or stopped) and says so; resumes

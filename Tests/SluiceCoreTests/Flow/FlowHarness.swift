@@ -79,6 +79,13 @@ struct FlowHarness {
 
     /// The positions the flow would store now, for the input.
     mutating func storedInput() -> [Int64] {
-        flow.takeMovedPositions().input.map(\.next)
+        movedPositions().input.map(\.next)
+    }
+
+    /// The positions the flow would store now.
+    mutating func movedPositions() -> AssignedPartitions.MovedPositions {
+        var moved = AssignedPartitions.MovedPositions()
+        flow.takeMovedPositions(into: &moved)
+        return moved
     }
 }

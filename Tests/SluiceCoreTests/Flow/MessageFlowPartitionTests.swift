@@ -49,7 +49,7 @@ import Testing
         #expect(token == [harness.flow.token(slot)] && harness.flow.table[slot].stage == .republishing)
         harness.flow.enqueued(token[0])
         harness.flow.delivered(token[0], topic: { "in" }, .stored)
-        let storedRetries = harness.flow.takeMovedPositions().retry.map(\.next)
+        let storedRetries = harness.movedPositions().retry.map(\.next)
         #expect(storedRetries == [1])
     }
 
