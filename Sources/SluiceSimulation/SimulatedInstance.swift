@@ -13,6 +13,8 @@ struct SimulatedInstance {
     let epoch: Int
     /// The worker it is at now, if any.
     var worker: Int?
+    /// Its own process runs it now (protocol exec).
+    var atExecRun = false
     /// Its worker failed while it was there: it must run alone.
     var isSuspect = false
     /// The success outputs the plugin's answer asked for (0 for a drop), if it answered so.

@@ -21,7 +21,7 @@ extension Simulation {
             }
             switch action {
             case .send(let slot, let worker, let requestID): try send(slot, to: worker, requestID: requestID)
-            case .startExec: throw violation("a process started per message, with protocol exec not in play")
+            case .startExec(let slot): try startExec(slot)
             case .produce(let token): try produce(token)
             case .forget(let slot): try forget(slot)
             case .fetch: try fetch(flow.nextFetchChange())
@@ -77,16 +77,7 @@ extension Simulation {
         if instances[owner].isSuspect && !workers[worker].requests.isEmpty {
             throw violation("suspect slot \(slot) sent to worker \(worker), which holds \(workers[worker].requests.count) requests")
         }
-        if let key = instances[owner].key, instances[owner].epoch == partitions[instances[owner].partition]!.epoch {
-            let id = instances[owner].partition
-            if let holder = partitions[id]!.keyHolder[key], holder != owner, !instances[holder].ended,
-                instances[holder].epoch == instances[owner].epoch
-            {
-                throw violation("instance \(owner) (key \(key)) sent while instance \(holder) of the key is not yet enqueued")
-            }
-            partitions[id]!.keyHolder[key] = owner
-            instances[owner].holdsKey = true
-        }
+        try holdKey(of: owner)
         instances[owner].worker = worker
         if roll(0.01) {
             // A frame the protocol cannot carry: dead-lettered instead.
@@ -96,6 +87,20 @@ extension Simulation {
             return
         }
         workers[worker].requests.append((requestID, slot))
+    }
+
+    /// A message goes to a plugin: it holds its key until its verdict is wholly enqueued,
+    /// and no other message of the key may be at a plugin or not yet enqueued meanwhile.
+    mutating func holdKey(of owner: Int) throws(Violation) {
+        guard let key = instances[owner].key, instances[owner].epoch == partitions[instances[owner].partition]!.epoch else { return }
+        let id = instances[owner].partition
+        if let holder = partitions[id]!.keyHolder[key], holder != owner, !instances[holder].ended,
+            instances[holder].epoch == instances[owner].epoch
+        {
+            throw violation("instance \(owner) (key \(key)) sent while instance \(holder) of the key is not yet enqueued")
+        }
+        partitions[id]!.keyHolder[key] = owner
+        instances[owner].holdsKey = true
     }
 
     private mutating func produce(_ token: DeliveryToken) throws(Violation) {
@@ -180,6 +185,7 @@ extension Simulation {
         guard let owner = slotOwner.removeValue(forKey: slot) else { throw violation("slot \(slot) forgotten, holding nothing") }
         guard !instances[owner].ended else { throw violation("instance \(owner) ended twice") }
         if let worker = instances[owner].worker { throw violation("instance \(owner) forgotten while at worker \(worker)") }
+        if instances[owner].atExecRun { throw violation("instance \(owner) forgotten while its process runs") }
         instances[owner].ended = true
         releaseKeyHold(owner)
         if partitions[instances[owner].partition]!.finished[Int(instances[owner].offset)] {

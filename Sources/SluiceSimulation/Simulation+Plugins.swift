@@ -4,6 +4,10 @@ import SluiceCore
 extension Simulation {
     /// A dispatch pass, after telling the flow which workers take requests.
     mutating func dispatch() throws(Violation) {
+        if isExec {
+            flow.dispatch(execRoom: execTarget - execRuns.count)
+            return try carryOut()
+        }
         for index in workers.indices {
             flow.worker(index, isAccepting: workers[index].isAccepting, hasProved: workers[index].life.hasProved)
         }
@@ -14,6 +18,7 @@ extension Simulation {
     /// A worker answers one of its requests: in any order for `json`, the oldest for
     /// `lines`; sometimes with garbage, or for a request it does not hold.
     mutating func answer(settling: Bool) throws(Violation) {
+        if isExec { return try execRunEnds(settling: settling) }
         // A child the supervisor killed is not read any more.
         let candidates = workers.indices.filter {
             !workers[$0].requests.isEmpty && !workers[$0].isHung && workers[$0].hasChild && !workers[$0].life.isKilled
@@ -38,6 +43,15 @@ extension Simulation {
         let output = randomVerdict(worker: worker)
         guard let owner = slotOwner[request.slot] else { throw violation("worker \(worker) holds slot \(request.slot), which holds nothing") }
         instances[owner].worker = nil
+        recordVerdict(of: owner, output)
+        guard flow.answered(worker: worker, reference, output) else {
+            throw violation("the flow refused worker \(worker)'s answer to request \(request.id), which it holds")
+        }
+    }
+
+    /// What the world knows once a plugin gave `output` for `owner`: the outputs it will
+    /// write, or, for a drop, that it is finished.
+    mutating func recordVerdict(of owner: Int, _ output: VerdictOutput) {
         switch output.verdict {
         case .success: instances[owner].successOutputs = output.outputs?.count ?? 1
         case .drop:
@@ -46,12 +60,9 @@ extension Simulation {
             releaseKeyHold(owner)
         case .transient, .permanent: break
         }
-        guard flow.answered(worker: worker, reference, output) else {
-            throw violation("the flow refused worker \(worker)'s answer to request \(request.id), which it holds")
-        }
     }
 
-    private mutating func randomVerdict(worker: Int) -> VerdictOutput {
+    mutating func randomVerdict(worker: Int) -> VerdictOutput {
         switch pick(100) {
         case 0..<55: return VerdictOutput(verdict: .success, worker: worker + 1)
         case 55..<67:
@@ -92,7 +103,7 @@ extension Simulation {
                 command(index, commands)
             }
         }
-        flow.workers(canRun: workers.contains { !$0.life.isDown })
+        if !isExec { flow.workers(canRun: workers.contains { !$0.life.isDown }) }
         try carryOut()
     }
 
@@ -132,6 +143,7 @@ extension Simulation {
     /// closed with nothing left to answer (unless it ignores that), or, while the plugin is
     /// broken, before it proves itself.
     mutating func reap() throws(Violation) {
+        guard !workers.isEmpty else { return }
         let worker = pick(workers.count)
         let child = workers[worker]
         guard child.hasChild else { return }
@@ -168,7 +180,11 @@ extension Simulation {
     /// What an operator does: scale, restart, stop or start a worker, pause or resume,
     /// reload (settings, or a plugin command whose children crash at once, and back).
     mutating func operate() throws(Violation) {
-        switch pick(7) {
+        if isExec && pick(2) == 0 {
+            execTarget = 1 + pick(6)  // scale: how many processes may run at once
+            return
+        }
+        switch workers.isEmpty ? 3 + pick(2) * 3 : pick(7) {
         case 0:
             // Scale up: a retiring slot back, or a new one.
             if let back = workers.indices.first(where: { workers[$0].life.isRetiring }) {

@@ -41,6 +41,7 @@ extension Simulation {
             pluginsStopBegan = now
         }
         guard workers.allSatisfy({ !$0.hasChild }) else { return false }
+        try killExecRuns()
         let unended = instances.indices.filter { !instances[$0].ended }
         _ = flow.closed()
         try carryOut()

@@ -62,6 +62,10 @@ package struct Simulation {
     var pluginsStopBegan: Moment?
     /// Set once the world has calmed down to check that everything held finishes.
     var isCalm = false
+    /// Protocol exec: the slots whose process runs, and how many may run at once (the
+    /// pool's size).
+    var execRuns: [Int] = []
+    var execTarget: Int
     /// When the stop was asked for; nil before.
     var stopAskedAt: Moment?
     /// The most the input may hold: the limit, or what it held when a reload lowered it.
@@ -72,7 +76,7 @@ package struct Simulation {
     package init(seed: UInt64) {
         self.seed = seed
         var random = SplitMix64(seed: seed)
-        let delivery: FlowSettings.Delivery = Bool.random(using: &random) ? .byID : .inOrder
+        let delivery: FlowSettings.Delivery = [.byID, .byID, .inOrder, .processPerMessage][Int.random(in: 0..<4, using: &random)]
         var retry = RetryPolicy()
         retry.base = .milliseconds(100)
         retry.maximum = .seconds(2)
@@ -96,7 +100,10 @@ package struct Simulation {
             partitions[id] = SimulatedPartition(id: id)
             retryPartitions.append(id)
         }
-        for _ in 0..<Int.random(in: 1...4, using: &random) { workers.append(SimulatedWorker()) }
+        execTarget = Int.random(in: 1...4, using: &random)
+        if delivery != .processPerMessage {
+            for _ in 0..<execTarget { workers.append(SimulatedWorker()) }
+        }
         self.random = random
     }
 

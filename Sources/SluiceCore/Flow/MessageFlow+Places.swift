@@ -20,9 +20,13 @@ extension MessageFlow {
                 return "slot \(slot) (stage \(table[slot].stage)) is still queued, at a worker or held"
             }
         }
+        // With protocol exec a message dispatched is at its own process, which the flow
+        // does not track: the interpreter's exec runs do.
+        let atOwnProcess = settings.delivery == .processPerMessage
         return table.firstSlot { slot, record in
             switch record.stage {
-            case .queued, .dispatched, .waitingForRetry: places[slot] == nil
+            case .queued, .waitingForRetry: places[slot] == nil
+            case .dispatched: places[slot] == nil && !atOwnProcess
             case .producing, .republishing, .handingBack: false
             }
         }.map { "slot \($0) (stage \(table[$0].stage)) is nowhere: not queued, at no worker, not held" }
