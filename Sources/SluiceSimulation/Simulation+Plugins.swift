@@ -94,14 +94,18 @@ extension Simulation {
     }
 
     /// What the supervisor does as time moves: a child up long enough has proved itself,
-    /// a backoff that ran out starts again, a stop escalates; and fetching pauses while no
-    /// worker can run.
+    /// a backoff that ran out starts again, a stop escalates, the rolling restart moves on;
+    /// and fetching pauses while no worker can run.
     mutating func superviseWorkers() throws(Violation) {
         for index in workers.indices {
             if workers[index].life.tick(at: now, startSeconds: Self.startSeconds) { start(index) }
             if workers[index].hasChild, let commands = workers[index].life.escalate(at: now, stopTimeout: Self.stopTimeout) {
                 command(index, commands)
             }
+        }
+        let workers = self.workers
+        if let next = rollingRestart.next(worker: { workers.indices.contains($0) ? (workers[$0].life, workers[$0].hasChild) : nil }) {
+            stop(next, then: .restart(reason: "operator"))
         }
         if !isExec { flow.workers(canRun: workers.contains { !$0.life.isDown }) }
         try carryOut()
@@ -199,7 +203,8 @@ extension Simulation {
             guard kept.count > 1, let last = kept.last else { return }
             stop(last, then: .retire)
         case 2:
-            stop(pick(workers.count), then: .restart(reason: "operator"))  // sluicectl restart
+            // sluicectl restart [ID]: one worker, or every one not retiring, one at a time.
+            rollingRestart.queue(roll(0.5) ? [pick(workers.count)] : workers.indices.filter { !workers[$0].life.isRetiring })
         case 3:
             if flow.holds(.operatorRequest, isRetry: false) {
                 flow.release(.operatorRequest, isRetry: false)

@@ -37,6 +37,7 @@ extension Simulation {
                 try carryOut()
                 partitions[id]!.epoch = nil
             }
+            rollingRestart.cancel()
             for worker in workers.indices { stop(worker, then: .stayDown) }
             pluginsStopBegan = now
         }

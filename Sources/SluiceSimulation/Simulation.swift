@@ -62,6 +62,8 @@ package struct Simulation {
     var pluginsStopBegan: Moment?
     /// Set once the world has calmed down to check that everything held finishes.
     var isCalm = false
+    /// `sluicectl restart`'s queue: worker indices, drained one at a time.
+    var rollingRestart = RollingRestart()
     /// Protocol exec: the slots whose process runs, and how many may run at once (the
     /// pool's size).
     var execRuns: [Int] = []

@@ -188,6 +188,7 @@ final class PluginSupervisor {
     /// The stop: every worker is asked to finish and exit (stdin closed), then gets
     /// `stopSignal`, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`).
     func drainAll() {
+        pool.cancelRestarts()
         for worker in pool.workers { drain(worker, then: .stayDown) }
     }
 

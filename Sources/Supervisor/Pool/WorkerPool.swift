@@ -88,16 +88,15 @@ final class WorkerPool {
         rollingRestart.queue(ids)
     }
 
+    /// Drops the rolling restart's queue: the pool stops (`RollingRestart.cancel`).
+    func cancelRestarts() {
+        rollingRestart.cancel()
+    }
+
     /// The next worker to drain for its rolling restart, once the one before runs again
     /// (or is gone); those with no child or retiring are skipped.
     func nextToRestart() -> Worker? {
-        let next = rollingRestart.next(
-            isDone: { id in
-                guard let worker = self[id] else { return true }
-                return worker.life.state == .running || worker.process == nil && !worker.life.isDrainingForRestart
-            },
-            canRestart: { id in self[id].map { $0.process != nil && !$0.life.isRetiring } ?? false })
-        return next.flatMap { self[$0] }
+        rollingRestart.next(worker: { id in self[id].map { ($0.life, $0.process != nil) } }).flatMap { self[$0] }
     }
 
     /// Whether any worker can run (not all fatal or stopped).

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Supervisor
+@testable import SluiceCore
 
 /// `RollingRestart`: one worker at a time, the next only once the current one is back.
 struct RollingRestartTests {
@@ -28,5 +28,14 @@ struct RollingRestartTests {
         restart.queue([1])
         #expect(restart.next(isDone: { _ in false }, canRestart: { _ in true }) == nil, "3 first")
         #expect(restart.next(isDone: { _ in true }, canRestart: { _ in true }) == 1)
+    }
+
+    /// The pool stopping cancels the restarts: none waiting is drained to start again.
+    @Test func theStopCancelsWhatWaits() {
+        var restart = RollingRestart()
+        restart.queue([1, 2])
+        #expect(restart.next(isDone: { _ in true }, canRestart: { _ in true }) == 1)
+        restart.cancel()
+        #expect(restart.next(isDone: { _ in true }, canRestart: { _ in true }) == nil)
     }
 }
