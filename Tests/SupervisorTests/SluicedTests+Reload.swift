@@ -46,6 +46,34 @@ extension SluicedTests {
         #expect(try await sluiced.waitForExit() == 0)
     }
 
+    /// SIGHUP during the stop changes nothing: a reload that grew the pool then would
+    /// start children the stop must wait for, and the stop would take its whole plugin
+    /// bound. The plugins' own record shows which workers ever started.
+    @Test func reloadDuringTheStopStartsNoWorker() async throws {
+        let cluster = try TestCluster()
+        try cluster.produce(simpleMessages(5, prefix: "held"))
+        let directory = try makeTemporaryDirectory("sluice-reload-stop")
+        let config = "\(directory)/sluice.toml"
+        let started = "\(directory)/started"
+        try "[plugin]\nworkers = 1\n".write(toFile: config, atomically: true, encoding: .utf8)
+        // Records its start, then holds what it is sent unanswered: the drain runs its
+        // whole timeout. Its stdin closing does not end it; SIGTERM does.
+        let sluiced = try SluicedProcess(
+            cluster: cluster, arguments: ["--config", config, "--drain-timeout", "4", "--stop-timeout", "1"],
+            plugin: ["sh", "-c", "echo \"$SLUICE_WORKER_ID\" >> \(started); exec sleep 600"])
+        defer { sluiced.killIfRunning() }
+        #expect(try await sluiced.waitForLog("ready:"))
+        sluiced.signal(SIGTERM)
+        #expect(try await sluiced.waitForLog("stopping: finishing"))
+        try "[plugin]\nworkers = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(sluiced.process.isRunning, "the reload lands during the stop's drain")
+        sluiced.signal(SIGHUP)
+        let status = try await sluiced.waitForExit()
+        #expect(status != nil, "still running: \(sluiced.output.suffix(2000))")
+        let workers = try String(contentsOfFile: started, encoding: .utf8).split(separator: "\n")
+        #expect(workers == ["1"], "workers started: \(workers)")
+    }
+
     /// Without --config there is nothing to read again: reload says so and SIGHUP does not
     /// stop the daemon.
     @Test func reloadWithoutConfigIsRefused() async throws {

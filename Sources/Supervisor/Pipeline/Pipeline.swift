@@ -554,6 +554,12 @@ public final class Pipeline: @unchecked Sendable {
     /// that can change live: pool size, timeouts, retries, log level, control group, and the
     /// plugin command for each worker's next start. Bad settings change nothing.
     private func reload(requestedBy trigger: String) -> ControlResponse {
+        // A pool resized now would start children the stop then waits for (SIGHUP still
+        // comes during the stop; the control socket is closed).
+        guard case .running = flow.stopPhase else {
+            logger.notice("reload (\(trigger)) ignored: sluiced is stopping")
+            return ControlResponse(ok: false, error: "reload: sluiced is stopping; nothing changed")
+        }
         guard let sources = reloadSources, let path = sources.configFile else {
             logger.warning("reload (\(trigger)): nothing to read again; sluiced runs without --config")
             return ControlResponse(ok: false, error: "reload: sluiced runs without --config; its command line and environment cannot change")
