@@ -44,10 +44,17 @@ extension Simulation {
         nextMessageID += 1
     }
 
-    /// The input consumer's poll: a message of an assigned partition, as the pipeline takes
-    /// it, only while the input is not full and no revoke lets work finish.
+    /// The input consumer's poll, as the pipeline's: not while a revoke lets work finish;
+    /// otherwise when the flow says (`pollsInput`: not while it is full, until that has
+    /// lasted too long and it pauses fetching), a message of an assigned partition that is
+    /// not paused, while the flow takes more.
     mutating func pollInput() throws(Violation) {
-        guard !flow.isInputFull, !revoking.contains(where: { !$0.isRetry }) else { return }
+        guard !revoking.contains(where: { !$0.isRetry }) else { return }
+        let polls = flow.pollsInput(hasEvents: true)
+        try carryOut()
+        guard polls else { return }
+        flow.inputPolled()
+        guard flow.inputTakesMore else { return }
         try poll(from: inputPartitions, isRetry: false)
     }
 

@@ -26,6 +26,9 @@ extension Simulation {
     mutating func advanceStop() throws(Violation) -> Bool {
         guard case .closing = flow.stopPhase else { return false }
         if pluginsStopBegan == nil {
+            // Every message not ended now, of a partition still owned, is what the stop
+            // leaves: those of partitions handed over before were the next owner's already.
+            stopLeaves = instances.indices.filter { !instances[$0].ended && instances[$0].epoch == partitions[instances[$0].partition]!.epoch }.count
             try storePositions()
             try finishRevokes(force: true)
             for id in inputPartitions + retryPartitions where partitions[id]!.epoch != nil {
@@ -44,8 +47,9 @@ extension Simulation {
         guard workers.allSatisfy({ !$0.hasChild }) else { return false }
         try killExecRuns()
         let unended = instances.indices.filter { !instances[$0].ended }
-        _ = flow.closed()
+        let left = flow.closed()
         try carryOut()
+        guard left == stopLeaves else { throw violation("the stop says it left \(left) messages unfinished, but \(stopLeaves) had not ended") }
         guard case .stopped = flow.stopPhase else { throw violation("the flow is in stop phase \(flow.stopPhase) once closed") }
         for index in unended {
             instances[index].ended = true

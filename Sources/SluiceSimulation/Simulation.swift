@@ -58,6 +58,8 @@ package struct Simulation {
     /// While set, a reload has made the plugin's command one whose children crash before
     /// they prove themselves.
     var pluginBroken = false
+    /// How many messages the stop leaves unfinished, counted as its drain ends.
+    var stopLeaves = 0
     /// When the plugins' part of the stop began (after the drain); nil before.
     var pluginsStopBegan: Moment?
     /// Set once the world has calmed down to check that everything held finishes.

@@ -393,6 +393,9 @@ public final class Pipeline: @unchecked Sendable {
             let known = isRetry ? settings.transientTopic : settings.inputTopics.single
             flow.assigned(
                 assigned.map { TopicPartition(topic: $0.topic == known ? known! : $0.topic, partition: $0.partition) }, isRetry: isRetry)
+            // While a reason holds fetching back, the new partitions are paused here, inside
+            // the callback, before a poll can fetch them.
+            carryOut()
             logger.info("\(owner)partitions assigned: \(assigned.isEmpty ? "none" : Self.names(assigned))")
             if isRetry == (settings.retrier == .only) { systemd.joinedGroup() }
         case .revoked(let leaving, let lost):
@@ -468,8 +471,9 @@ public final class Pipeline: @unchecked Sendable {
         runLoop(until: { self.plugins.allExited }, deadline: .now + pluginsStopBound)
         plugins.killExecRuns()
         outputs.flush(until: closeDeadline, logger: logger)
-        // What the drain timeout left counts whether a revoke has taken it by now or not: it
-        // is redone, so the stop did not finish.
+        // What the drain timeout left counts, whether leaving the group has revoked it by now
+        // or not: it is redone, so the stop did not finish. A partition a rebalance took
+        // during the drain was handed over as during the run (`MessageFlow.closed`).
         let left = flow.closed()
         carryOut()
         messages.forgetAll()

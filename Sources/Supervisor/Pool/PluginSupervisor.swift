@@ -188,8 +188,9 @@ final class PluginSupervisor {
     /// The stop: every worker is asked to finish and exit (stdin closed), then gets
     /// `stopSignal`, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`).
     func drainAll() {
-        pool.cancelRestarts()
-        for worker in pool.workers { drain(worker, then: .stayDown) }
+        for (worker, commands) in pool.stopAll(readsStdin: settings.protocolKind != .kafkaNative, at: Moment(.now)) {
+            carryOut(commands, on: worker)
+        }
     }
 
     /// Whether every worker's child has exited and been reaped.

@@ -88,9 +88,14 @@ final class WorkerPool {
         rollingRestart.queue(ids)
     }
 
-    /// Drops the rolling restart's queue: the pool stops (`RollingRestart.cancel`).
-    func cancelRestarts() {
+    /// The pool stops: the rolling restart is cancelled (a worker drained for it later
+    /// would start a fresh child while the stop waits for every child to exit), and every
+    /// worker is asked to stop and stay down. Returns what to do to each worker's child.
+    func stopAll(readsStdin: Bool, at now: Moment) -> [(Worker, WorkerLife.Commands)] {
         rollingRestart.cancel()
+        return workers.map { worker in
+            (worker, worker.life.stop(then: .stayDown, hasChild: worker.process != nil, readsStdin: readsStdin, at: now))
+        }
     }
 
     /// The next worker to drain for its rolling restart, once the one before runs again

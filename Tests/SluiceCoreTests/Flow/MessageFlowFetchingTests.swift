@@ -46,19 +46,20 @@ import Testing
 
     @Test func aFullInputUnpolledTooLongPausesAndStaysInTheGroup() {
         var harness = FlowHarness(bufferMessages: 2)
+        harness.flow.advance(to: .origin + .seconds(3), wallMilliseconds: 3000)
         harness.flow.inputPolled()
         harness.poll(0)
         harness.poll(1)
         #expect(!harness.flow.inputTakesMore)
-        #expect(harness.flow.nextForcedInputPoll == .origin + MessageFlow.longestUnpolled)
-        harness.flow.advance(to: .origin + .seconds(4), wallMilliseconds: 4000)
-        let pollsAt4 = harness.flow.pollsInput(hasEvents: true)
-        #expect(!pollsAt4, "full, and polled 4 s ago")
-        harness.flow.advance(to: .origin + .seconds(5), wallMilliseconds: 5000)
-        let pollsAt5 = harness.flow.pollsInput(hasEvents: true)
-        #expect(pollsAt5, "polled again, paused, to stay in the group")
-        let changes6 = Self.changes(&harness)
-        #expect(changes6 == [.init(isRetry: false, action: .pause([FlowHarness.input]))])
+        #expect(harness.flow.nextForcedInputPoll == .origin + .seconds(3) + MessageFlow.longestUnpolled)
+        harness.flow.advance(to: .origin + .seconds(7), wallMilliseconds: 7000)
+        let pollsAt7 = harness.flow.pollsInput(hasEvents: true)
+        #expect(!pollsAt7, "full, and polled 4 s ago")
+        harness.flow.advance(to: .origin + .seconds(8), wallMilliseconds: 8000)
+        let pollsAt8 = harness.flow.pollsInput(hasEvents: true)
+        #expect(pollsAt8, "polled again, paused, to stay in the group")
+        let changes1 = Self.changes(&harness)
+        #expect(changes1 == [.init(isRetry: false, action: .pause([FlowHarness.input]))])
         #expect(harness.said.contains(.saturated(after: MessageFlow.longestUnpolled)))
         #expect(harness.flow.inputTakesMore, "paused: what was fetched before is taken")
         let sent = harness.dispatch()
@@ -82,14 +83,15 @@ import Testing
 
     @Test func theStopPausesBothConsumersForGood() {
         var harness = FlowHarness()
+        harness.flow.hold(.operatorRequest, isRetry: false)
+        _ = Self.changes(&harness)
         harness.flow.beginStop(drainTimeout: .seconds(1))
-        #expect(
-            Self.changes(&harness) == [
-                .init(isRetry: false, action: .pause([FlowHarness.input])), .init(isRetry: true, action: .pause([FlowHarness.retries])),
-            ])
+        let paused = Self.changes(&harness)
+        #expect(paused == [.init(isRetry: true, action: .pause([FlowHarness.retries]))], "the input was paused already")
+        #expect(harness.flow.holds(.stopping, isRetry: false) && harness.flow.holds(.stopping, isRetry: true))
         harness.flow.release(.operatorRequest, isRetry: false)
-        let changes10 = Self.changes(&harness)
-        #expect(changes10.isEmpty)
+        let afterResume = Self.changes(&harness)
+        #expect(afterResume.isEmpty, "a resume during the stop resumes nothing")
     }
 
     /// librdkafka keeps an application's pause across revoke and re-assign: a paused
@@ -111,5 +113,19 @@ import Testing
         _ = harness.flow.finishRevoke(again)
         let changes13 = Self.changes(&harness)
         #expect(changes13.isEmpty, "a partition not paused is not resumed (librdkafka #4637)")
+    }
+
+    /// A reload that raises the limit ends a hold for being full at once.
+    @Test func aReloadRaisingTheLimitEndsTheHoldForBeingFull() {
+        var harness = FlowHarness(bufferMessages: 2)
+        for offset in 0..<2 {
+            _ = harness.flow.polledRetry(
+                MessageFlow.Consumed(partition: FlowHarness.retries, offset: Int64(offset), keyHash: nil, bytes: 1, attempt: 1), due: 60_000)
+        }
+        let paused = Self.changes(&harness)
+        #expect(paused == [.init(isRetry: true, action: .pause([FlowHarness.retries]))])
+        harness.flow.settings.bufferLimit.messages = 100
+        let resumed = Self.changes(&harness)
+        #expect(resumed == [.init(isRetry: true, action: .resume([FlowHarness.retries]))])
     }
 }
