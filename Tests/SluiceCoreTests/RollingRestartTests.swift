@@ -38,4 +38,26 @@ struct RollingRestartTests {
         restart.cancel()
         #expect(restart.next(isDone: { _ in true }, canRestart: { _ in true }) == nil)
     }
+
+    /// How a worker stands decides: the one draining is done once it runs again; one with
+    /// no child, or retiring, is skipped.
+    @Test func workersLivesSayWhenTheNextGoes() {
+        let t0 = Moment.origin
+        var running = WorkerLife()
+        running.started(at: t0)
+        _ = running.tick(at: t0 + .seconds(1), startSeconds: .seconds(1))
+        var draining = running
+        _ = draining.stop(then: .restart(reason: "operator"), hasChild: true, at: t0 + .seconds(2))
+        var retiring = running
+        _ = retiring.stop(then: .retire, hasChild: true, at: t0 + .seconds(2))
+        var lives: [Int: (life: WorkerLife, hasChild: Bool)] = [1: (draining, true), 2: (running, false), 3: (retiring, true), 4: (running, true)]
+        var restart = RollingRestart()
+        restart.queue([2, 3, 4])
+        #expect(restart.next(worker: { lives[$0] }) == 4, "2 has no child, 3 retires")
+        lives[4] = (draining, true)  // the pool drains it
+        restart.queue([1])
+        #expect(restart.next(worker: { lives[$0] }) == nil, "4 drains to restart")
+        lives[4] = (running, true)
+        #expect(restart.next(worker: { lives[$0] }) == 1, "4 runs again")
+    }
 }

@@ -166,7 +166,7 @@ struct WorkerLifeTests {
 
         var killed = running()
         _ = killed.kill(.init(source: .timeout, reason: "timed out"))
-        _ = killed.stop(then: .stayDown, hasChild: true, at: t0)  // the pool stops meanwhile
+        #expect(killed.stop(then: .stayDown, hasChild: true, at: t0) == .closeStdin, "the pool stops meanwhile")
         #expect(killed.isKilled)
         let exitedResult8 = killed.exited(at: t0 + .seconds(1), startSeconds: startSeconds, startRetries: startRetries)
         #expect(exitedResult8 == .stayDown)
