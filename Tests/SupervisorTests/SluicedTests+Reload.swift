@@ -55,14 +55,19 @@ extension SluicedTests {
         let directory = try makeTemporaryDirectory("sluice-reload-stop")
         let config = "\(directory)/sluice.toml"
         let started = "\(directory)/started"
+        let received = "\(directory)/received"
         try "[plugin]\nworkers = 1\n".write(toFile: config, atomically: true, encoding: .utf8)
-        // Records its start, then holds what it is sent unanswered: the drain runs its
-        // whole timeout. Its stdin closing does not end it; SIGTERM does.
+        // Records its start and its first request, then holds what it is sent unanswered:
+        // the drain runs its whole timeout. Its stdin closing does not end it; SIGTERM does.
         let sluiced = try SluicedProcess(
             cluster: cluster, arguments: ["--config", config, "--drain-timeout", "4", "--stop-timeout", "1"],
-            plugin: ["sh", "-c", "echo \"$SLUICE_WORKER_ID\" >> \(started); exec sleep 600"])
+            plugin: ["sh", "-c", "echo \"$SLUICE_WORKER_ID\" >> \(started); read -r line; touch \(received); exec sleep 600"])
         defer { sluiced.killIfRunning() }
-        #expect(try await sluiced.waitForLog("ready:"))
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: received) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(FileManager.default.fileExists(atPath: received), "the plugin holds a request: \(sluiced.output.suffix(2000))")
         sluiced.signal(SIGTERM)
         #expect(try await sluiced.waitForLog("stopping: finishing"))
         #expect(!sluiced.output.contains("stopping: finishing 0 messages"), "a message is held: the drain runs its timeout")
