@@ -26,16 +26,16 @@ extension Simulation {
         guard !candidates.isEmpty else { return }
         let worker = candidates[pick(candidates.count)]
         if !settling && roll(0.02) {
-            return try kill(worker, .protocolError)  // garbage on stdout
+            return kill(worker, .protocolError)  // garbage on stdout
         }
         if !settling && roll(0.02) {
             // An answer for a request it does not hold (twice, or made up): the flow must say so.
             let bogus = MessageFlow.AnswerTo.id(UInt64.max - UInt64(pick(10)))
-            guard flow.settings.delivery == .byID else { return try kill(worker, .protocolError) }
+            guard flow.settings.delivery == .byID else { return kill(worker, .protocolError) }
             guard !flow.answered(worker: worker, bogus, VerdictOutput(verdict: .success)) else {
                 throw violation("the flow took an answer from worker \(worker) for a request it never sent")
             }
-            return try kill(worker, .protocolError)
+            return kill(worker, .protocolError)
         }
         let position = flow.settings.delivery == .byID ? pick(workers[worker].requests.count) : 0
         let request = workers[worker].requests.remove(at: position)
@@ -128,12 +128,12 @@ extension Simulation {
         switch pick(3) {
         case 0: try exit(worker)
         case 1: workers[worker].isHung = true
-        default: try kill(worker, .protocolError)
+        default: kill(worker, .protocolError)
         }
     }
 
     /// The supervisor kills the child for `source`.
-    mutating func kill(_ worker: Int, _ source: FailureSource) throws(Violation) {
+    mutating func kill(_ worker: Int, _ source: FailureSource) {
         guard workers[worker].hasChild else { return }
         command(worker, workers[worker].life.kill(.init(source: source, reason: "\(source)")))
     }

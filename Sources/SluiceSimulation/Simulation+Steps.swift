@@ -218,16 +218,16 @@ extension Simulation {
         try carryOut()
         flow.reportStalledPartitions()
         try carryOut()
-        try killHungWorkers()
+        killHungWorkers()
         try superviseWorkers()
     }
 
     /// A worker whose oldest request is older than the message timeout is killed, as the
     /// supervisor does once a second.
-    private mutating func killHungWorkers() throws(Violation) {
+    private mutating func killHungWorkers() {
         for index in workers.indices where workers[index].isAccepting {
             guard let oldest = flow.oldestRequest(of: index), now - oldest >= flow.settings.messageTimeout else { continue }
-            try kill(index, .timeout)
+            kill(index, .timeout)
         }
     }
 }

@@ -35,20 +35,12 @@ extension MessageFlow {
     /// Holds the fetching of the input, or the retrier's, back for `reason`: the first
     /// reason pauses the consumer's partitions.
     package mutating func hold(_ reason: FetchHold, isRetry: Bool) {
-        if isRetry {
-            apply(retryGate.hold(reason), isRetry: true)
-        } else {
-            apply(inputGate.hold(reason), isRetry: false)
-        }
+        changeGate(isRetry: isRetry) { $0.hold(reason) }
     }
 
     /// Ends `reason`: the last one resumes the consumer's partitions.
     package mutating func release(_ reason: FetchHold, isRetry: Bool) {
-        if isRetry {
-            apply(retryGate.release(reason), isRetry: true)
-        } else {
-            apply(inputGate.release(reason), isRetry: false)
-        }
+        changeGate(isRetry: isRetry) { $0.release(reason) }
     }
 
     /// Whether a worker can run (not all are fatal or stopped): while none can, the
@@ -107,8 +99,10 @@ extension MessageFlow {
         }
     }
 
-    mutating func apply(_ action: FetchGate<TopicPartition>.Action?, isRetry: Bool) {
-        guard let action else { return }
+    /// Changes the input's gate, or the retrier's, and asks for the pause or resume it
+    /// answers with.
+    mutating func changeGate(isRetry: Bool, _ change: (inout FetchGate<TopicPartition>) -> FetchGate<TopicPartition>.Action?) {
+        guard let action = isRetry ? change(&retryGate) : change(&inputGate) else { return }
         fetchChanges.append(FetchChange(isRetry: isRetry, action: action))
         emit(.fetch)
     }

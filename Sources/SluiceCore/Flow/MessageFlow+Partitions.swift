@@ -6,11 +6,7 @@ extension MessageFlow {
         for entry in assigned {
             partitions.add(topic: entry.topic, partition: entry.partition, isRetry: isRetry)
         }
-        if isRetry {
-            apply(retryGate.assign(assigned), isRetry: true)
-        } else {
-            apply(inputGate.assign(assigned), isRetry: false)
-        }
+        changeGate(isRetry: isRetry) { $0.assign(assigned) }
     }
 
     /// The first half of a revoke: the partitions take nothing more, and what of them has
@@ -55,11 +51,7 @@ extension MessageFlow {
         // A pause librdkafka would keep across revoke and re-assign is cleared as the
         // partitions leave (`FetchGate.revoke`).
         let leaving = revoked.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
-        if revoked.first?.isRetry == true {
-            apply(retryGate.revoke(leaving), isRetry: true)
-        } else {
-            apply(inputGate.revoke(leaving), isRetry: false)
-        }
+        changeGate(isRetry: revoked.first?.isRetry == true) { $0.revoke(leaving) }
         return unfinished
     }
 

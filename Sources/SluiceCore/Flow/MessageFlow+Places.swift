@@ -38,10 +38,10 @@ extension MessageFlow {
     /// many requests each worker holds, for a report of a schedule that did not finish.
     package var heldStages: String {
         var stages: [String: Int] = [:]
-        var slot = table.firstSlot { _, _ in true }
-        while let current = slot {
-            stages["\(table[current].stage)", default: 0] += 1
-            slot = table.firstSlot { next, _ in next > current }
+        // A search that matches nothing visits every record once.
+        _ = table.firstSlot { _, record in
+            stages["\(record.stage)", default: 0] += 1
+            return false
         }
         let counts = stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "\(counts); suspects \(suspects.count); at workers \(workers.map(\.inFlight.count))"

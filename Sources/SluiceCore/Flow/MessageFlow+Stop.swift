@@ -62,7 +62,8 @@ extension MessageFlow {
         let held = table.removeAll()
         scheduler = KeyScheduler()
         suspects.removeAll()
-        // A message of a partition already handed over was counted as it went.
+        // A message of a partition already handed over is the next owner's: counted as the
+        // revoke took it if the drain was over, not at all if it was not.
         for record in held where !record.progress.isReleased { leftByStop[record.progress.name, default: 0] += 1 }
         let left = leftByStop.values.reduce(0, +)
         if left > 0 {

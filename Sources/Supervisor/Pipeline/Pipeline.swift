@@ -445,9 +445,7 @@ public final class Pipeline: @unchecked Sendable {
         advanceFlow(to: .now)
         flow.beginStop(drainTimeout: settings.drainTimeout)
         carryOut()
-        if let drainEnds = flow.stopDrainEnds {
-            runLoop(until: { !self.flow.isDraining }, deadline: drainEnds.instant)
-        }
+        runLoop(until: { !self.flow.isDraining }, deadline: flow.stopDrainEnds?.instant)
         advanceFlow(to: .now)
         carryOut()
         let closeDeadline = ContinuousClock.now + Self.closeTimeout

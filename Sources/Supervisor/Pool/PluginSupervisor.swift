@@ -168,6 +168,7 @@ final class PluginSupervisor {
     /// Asks `worker` to finish what it holds and exit, `then` what follows: no new
     /// requests, stdin closed. Without a child, `then` applies at once.
     func drain(_ worker: Worker, then: WorkerLife.AfterStop) {
+        // A kafka-native plugin reads no stdin: its stop signal is the request.
         let commands = worker.life.stop(
             then: then, hasChild: worker.process != nil, readsStdin: settings.protocolKind != .kafkaNative, at: Moment(.now))
         carryOut(commands, on: worker)
@@ -186,11 +187,12 @@ final class PluginSupervisor {
     }
 
     /// The stop: every worker is asked to finish and exit (stdin closed), then gets
-    /// `stopSignal`, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`).
+    /// `stopSignal`, then SIGKILL, each after `stopTimeout` (`enforceStopTimeout`). A
+    /// rolling restart under way is cancelled first: a worker it drained later would start
+    /// a fresh child while the stop waits for every child to exit.
     func drainAll() {
-        for (worker, commands) in pool.stopAll(readsStdin: settings.protocolKind != .kafkaNative, at: Moment(.now)) {
-            carryOut(commands, on: worker)
-        }
+        pool.cancelRestarts()
+        for worker in pool.workers { drain(worker, then: .stayDown) }
     }
 
     /// Whether every worker's child has exited and been reaped.

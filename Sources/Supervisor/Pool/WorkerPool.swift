@@ -1,6 +1,6 @@
-import SluiceCore
 import CProcess
 import PluginProcess
+import SluiceCore
 
 /// The plugin pool: the worker slots (ids 1 to n), the size asked for (by settings, then
 /// `scale` or a reload), the rolling restart's queue, and with protocol exec the runs
@@ -88,14 +88,9 @@ final class WorkerPool {
         rollingRestart.queue(ids)
     }
 
-    /// The pool stops: the rolling restart is cancelled (a worker drained for it later
-    /// would start a fresh child while the stop waits for every child to exit), and every
-    /// worker is asked to stop and stay down. Returns what to do to each worker's child.
-    func stopAll(readsStdin: Bool, at now: Moment) -> [(Worker, WorkerLife.Commands)] {
+    /// Drops the rolling restart's queue: the pool stops (`RollingRestart.cancel`).
+    func cancelRestarts() {
         rollingRestart.cancel()
-        return workers.map { worker in
-            (worker, worker.life.stop(then: .stayDown, hasChild: worker.process != nil, readsStdin: readsStdin, at: now))
-        }
     }
 
     /// The next worker to drain for its rolling restart, once the one before runs again
